@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything installs into .venv from the pinned lock file (requirements-dev.lock).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint format lock demo clean
+
+help:
+	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
+	@echo "make test   - install, lint, run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check"
+	@echo "make format - apply ruff's fixes and formatting"
+	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock file changes.
+$(STAMP): requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+test: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs network access to PyPI; uv resolves, pip installs (see README "Dependencies").
+lock: install
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

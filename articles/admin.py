@@ -1,0 +1,83 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles.models import Article, Section
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "section",
+        "status",
+        "published_at",
+        "comments_open",
+        "ratings_enabled",
+        "comment_count",
+        "preview_link",
+    ]
+    list_filter = ["status", "section", "comments_open", "ratings_enabled", "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["title", "standfirst", "body", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    readonly_fields = ["comment_count", "rating_count", "rating_sum", "created_at", "updated_at"]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["section", "title", "slug", "standfirst", "dateline", "body"]}),
+        ("Credits", {"fields": ["credits", "source"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "comments_open", "ratings_enabled"]},
+        ),
+        (
+            "Figures",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "comment_count",
+                    "rating_count",
+                    "rating_sum",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description="On site")
+    def preview_link(self, obj):
+        label = "View" if obj.is_public else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected articles now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        updated = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.publish(at=min(article.published_at, now))
+            updated += 1
+        self.message_user(request, f"Published {updated} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        updated = queryset.filter(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+        self.message_user(request, f"Unpublished {updated} article(s).", messages.SUCCESS)

@@ -1,0 +1,123 @@
+"""Load demo sections, articles, staff groups and a moderator account.
+
+Idempotent: rows are looked up by slug (or name/username) and created only when missing;
+existing rows are never overwritten, so a second run changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.demo_content import ARTICLES, SECTIONS
+from articles.models import Article, Section
+
+SITE_URL = "http://127.0.0.1:8000"
+MODERATOR_USERNAME = "moderator"
+MODERATOR_EMAIL = "moderator@example.com"
+MODERATOR_PASSWORD = "newsite-demo"  # noqa: S105 - a published demo login, local use only
+
+# Group name -> what it may do. An entry is an app label ("articles": every permission of
+# that app) or "app_label.codename" (one permission). Extend these as apps are added.
+GROUP_PERMISSIONS = {
+    "Editors": ("articles",),
+    "Moderators": ("articles.view_article",),
+}
+
+
+def _permissions(entry: str):
+    app_label, _, codename = entry.partition(".")
+    permissions = Permission.objects.filter(content_type__app_label=app_label)
+    if codename:
+        permissions = permissions.filter(codename=codename)
+    if not permissions.exists():
+        raise CommandError(f"No permission matches {entry!r}; is the app installed and migrated?")
+    return permissions
+
+
+def ensure_groups(group_permissions=GROUP_PERMISSIONS) -> dict[str, Group]:
+    """Create the staff groups if missing and give them (at least) their listed permissions."""
+    groups = {}
+    for name, entries in group_permissions.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for entry in entries:
+            group.permissions.add(*_permissions(entry))
+        groups[name] = group
+    return groups
+
+
+def ensure_moderator(groups) -> bool:
+    """Create the demo moderator if missing; return whether it was created now."""
+    User = get_user_model()
+    user = User.objects.filter(username=MODERATOR_USERNAME).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(
+            MODERATOR_USERNAME, MODERATOR_EMAIL, MODERATOR_PASSWORD, is_staff=True
+        )
+    user.groups.add(*groups)
+    return created
+
+
+def load_content(now) -> int:
+    """Create missing sections and articles; return how many articles were created."""
+    sections = {}
+    for data in SECTIONS:
+        defaults = {k: v for k, v in data.items() if k != "slug"}
+        sections[data["slug"]], _ = Section.objects.get_or_create(
+            slug=data["slug"], defaults=defaults
+        )
+    created_count = 0
+    for data in ARTICLES:
+        _, created = Article.objects.get_or_create(
+            slug=data["slug"],
+            defaults={
+                "section": sections[data["section"]],
+                "title": data["title"],
+                "standfirst": data["standfirst"],
+                "dateline": data["dateline"],
+                "body": "\n\n".join(data["body"]),
+                "credits": data["credits"],
+                "source": data["source"],
+                "status": data.get("status", Article.Status.PUBLISHED),
+                "published_at": now - timedelta(hours=data["hours_ago"]),
+                "comments_open": data.get("comments_open", True),
+                "ratings_enabled": data.get("ratings_enabled", True),
+            },
+        )
+        created_count += created
+    return created_count
+
+
+class Command(BaseCommand):
+    help = "Load demo sections and articles, the staff groups and a demo moderator account."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            groups = ensure_groups()
+            moderator_created = ensure_moderator(groups.values())
+            articles_created = load_content(timezone.now())
+
+        lines = [
+            "Newsite demo data is ready.",
+            "",
+            f"Site:       {SITE_URL}",
+            f"Admin:      {SITE_URL}{reverse('admin:index')}",
+            f"Moderator:  username {MODERATOR_USERNAME}, password {MODERATOR_PASSWORD}",
+        ]
+        if not moderator_created:
+            lines.append("            (account already existed; its password was left as is)")
+        lines.append(
+            f"Content:    {Section.objects.count()} sections, {Article.objects.count()} "
+            f"articles ({articles_created} created now)"
+        )
+        width = max(len(line) for line in lines)
+        border = "+" + "-" * (width + 2) + "+"
+        self.stdout.write(border)
+        for line in lines:
+            self.stdout.write(f"| {line.ljust(width)} |")
+        self.stdout.write(border)

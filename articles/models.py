@@ -1,0 +1,182 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connections, models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.markup import render_article
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site's navigation (lowest first)."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see: published and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts and scheduled articles; everyone else sees published ones."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_list(self):
+        return self.select_related("section").order_by("-published_at", "-id")
+
+    def search(self, query: str):
+        """Articles matching ``query``, best first.
+
+        PostgreSQL: full-text search (web-search syntax, English stemming) ranked with the
+        headline weighted above the standfirst and the body. Elsewhere: every word must
+        appear somewhere, newest first.
+        """
+        query = " ".join(query.split())[:200]
+        if not query:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("standfirst", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+            terms = SearchQuery(query, search_type="websearch", config="english")
+            return (
+                self.annotate(document=vector, rank=SearchRank(vector, terms))
+                .filter(document=terms)
+                .order_by("-rank", "-published_at", "-id")
+            )
+        matches = self
+        for word in query.split()[:10]:
+            matches = matches.filter(
+                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+            )
+        return matches.order_by("-published_at", "-id")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField("headline", max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.CharField(
+        max_length=400, blank=True, help_text="The one- or two-sentence summary under the headline."
+    )
+    dateline = models.CharField(
+        max_length=120, blank=True, help_text="Where the story was filed from, e.g. “NAIROBI”."
+    )
+    body = models.TextField(help_text="Markdown. Raw HTML is shown as text.")
+    body_html = models.TextField(editable=False, blank=True)
+    credits = models.CharField(
+        "credits line", max_length=300, blank=True, help_text="e.g. “Reporting by … Editing by …”"
+    )
+    source = models.CharField(max_length=120, blank=True, help_text="Agency or outlet, if any.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        default=timezone.now,
+        help_text="A future time schedules the article; it stays hidden until then.",
+    )
+    comments_open = models.BooleanField(default=True)
+    ratings_enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    # Figures that article lists show. The comments and ratings services keep them in
+    # the same transaction as the change with F() updates, so a list costs no
+    # per-article query.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            # Serves the front page and feeds: published(), newest first.
+            models.Index(fields=["status", "-published_at"], name="articles_article_pub_idx"),
+            # Serves section pages.
+            models.Index(
+                fields=["section", "status", "-published_at"], name="articles_article_sec_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating_sum__gte=F("rating_count"))
+                & Q(rating_sum__lte=F("rating_count") * 5),
+                name="articles_article_rating_sum_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        self.body_html = render_article(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def was_updated(self) -> bool:
+        """Edited noticeably after publication (worth an "Updated" line)."""
+        return self.updated_at - self.published_at > timedelta(hours=1)
+
+    @property
+    def rating_average(self) -> float:
+        """Mean stars, one decimal; 0 when nobody has voted."""
+        if not self.rating_count:
+            return 0
+        return round(self.rating_sum / self.rating_count, 1)
+
+    def publish(self, *, at=None):
+        self.status = self.Status.PUBLISHED
+        if at is not None:
+            self.published_at = at
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status", "updated_at"])

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from articles import api as articles_api
+from articles import views as articles_views
+from articles.sitemaps import sitemaps
+from newsite import errors
+
+api_v1 = [
+    path("articles/", articles_api.ArticleList.as_view(), name="article-list"),
+    path("articles/<slug:slug>/", articles_api.ArticleDetail.as_view(), name="article-detail"),
+]
+
+urlpatterns = [
+    path("", include("articles.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("healthz", articles_views.healthz, name="healthz"),
+    path("robots.txt", articles_views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+]
+
+handler404 = errors.not_found
+handler500 = errors.server_error
+
+admin.site.site_header = "newsite newsroom"
+admin.site.site_title = "newsite admin"
+admin.site.index_title = "Editors' and moderators' panel"

@@ -1,0 +1,40 @@
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    """Serve static files unhashed: the suite must not depend on a prior collectstatic."""
+    plain = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=plain):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reader(db):
+    return make_user("reader")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
