@@ -161,8 +161,9 @@ class Article(models.Model):
 
     @property
     def was_updated(self) -> bool:
-        """Edited noticeably after publication (worth an "Updated" line)."""
-        return self.updated_at - self.published_at > timedelta(hours=1)
+        """Edited noticeably after it went out (worth an "Updated" line)."""
+        went_out = max(self.published_at, self.created_at)
+        return self.updated_at - went_out > timedelta(hours=1)
 
     @property
     def rating_average(self) -> float:
