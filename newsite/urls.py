@@ -11,10 +11,14 @@ from newsite import errors
 api_v1 = [
     path("articles/", articles_api.ArticleList.as_view(), name="article-list"),
     path("articles/<slug:slug>/", articles_api.ArticleDetail.as_view(), name="article-detail"),
+    path("", include("comments.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("articles.urls")),
+    path("", include("comments.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -34,6 +34,24 @@ def editor(db):
 
 
 @pytest.fixture
+def moderator(db):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("moderator", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    return user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process():
+    """Run Celery tasks in-process, as the embedded defaults do, whatever REDIS_URL says."""
+    from newsite.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
 

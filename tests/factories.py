@@ -44,3 +44,27 @@ def make_user(username: str | None = None, **overrides):
     fields.update(overrides)
     password = fields.pop("password", "correct horse battery staple")
     return get_user_model().objects.create_user(username=username, password=password, **fields)
+
+
+def make_comment(article=None, **overrides):
+    """A published guest comment (or a user's, with ``user=``), created through the
+    service so that path, counters and rendering are real."""
+    from comments.models import Comment
+    from comments.services import comment_create
+
+    n = next(_seq)
+    article = article or make_article()
+    user = overrides.pop("user", None)
+    status = overrides.pop("status", Comment.Status.APPROVED)
+    created = comment_create(
+        article=article,
+        body=overrides.pop("body", f"Comment number {n}."),
+        user=user,
+        guest_name=overrides.pop("guest_name", "" if user else f"Guest {n}"),
+        guest_email=overrides.pop("guest_email", "" if user else f"guest{n}@example.com"),
+        parent=overrides.pop("parent", None),
+        status=status,
+        **overrides,
+    )
+    created.comment.edit_token = created.edit_token
+    return created.comment

@@ -1,7 +1,8 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
@@ -14,7 +15,7 @@ def load_demo():
 
 def snapshot():
     articles = Article.objects.order_by("slug").values_list("slug", "published_at", "updated_at")
-    counts = (Section.objects.count(), Group.objects.count(), User.objects.count())
+    counts = (Section.objects.count(), Group.objects.count(), get_user_model().objects.count())
     return list(articles), counts
 
 

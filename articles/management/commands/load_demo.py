@@ -25,7 +25,7 @@ MODERATOR_PASSWORD = "newsite-demo"  # noqa: S105 - a published demo login, loca
 # that app) or "app_label.codename" (one permission). Extend these as apps are added.
 GROUP_PERMISSIONS = {
     "Editors": ("articles",),
-    "Moderators": ("articles.view_article",),
+    "Moderators": ("articles.view_article", "comments"),
 }
 
 

@@ -1,0 +1,37 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A registered reader, editor or moderator.
+
+    Sign-in is by email (django-allauth); ``display_name`` is what the public sees on
+    comments. It defaults from the email's local part at sign-up and is editable.
+    """
+
+    display_name = models.CharField(max_length=80, blank=True)
+    notify_replies = models.BooleanField(
+        "email me when someone replies to my comments", default=True
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        if self.display_name:
+            return self.display_name
+        if self.email:
+            return self.email.split("@", 1)[0]
+        return self.get_username()
+
+    def get_short_name(self):
+        return self.public_name
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators approve, edit and delete any comment (a staff permission)."""
+        return self.is_active and self.has_perm("comments.moderate_comment")

@@ -1,0 +1,57 @@
+"""One voter identity for likes, flags and votes.
+
+A registered reader is ``u:<id>``. A guest is ``g:<random id>`` carried in a signed,
+HttpOnly cookie that the middleware sets on the first visit; signing keeps a client
+from choosing somebody else's identity (it can still clear the cookie, which is why
+rate limits and bans do not rely on it).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+
+COOKIE = "voter"
+_SALT = "newsite.voter"
+_MAX_AGE = 60 * 60 * 24 * 365 * 2
+
+
+def _read(request) -> str | None:
+    try:
+        value = request.get_signed_cookie(COOKIE, salt=_SALT, default=None, max_age=_MAX_AGE)
+    except signing.BadSignature:  # pragma: no cover - get_signed_cookie returns default
+        return None
+    if value and len(value) <= 40 and value.isascii():
+        return value
+    return None
+
+
+def voter_key(request) -> str:
+    """The caller's voter key (``u:<id>`` or ``g:<id>``)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    return f"g:{request.voter_id}"
+
+
+class VoterCookieMiddleware:
+    """Give every visitor a stable guest voter id, set as a signed cookie once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        existing = _read(request)
+        request.voter_id = existing or secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        if existing is None and not request.path.startswith(("/static/", "/media/", "/healthz")):
+            response.set_signed_cookie(
+                COOKIE,
+                request.voter_id,
+                salt=_SALT,
+                max_age=_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+
+from articles.models import Article
+from comments.models import Comment
+
+FEED_SIZE = 50
+
+
+class ArticleCommentsFeed(Feed):
+    """RSS of an article's newest approved comments. No emails or addresses."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Article.objects.published(), slug=slug)
+
+    def title(self, article):
+        return f"Comments on “{article.title}” · {settings.SITE_NAME}"
+
+    def link(self, article):
+        return article.get_absolute_url() + "#comments"
+
+    def description(self, article):
+        return f"The newest comments on “{article.title}”."
+
+    def items(self, article):
+        return (
+            Comment.objects.approved()
+            .filter(article=article)
+            .select_related("user", "article")
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"{item.author_name} on “{item.article.title}”"
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"comment-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.edited_at or item.created_at
+
+    def item_author_name(self, item):
+        return item.author_name

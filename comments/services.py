@@ -1,0 +1,281 @@
+"""Workflows that write comments. Pages, the API, the admin and commands all call these,
+so each rule is written once."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import (
+    PATH_SEP,
+    Comment,
+    CommentFlag,
+    CommentLike,
+    ThreadSubscription,
+)
+
+
+class CommentsClosed(PermissionDenied):
+    """Comments on this article are closed (HTTP 403)."""
+
+
+@dataclass
+class CreatedComment:
+    comment: Comment
+    # A guest's edit secret, shown once; None for registered users.
+    edit_token: str | None
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def can_moderate(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("comments.moderate_comment"))
+
+
+def moderation_status(*, article: Article, user=None, guest_email: str = "") -> str:
+    """Decide whether a new comment is published at once or held for a moderator.
+
+    The site policy is ``COMMENTS_MODERATION``: ``none`` publishes everything, ``guests``
+    holds every guest comment, ``first_time_guests`` holds a guest's comment until one
+    from the same email has been approved, ``all`` holds everything. Moderators are
+    never held.
+    """
+    if can_moderate(user):
+        return Comment.Status.APPROVED
+    policy = settings.COMMENTS_MODERATION
+    is_guest = user is None or not user.is_authenticated
+    if policy == "all":
+        return Comment.Status.PENDING
+    if policy == "guests" and is_guest:
+        return Comment.Status.PENDING
+    if policy == "first_time_guests" and is_guest:
+        known = Comment.objects.filter(
+            guest_email=normalize_email(guest_email), status=Comment.Status.APPROVED
+        ).exists()
+        return Comment.Status.APPROVED if known else Comment.Status.PENDING
+    return Comment.Status.APPROVED
+
+
+def _display_parent(parent: Comment | None) -> Comment | None:
+    """Replies below the display cap attach to the deepest shown level."""
+    while parent is not None and parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
+        parent = parent.parent
+    return parent
+
+
+def _bump_comment_count(article_id: int, delta: int) -> None:
+    if delta:
+        Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+
+
+def _after_approval(comment: Comment) -> None:
+    from comments import tasks
+
+    comment_id = comment.pk
+    transaction.on_commit(lambda: tasks.send_comment_notifications.delay(comment_id))
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    body: str,
+    user=None,
+    guest_name: str = "",
+    guest_email: str = "",
+    parent: Comment | None = None,
+    notify_replies: bool = False,
+    subscribe: bool = False,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    status: str | None = None,
+) -> CreatedComment:
+    """Create a comment, all or nothing.
+
+    Raises ``CommentsClosed`` when the article takes no comments and ``ValidationError``
+    (with field names) for a bad parent or a missing guest identity. ``status`` lets
+    the moderation rules override the policy (e.g. spam).
+    """
+    if not article.comments_open or not article.is_public:
+        raise CommentsClosed("Comments are closed for this article.")
+    if not (body or "").strip():
+        raise ValidationError({"body": ["Write something before posting."]})
+    is_user = user is not None and user.is_authenticated
+    if not is_user and not (guest_name.strip() and guest_email.strip()):
+        raise ValidationError({"name": ["Guests must give a name and an email."]})
+    if parent is not None and (
+        parent.article_id != article.pk or parent.status != Comment.Status.APPROVED
+    ):
+        raise ValidationError({"parent": ["You can only reply to a published comment here."]})
+
+    display_parent = _display_parent(parent)
+    comment = Comment(
+        article=article,
+        parent=display_parent,
+        reply_to=parent,
+        depth=display_parent.depth + 1 if display_parent else 0,
+        user=user if is_user else None,
+        guest_name="" if is_user else guest_name.strip(),
+        guest_email="" if is_user else normalize_email(guest_email),
+        notify_replies=bool(notify_replies) and not is_user,
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:300],
+        status=status
+        or moderation_status(
+            article=article, user=user if is_user else None, guest_email=guest_email
+        ),
+    )
+    comment.set_body(body)
+    token = None if is_user else comment.issue_edit_token()
+    comment.full_clean(exclude=["path", "body_html", "edit_token_hash"])
+    comment.save()
+    # The path needs the new id, so it is written right after the insert.
+    comment.path = (
+        f"{display_parent.path}{PATH_SEP}" if display_parent else ""
+    ) + comment.thread_path()
+    Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+
+    if is_user and subscribe:
+        ThreadSubscription.objects.get_or_create(user=user, article=article)
+    if comment.status == Comment.Status.APPROVED:
+        _bump_comment_count(article.pk, 1)
+        _after_approval(comment)
+    return CreatedComment(comment=comment, edit_token=token)
+
+
+@transaction.atomic
+def comment_set_status(*, comment: Comment, status: str, by=None) -> Comment:
+    """Move a comment to ``status`` and keep the article's approved count in step.
+
+    Locks the comment row so two moderators acting at once count it once.
+    """
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    old = locked.status
+    if old == status:
+        return locked
+    locked.status = status
+    locked.save(update_fields=["status"])
+    approved = Comment.Status.APPROVED
+    _bump_comment_count(locked.article_id, (status == approved) - (old == approved))
+    if status == approved and old == Comment.Status.PENDING:
+        _after_approval(locked)
+    comment.status = status
+    return locked
+
+
+def comment_approve(*, comment: Comment, by=None) -> Comment:
+    return comment_set_status(comment=comment, status=Comment.Status.APPROVED, by=by)
+
+
+def comment_delete(*, comment: Comment, by=None) -> Comment:
+    """Delete a comment. With approved replies it stays as a "[deleted]" placeholder
+    that keeps the thread together; without, it simply disappears from the page."""
+    return comment_set_status(comment=comment, status=Comment.Status.DELETED, by=by)
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, body: str | None = None) -> Comment:
+    if body is not None and not body.strip():
+        raise ValidationError({"body": ["Write something before posting."]})
+    if body is not None and body != comment.body:
+        comment.set_body(body)
+        comment.edited_at = timezone.now()
+        comment.full_clean(exclude=["path", "body_html", "edit_token_hash", "parent", "reply_to"])
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def can_edit(*, comment: Comment, user=None, token: str | None = None, now=None) -> bool:
+    """Authors within the edit window (users by account, guests by edit token);
+    moderators at any time."""
+    if can_moderate(user):
+        return True
+    if comment.status in (Comment.Status.DELETED, Comment.Status.SPAM, Comment.Status.REJECTED):
+        return False
+    if not comment.in_edit_window(now):
+        return False
+    if comment.user_id is not None:
+        return bool(user and user.is_authenticated and user.pk == comment.user_id)
+    return comment.token_matches(token)
+
+
+def _require_public(comment: Comment) -> None:
+    if comment.status != Comment.Status.APPROVED:
+        raise ValidationError({"comment": ["This comment is not published."]})
+
+
+@transaction.atomic
+def comment_like(*, comment: Comment, voter: str) -> tuple[int, bool]:
+    """Like once per voter (the database's unique constraint decides races)."""
+    _require_public(comment)
+    try:
+        with transaction.atomic():
+            CommentLike.objects.create(comment=comment, voter=voter)
+    except IntegrityError:
+        pass
+    else:
+        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+    comment.refresh_from_db(fields=["like_count"])
+    return comment.like_count, True
+
+
+@transaction.atomic
+def comment_unlike(*, comment: Comment, voter: str) -> tuple[int, bool]:
+    removed, _ = CommentLike.objects.filter(comment=comment, voter=voter).delete()
+    if removed:
+        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - removed)
+    comment.refresh_from_db(fields=["like_count"])
+    return comment.like_count, False
+
+
+@transaction.atomic
+def comment_flag(
+    *,
+    comment: Comment,
+    voter: str,
+    reason: str,
+    note: str = "",
+    user=None,
+    ip_address: str | None = None,
+) -> tuple[CommentFlag, bool]:
+    """Flag once per voter; returns the flag and whether it is new."""
+    _require_public(comment)
+    if reason not in CommentFlag.Reason.values:
+        raise ValidationError(
+            {"reason": [f"Choose one of: {', '.join(CommentFlag.Reason.values)}."]}
+        )
+    try:
+        with transaction.atomic():
+            flag = CommentFlag.objects.create(
+                comment=comment,
+                voter=voter,
+                reason=reason,
+                note=(note or "")[:500],
+                user=user if user is not None and user.is_authenticated else None,
+                ip_address=ip_address,
+            )
+    except IntegrityError:
+        return CommentFlag.objects.get(comment=comment, voter=voter), False
+    Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    return flag, True
+
+
+def thread_subscribe(*, user, article: Article) -> ThreadSubscription:
+    subscription, _ = ThreadSubscription.objects.get_or_create(user=user, article=article)
+    return subscription
+
+
+def thread_unsubscribe(*, user, article: Article) -> None:
+    ThreadSubscription.objects.filter(user=user, article=article).delete()
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind a proxy, set the proxy to overwrite REMOTE_ADDR
+    (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
+    return request.META.get("REMOTE_ADDR") or None
