@@ -95,12 +95,14 @@ def comment_create(
     ip_address: str | None = None,
     user_agent: str = "",
     status: str | None = None,
+    notify: bool = True,
 ) -> CreatedComment:
     """Create a comment, all or nothing.
 
     Raises ``CommentsClosed`` when the article takes no comments and ``ValidationError``
     (with field names) for a bad parent or a missing guest identity. ``status`` lets
-    the moderation rules override the policy (e.g. spam).
+    the moderation rules override the policy (e.g. spam); ``notify=False`` sends no
+    emails (demo data, imports).
     """
     if not article.comments_open or not article.is_public:
         raise CommentsClosed("Comments are closed for this article.")
@@ -145,7 +147,8 @@ def comment_create(
         ThreadSubscription.objects.get_or_create(user=user, article=article)
     if comment.status == Comment.Status.APPROVED:
         _bump_comment_count(article.pk, 1)
-        _after_approval(comment)
+        if notify:
+            _after_approval(comment)
     return CreatedComment(comment=comment, edit_token=token)
 
 

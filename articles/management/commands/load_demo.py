@@ -5,9 +5,11 @@ existing rows are never overwritten, so a second run changes nothing.
 """
 
 from datetime import timedelta
+from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
@@ -115,6 +117,13 @@ class Command(BaseCommand):
             f"Content:    {Section.objects.count()} sections, {Article.objects.count()} "
             f"articles ({articles_created} created now)"
         )
+        # Feature apps add their own demo data as ``load_demo_<feature>`` commands; found
+        # by name, so that articles imports none of them.
+        for name in sorted(get_commands()):
+            if name.startswith("load_demo_"):
+                output = StringIO()
+                call_command(name, stdout=output)
+                lines.extend(output.getvalue().splitlines())
         width = max(len(line) for line in lines)
         border = "+" + "-" * (width + 2) + "+"
         self.stdout.write(border)
