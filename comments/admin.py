@@ -118,7 +118,6 @@ class CommentAdmin(admin.ModelAdmin):
         self._move(request, queryset, Comment.Status.DELETED, "Deleted")
 
 
-
 @admin.register(CommentFlag)
 class CommentFlagAdmin(admin.ModelAdmin):
     list_display = ["comment", "reason", "note", "voter", "created_at"]

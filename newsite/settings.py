@@ -238,6 +238,9 @@ COMMENTS_MODERATION = env_choice(
 COMMENTS_RATE_LIMIT = env_rate("COMMENTS_RATE_LIMIT", "10/m")
 # Replies deeper than this are shown at this depth (attached to the deepest shown level).
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 4, minimum=1)
+if COMMENTS_MAX_DEPTH > 20:
+    # The materialized path column holds 20 levels of 11 characters.
+    raise ImproperlyConfigured("COMMENTS_MAX_DEPTH must be at most 20.")
 # Top-level threads per page under an article (and per "Load more").
 COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 20, minimum=1)
 COMMENTS_MAX_LENGTH = 5000
