@@ -35,3 +35,8 @@ class User(AbstractUser):
     def is_moderator(self) -> bool:
         """Moderators approve, edit and delete any comment (a staff permission)."""
         return self.is_active and self.has_perm("comments.moderate_comment")
+
+
+def user_display(user) -> str:
+    """How allauth names a user in its pages and emails: the public display name."""
+    return user.public_name

@@ -1,3 +1,16 @@
+from django.urls import path
+
+from accounts import views
+
 app_name = "accounts"
 
-urlpatterns = []
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("profile/api-token/", views.api_token_create, name="api_token_create"),
+    path("profile/api-token/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path(
+        "profile/following/<int:article_id>/unfollow/",
+        views.thread_unfollow,
+        name="thread_unfollow",
+    ),
+]

@@ -1,2 +1,12 @@
-# Filled in by the comments API (comments/api.py).
-urlpatterns = []
+"""The comments API, included under /api/v1/ in the ``api`` namespace."""
+
+from django.urls import path
+
+from comments import api
+
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", api.CommentList.as_view(), name="comment-list"),
+    path("comments/<int:pk>/", api.CommentDetail.as_view(), name="comment-detail"),
+    path("comments/<int:pk>/like/", api.CommentLikeView.as_view(), name="comment-like"),
+    path("comments/<int:pk>/flag/", api.CommentFlagView.as_view(), name="comment-flag"),
+]

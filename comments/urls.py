@@ -6,5 +6,12 @@ app_name = "comments"
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
+    path("articles/<slug:slug>/comments/post/", views.comment_post, name="post"),
+    path("articles/<slug:slug>/comments/more/", views.comments_more, name="more"),
+    path("articles/<slug:slug>/comments/follow/", views.thread_follow, name="follow"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
+    path("comments/<int:pk>/like/", views.comment_like, name="like"),
+    path("comments/<int:pk>/flag/", views.comment_flag, name="flag"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,11 +1,379 @@
+"""The comment section's pages: the section's data, posting, editing, likes, flags.
+
+Every handler works as a plain HTML form (JavaScript off); ``static/js/comments.js``
+enhances the same forms through the JSON API when it can.
+"""
+
+import math
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from comments import emails, services
-from comments.models import Comment
+from articles.views import ArticleDetailView
+from articles.voters import voter_key
+from comments import emails, services, tokens
+from comments.forms import CommentEditForm, FlagForm, comment_form_class
+from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
+
+# --- The comment section ------------------------------------------------------------
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("cpage", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def comment_threads(request, article, *, page_number: int, clamp: bool = True) -> dict:
+    """One page of an article's public threads, nested, in a fixed number of queries:
+    the count of threads, the page's roots, every public comment of those threads, and
+    which of them the current voter liked.
+
+    ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
+    an empty list (the "Load more" fragment).
+    """
+    roots = Comment.objects.public().filter(article=article, depth=0).order_by("path")
+    # Without an approved comment nothing is public (a "[deleted]" placeholder needs an
+    # approved reply), so an empty section costs no query at all.
+    if not article.comment_count:
+        roots = roots.none()
+    paginator = Paginator(roots.values_list("path", flat=True), settings.COMMENTS_PAGE_SIZE)
+    try:
+        page = paginator.get_page(page_number) if clamp else paginator.page(page_number)
+    except (EmptyPage, InvalidPage):
+        page = None
+    root_paths = list(page.object_list) if page else []
+
+    threads, shown = [], {}
+    if root_paths:
+        in_threads = Q()
+        for path in root_paths:
+            # Paths are fixed-width, so a root's prefix matches only its own thread.
+            in_threads |= Q(path=path) | Q(path__startswith=path + "/")
+        comments = list(Comment.objects.public().filter(in_threads, article=article).for_page())
+        liked = set(
+            CommentLike.objects.filter(
+                voter=voter_key(request), comment_id__in=[c.pk for c in comments]
+            ).values_list("comment_id", flat=True)
+        )
+        for comment in comments:
+            # A reply under a comment that is no longer public has no place to hang.
+            if comment.depth and comment.parent_id not in shown:
+                continue
+            comment.replies = []
+            comment.liked = comment.pk in liked
+            comment.editable = not comment.is_deleted and services.can_edit(
+                comment=comment,
+                user=request.user,
+                token=tokens.edit_token_from_request(request, comment.pk),
+            )
+            shown[comment.pk] = comment
+            if comment.depth:
+                shown[comment.parent_id].replies.append(comment)
+            else:
+                threads.append(comment)
+    return {"threads": threads, "page": page, "shown": shown}
+
+
+def comment_section_context(request, article, *, form=None) -> dict:
+    """Everything ``comments/_section.html`` shows (used by the ``comment_section`` tag)."""
+    user = request.user
+    page_number = _page_number(request)
+    data = comment_threads(request, article, page_number=page_number)
+    if form is None:
+        form = comment_form_class(user)()
+    reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))
+    reply_comment = data.pop("shown").get(reply_id)
+    if reply_comment is not None and reply_comment.is_deleted:
+        reply_comment = None
+    if reply_comment is not None and not form.is_bound:
+        form.initial["parent"] = reply_comment.pk
+    page = data["page"]
+    article_url = article.get_absolute_url()
+    return {
+        **data,
+        "request": request,
+        "user": user,
+        "article": article,
+        "article_url": article_url,
+        "form": form,
+        "reply_to": reply_comment.pk if reply_comment else None,
+        "reply_comment": reply_comment,
+        "can_post": _can_post(article),
+        # The skeleton comments.js fills in for a comment posted without a reload.
+        "template_comment": _template_comment(),
+        "following": (
+            user.is_authenticated
+            and ThreadSubscription.objects.filter(user=user, article=article).exists()
+        ),
+        "next_for_login": f"{article_url}#comments",
+        "page_query": _page_query(page),
+    }
+
+
+def _can_post(article) -> bool:
+    return article.comments_open and article.is_public
+
+
+def _page_query(page) -> str:
+    """The start of a query string that keeps the reader on this page of threads."""
+    return f"cpage={page.number}&" if page and page.number > 1 else ""
+
+
+def _template_comment() -> Comment:
+    comment = Comment(pk=0, guest_name="", body_html="", created_at=timezone.now())
+    comment.liked, comment.editable, comment.replies = False, True, []
+    return comment
+
+
+@require_GET
+def comments_more(request, slug):
+    """The next page of threads as an HTML fragment, for the "Load more" button."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    data = comment_threads(request, article, page_number=_page_number(request), clamp=False)
+    del data["shown"]
+    context = {
+        **data,
+        "article": article,
+        "article_url": article.get_absolute_url(),
+        "reply_to": None,
+        "can_post": _can_post(article),
+        "page_query": _page_query(data["page"]),
+    }
+    response = render(request, "comments/_threads.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- Posting ------------------------------------------------------------------------------
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def comment_url(comment: Comment) -> str:
+    """The comment's anchor on the page of threads that holds it."""
+    root_path = comment.path[:PATH_DIGITS]
+    before = (
+        Comment.objects.public()
+        .filter(article_id=comment.article_id, depth=0, path__lte=root_path)
+        .count()
+    )
+    page = max(1, math.ceil(before / settings.COMMENTS_PAGE_SIZE))
+    query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#c{comment.pk}"
+
+
+def _article_page(request, article, *, form, status: int):
+    """The article page as the article view renders it, with a bound comment form."""
+    view = ArticleDetailView()
+    view.setup(request, slug=article.slug)
+    view.object = article
+    context = view.get_context_data(object=article, comment_form=form)
+    return render(request, view.template_name, context, status=status)
+
+
+def _forbidden(request, message: str, *, article=None):
+    return render(
+        request,
+        "comments/forbidden.html",
+        {"message": message, "article": article},
+        status=403,
+    )
+
+
+@require_POST
+def comment_post(request, slug):
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).select_related("section"), slug=slug
+    )
+    form = comment_form_class(request.user)(request.POST)
+    if not form.is_valid():
+        return _article_page(request, article, form=form, status=400)
+    data = form.cleaned_data
+    parent = None
+    if data.get("parent"):
+        parent = Comment.objects.filter(pk=data["parent"], article=article).first()
+        if parent is None:
+            form.add_error(None, "The comment you are replying to no longer exists.")
+            return _article_page(request, article, form=form, status=400)
+    try:
+        created = services.comment_create(
+            article=article,
+            body=data["body"],
+            user=request.user if request.user.is_authenticated else None,
+            guest_name=data.get("name", ""),
+            guest_email=data.get("email", ""),
+            parent=parent,
+            notify_replies=data.get("notify_replies", False),
+            subscribe=data.get("subscribe", False),
+            ip_address=services.client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except services.CommentsClosed as exc:
+        return _forbidden(request, str(exc), article=article)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _article_page(request, article, form=form, status=400)
+
+    comment = created.comment
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, "Your comment has been posted.")
+        response = _see_other(comment_url(comment))
+    else:
+        messages.success(request, "Your comment is awaiting moderation.")
+        response = _see_other(f"{article.get_absolute_url()}#c{comment.pk}")
+    tokens.remember_edit_token(response, comment, created.edit_token)
+    return response
+
+
+# --- One comment: edit, delete, like, flag ----------------------------------------------------
+
+
+def _comment_or_404(pk, **filters) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("article", "user").filter(**filters), pk=pk
+    )
+
+
+def _post_data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _user_or_none(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def _may_edit(request, comment) -> bool:
+    return services.can_edit(
+        comment=comment,
+        user=request.user,
+        token=tokens.edit_token_from_request(request, comment.pk),
+    )
+
+
+_EDIT_REFUSED = (
+    "You can only change your own comments, within "
+    f"{settings.COMMENTS_EDIT_WINDOW // 60} minutes of posting them."
+)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk):
+    comment = _comment_or_404(pk)
+    if not _may_edit(request, comment):
+        return _forbidden(request, _EDIT_REFUSED, article=comment.article)
+    form = CommentEditForm(_post_data(request), initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error("body", exc.message_dict.get("body", exc.messages))
+        else:
+            messages.success(request, "Your comment has been updated.")
+            return _see_other(comment_url(comment))
+    return render(
+        request,
+        "comments/edit.html",
+        {
+            "comment": comment,
+            "article": comment.article,
+            "form": form,
+            "in_window": comment.in_edit_window(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, pk):
+    comment = _comment_or_404(pk)
+    if not _may_edit(request, comment):
+        return _forbidden(request, _EDIT_REFUSED, article=comment.article)
+    if request.method == "POST":
+        services.comment_delete(comment=comment, by=_user_or_none(request))
+        messages.success(request, "Your comment has been deleted.")
+        response = _see_other(f"{comment.article.get_absolute_url()}#comments")
+        tokens.forget_edit_token(response, comment.pk)
+        return response
+    return render(request, "comments/delete.html", {"comment": comment, "article": comment.article})
+
+
+@require_POST
+def comment_like(request, pk):
+    """Toggle the voter's like (the form's button shows the current state)."""
+    comment = _comment_or_404(pk, status=Comment.Status.APPROVED)
+    voter = voter_key(request)
+    if CommentLike.objects.filter(comment=comment, voter=voter).exists():
+        services.comment_unlike(comment=comment, voter=voter)
+    else:
+        services.comment_like(comment=comment, voter=voter)
+    return _see_other(comment_url(comment))
+
+
+@require_http_methods(["GET", "POST"])
+def comment_flag(request, pk):
+    comment = _comment_or_404(pk, status=Comment.Status.APPROVED)
+    form = FlagForm(_post_data(request))
+    if request.method == "POST" and form.is_valid():
+        services.comment_flag(
+            comment=comment,
+            voter=voter_key(request),
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            ip_address=services.client_ip(request),
+        )
+        messages.success(request, "Thank you. A moderator will review this comment.")
+        return _see_other(comment_url(comment))
+    return render(
+        request,
+        "comments/flag.html",
+        {"comment": comment, "article": comment.article, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def thread_follow(request, slug):
+    """Follow (``action=follow``) or stop following an article's conversation."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    back = f"{article.get_absolute_url()}#comments"
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    if request.POST.get("action") == "unfollow":
+        services.thread_unsubscribe(user=request.user, article=article)
+        messages.success(request, "You no longer follow this conversation.")
+    else:
+        services.thread_subscribe(user=request.user, article=article)
+        messages.success(request, "We will email you about new comments in this conversation.")
+    return _see_other(back)
+
+
+# --- Email unsubscribe --------------------------------------------------------------------
 
 
 # RFC 8058 one-click: mail clients POST with no CSRF token; the signed token is the key.

@@ -8,14 +8,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_guest_who_asked_is_emailed_about_a_reply(mailoutbox, django_capture_on_commit_callbacks):
-    article = make_article(title="Dam plan")
+    article = make_article(title="Dam's plan")
     parent = make_comment(article, guest_email="ana@example.com", notify_replies=True)
     with django_capture_on_commit_callbacks(execute=True):
         make_comment(article, parent=parent, guest_name="Bo", body="I disagree.")
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["ana@example.com"]
-    assert message.subject == "Bo replied to your comment on “Dam plan”"
+    assert message.subject == "Bo replied to your comment on “Dam's plan”"
     assert "I disagree." in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 

@@ -1,0 +1,494 @@
+"""The comments API: thin DRF views that parse input with a serializer, call
+``comments.services`` and render the public representation of a comment.
+
+The representation is an allow-list: a comment's email, IP address, user agent and
+edit-token hash are never serialised.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from articles.models import Article
+from articles.voters import voter_key
+from comments import services, tokens
+from comments.models import Comment, CommentFlag
+
+DELETED_NAME = "[deleted]"
+
+EDIT_TOKEN_HEADER = OpenApiParameter(
+    name="X-Comment-Token",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A guest author's `edit_token`, as returned once when the comment was created.",
+)
+
+# The service speaks in model field names; the API's input names differ for guests.
+_SERVICE_TO_API_FIELD = {
+    "guest_name": "name",
+    "guest_email": "email",
+    "__all__": api_settings.NON_FIELD_ERRORS_KEY,
+}
+
+
+def _as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A Django ``ValidationError`` from a service as DRF's ``{"field": [...]}``."""
+    if hasattr(exc, "error_dict"):
+        detail = {_SERVICE_TO_API_FIELD.get(f, f): msgs for f, msgs in exc.message_dict.items()}
+    else:
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return serializers.ValidationError(detail)
+
+
+def _acting_user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+# --- Input fields -----------------------------------------------------------------------
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and lists instead of turning them into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CommentBodyField(StrictCharField):
+    """1..5000 characters, kept exactly as typed (Markdown cares about leading spaces),
+    but not whitespace only."""
+
+    default_error_messages = {"whitespace": "Write something before posting."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", Comment._meta.get_field("body").max_length)
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value.strip():
+            self.fail("whitespace")
+        return value
+
+
+# --- Output -------------------------------------------------------------------------------
+class AuthorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    is_guest = serializers.BooleanField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    """Documents the shape of an attachment; attachments are not served yet."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.URLField()
+    thumbnail_url = serializers.URLField(allow_null=True)
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+
+class LocationSerializer(serializers.Serializer):
+    """Documents the shape of a location; locations are not stored yet."""
+
+    name = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    map_url = serializers.URLField(allow_null=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """A comment as readers see it. Deleted placeholders keep their place in the
+    thread but lose their author and text."""
+
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    reply_to = serializers.IntegerField(source="reply_to_id", read_only=True, allow_null=True)
+    author = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    rating = serializers.SerializerMethodField()
+    is_deleted = serializers.BooleanField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "parent",
+            "depth",
+            "author",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "like_count",
+            "attachments",
+            "location",
+            "rating",
+            "reply_to",
+            "is_deleted",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, obj) -> dict:
+        if obj.is_deleted:
+            return {"name": DELETED_NAME, "is_guest": obj.is_guest}
+        return {"name": obj.author_name, "is_guest": obj.is_guest}
+
+    def get_body_html(self, obj) -> str:
+        return "" if obj.is_deleted else obj.body_html
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, obj) -> list:
+        return []
+
+    @extend_schema_field(LocationSerializer(allow_null=True))
+    def get_location(self, obj):
+        return None
+
+    @extend_schema_field(serializers.IntegerField(min_value=1, max_value=5, allow_null=True))
+    def get_rating(self, obj):
+        return None
+
+    def get_url(self, obj) -> str:
+        # obj.article must already be loaded (the views make sure of it), else this is
+        # one query per comment.
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class CommentDetailSerializer(CommentSerializer):
+    """A single comment, with its moderation status (the author may see a pending one)."""
+
+    status = serializers.ChoiceField(choices=Comment.Status.choices, read_only=True)
+
+    class Meta(CommentSerializer.Meta):
+        fields = [*CommentSerializer.Meta.fields, "status"]
+        read_only_fields = fields
+
+
+class CommentCreatedSerializer(CommentDetailSerializer):
+    """The answer to a new comment: a guest also gets the edit token, once.
+
+    ``edit_token`` is read from ``comment.edit_token``, which the view sets for guests
+    only; without it the key is left out (a field that is not required is skipped).
+    It is not marked read-only so that the schema does not call it required.
+    """
+
+    edit_token = serializers.CharField(
+        required=False,
+        help_text="Guests only: send it back as X-Comment-Token to edit or delete "
+        "within the edit window. Shown once.",
+    )
+
+    class Meta(CommentDetailSerializer.Meta):
+        fields = [*CommentDetailSerializer.Meta.fields, "edit_token"]
+
+
+# --- Input ------------------------------------------------------------------------------------
+class CommentCreateSerializer(serializers.Serializer):
+    body = CommentBodyField()
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Comment.objects.all(),
+        required=False,
+        allow_null=True,
+        # The same words as the service's "not approved / other article" error, so the
+        # answer does not tell whether a hidden comment exists.
+        error_messages={
+            "does_not_exist": "You can only reply to a published comment here.",
+            "incorrect_type": "Send the id of the comment you are replying to.",
+        },
+    )
+    name = StrictCharField(
+        max_length=Comment._meta.get_field("guest_name").max_length,
+        required=False,
+        allow_blank=True,
+        help_text="Guests: the name shown with the comment.",
+    )
+    email = serializers.EmailField(
+        required=False, allow_blank=True, help_text="Guests: never shown; used for replies."
+    )
+    # Validated so that a form gets the error now, but not stored yet: there is no
+    # column for it until an issue asks for authors' websites.
+    website = serializers.URLField(required=False, allow_blank=True)
+    notify_replies = serializers.BooleanField(
+        required=False, default=False, help_text="Guests: email me when someone replies."
+    )
+    subscribe = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Registered readers: follow every new comment on this article.",
+    )
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        if not request.user.is_authenticated:
+            missing = {
+                field: ["This field is required."]
+                for field in ("name", "email")
+                if not attrs.get(field)
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class CommentUpdateSerializer(serializers.Serializer):
+    body = CommentBodyField(required=False)
+    status = serializers.ChoiceField(
+        choices=Comment.Status.choices, required=False, help_text="Moderators only."
+    )
+
+
+class LikeSerializer(serializers.Serializer):
+    like_count = serializers.IntegerField()
+    liked = serializers.BooleanField()
+
+
+class FlagSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=CommentFlag.Reason.choices)
+    note = StrictCharField(
+        max_length=CommentFlag._meta.get_field("note").max_length, required=False, allow_blank=True
+    )
+
+
+class FlagResultSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=CommentFlag.Reason.choices)
+    detail = serializers.CharField()
+
+
+# --- Views ------------------------------------------------------------------------------
+@extend_schema_view(
+    get=extend_schema(summary="Approved comments of an article, threads kept together"),
+    post=extend_schema(
+        summary="Post a comment",
+        request=CommentCreateSerializer,
+        responses={201: CommentCreatedSerializer},
+    ),
+)
+class CommentList(generics.ListCreateAPIView):
+    """Public comments of a published article in thread order, oldest first; POST adds one."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @cached_property
+    def article(self) -> Article:
+        return get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Comment.objects.none()
+        # The same rows as Comment.objects.public().filter(article=...): going through the
+        # related manager also hands each comment this article, so `url` costs no query.
+        return self.article.comments.public().for_page()
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "POST":
+            return CommentCreateSerializer
+        return CommentSerializer
+
+    def create(self, request, *args, **kwargs):
+        article = self.article
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            created = services.comment_create(
+                article=article,
+                body=data["body"],
+                user=_acting_user(request),
+                guest_name=data.get("name", ""),
+                guest_email=data.get("email", ""),
+                parent=data.get("parent"),
+                notify_replies=data["notify_replies"],
+                subscribe=data["subscribe"],
+                ip_address=services.client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except services.CommentsClosed as exc:
+            raise PermissionDenied("Comments are closed for this article.") from exc
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+
+        comment = created.comment
+        comment.article = article
+        if created.edit_token:
+            comment.edit_token = created.edit_token
+        out = CommentCreatedSerializer(comment, context=self.get_serializer_context())
+        location = reverse("api:comment-detail", kwargs={"pk": comment.pk})
+        response = Response(
+            out.data, status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+        tokens.remember_edit_token(response, comment, created.edit_token)
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[EDIT_TOKEN_HEADER]),
+    patch=extend_schema(
+        request=CommentUpdateSerializer,
+        responses=CommentDetailSerializer,
+        parameters=[EDIT_TOKEN_HEADER],
+        description="Authors may change `body` within the edit window; moderators may "
+        "change `body` at any time and `status`.",
+    ),
+    delete=extend_schema(parameters=[EDIT_TOKEN_HEADER]),
+)
+class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
+    """One comment. Public comments are visible to anyone; others only to their
+    author and to moderators."""
+
+    serializer_class = CommentDetailSerializer
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return Comment.objects.select_related("user", "article")
+
+    def get_object(self):
+        comment = super().get_object()
+        if not (self._is_public(comment) or self._is_author(comment) or self._is_moderator()):
+            raise Http404
+        return comment
+
+    def _is_public(self, comment) -> bool:
+        if not comment.article.is_public:
+            return False
+        return (
+            comment.status == Comment.Status.APPROVED
+            or Comment.objects.public().filter(pk=comment.pk).exists()
+        )
+
+    def _token(self, comment) -> str | None:
+        return tokens.edit_token_from_request(self.request, comment.pk)
+
+    def _is_author(self, comment) -> bool:
+        if comment.user_id is not None:
+            return self.request.user.is_authenticated and self.request.user.pk == comment.user_id
+        return comment.token_matches(self._token(comment))
+
+    def _is_moderator(self) -> bool:
+        return services.can_moderate(self.request.user)
+
+    def _check_can_edit(self, comment) -> None:
+        if services.can_edit(comment=comment, user=self.request.user, token=self._token(comment)):
+            return
+        if not self._is_author(comment):
+            raise PermissionDenied("Only the author or a moderator can change this comment.")
+        if comment.status != Comment.Status.PENDING and comment.status != Comment.Status.APPROVED:
+            raise PermissionDenied("This comment can no longer be changed.")
+        raise PermissionDenied("The edit window has closed.")
+
+    def partial_update(self, request, *args, **kwargs):
+        comment = self.get_object()
+        self._check_can_edit(comment)
+        serializer = CommentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "status" in data and not self._is_moderator():
+            raise PermissionDenied("Only moderators can change a comment's status.")
+        try:
+            with transaction.atomic():
+                if "body" in data:
+                    services.comment_edit(comment=comment, body=data["body"])
+                if "status" in data:
+                    services.comment_set_status(
+                        comment=comment, status=data["status"], by=_acting_user(request)
+                    )
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+        return Response(self.get_serializer(comment).data)
+
+    def destroy(self, request, *args, **kwargs):
+        comment = self.get_object()
+        self._check_can_edit(comment)
+        services.comment_delete(comment=comment, by=_acting_user(request))
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        tokens.forget_edit_token(response, comment.pk)
+        return response
+
+
+class _PublishedCommentMixin:
+    """Likes and flags only reach approved comments of published articles."""
+
+    def get_queryset(self):
+        return Comment.objects.approved().filter(article__in=Article.objects.published())
+
+
+@extend_schema_view(
+    post=extend_schema(request=None, responses=LikeSerializer, summary="Like a comment"),
+    delete=extend_schema(request=None, responses=LikeSerializer, summary="Withdraw a like"),
+)
+class CommentLikeView(_PublishedCommentMixin, generics.GenericAPIView):
+    """One like per voter (a registered reader, or a guest's voter cookie)."""
+
+    serializer_class = LikeSerializer
+
+    def post(self, request, *args, **kwargs):
+        return self._respond(services.comment_like, request)
+
+    def delete(self, request, *args, **kwargs):
+        return self._respond(services.comment_unlike, request)
+
+    def _respond(self, action, request):
+        comment = self.get_object()
+        try:
+            like_count, liked = action(comment=comment, voter=voter_key(request))
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+        return Response(self.get_serializer({"like_count": like_count, "liked": liked}).data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=FlagSerializer,
+        responses={201: FlagResultSerializer, 200: FlagResultSerializer},
+        summary="Flag a comment for moderators",
+        description="One flag per voter: `201` the first time, `200` after that.",
+    ),
+)
+class CommentFlagView(_PublishedCommentMixin, generics.GenericAPIView):
+    serializer_class = FlagSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def post(self, request, *args, **kwargs):
+        comment = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            flag, created = services.comment_flag(
+                comment=comment,
+                voter=voter_key(request),
+                reason=serializer.validated_data["reason"],
+                note=serializer.validated_data.get("note", ""),
+                user=_acting_user(request),
+                ip_address=services.client_ip(request),
+            )
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
+        result = FlagResultSerializer(
+            {"reason": flag.reason, "detail": "Thank you. A moderator will review this comment."}
+        )
+        return Response(
+            result.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )

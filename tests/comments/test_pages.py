@@ -1,0 +1,168 @@
+import re
+
+import pytest
+
+from comments import services
+from comments.models import Comment
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article, query=""):
+    return client.get(article.get_absolute_url() + query).content.decode()
+
+
+def test_empty_state_is_shown_without_comments(client):
+    assert "There are no comments posted here yet" in page(client, make_article())
+
+
+def test_heading_counts_approved_comments(client):
+    article = make_article()
+    make_comment(article)
+    make_comment(article)
+    make_comment(article, status=Comment.Status.PENDING)
+    assert "Comments (2)" in page(client, article)
+
+
+def test_replies_follow_their_parent_in_the_html(client):
+    article = make_article()
+    first = make_comment(article)
+    second = make_comment(article)
+    reply = make_comment(article, parent=first)
+    html = page(client, article)
+    positions = [html.index(f'id="c{c.pk}"') for c in (first, reply, second)]
+    assert positions == sorted(positions)
+    assert html.index('class="comment-replies"') < html.index(f'id="c{second.pk}"')
+
+
+def test_pending_comment_is_not_shown(client):
+    article = make_article()
+    make_comment(article, body="Awaiting a moderator", status=Comment.Status.PENDING)
+    assert "Awaiting a moderator" not in page(client, article)
+
+
+def test_deleted_comment_with_replies_shows_a_placeholder(client):
+    article = make_article()
+    parent = make_comment(article, body="Regrettable words")
+    make_comment(article, parent=parent, body="A reply")
+    services.comment_delete(comment=parent)
+    html = page(client, article)
+    assert "[deleted]" in html
+    assert "Regrettable words" not in html
+    assert "A reply" in html
+
+
+def test_deleted_comment_without_replies_is_gone(client):
+    article = make_article()
+    comment = make_comment(article, body="Regrettable words")
+    services.comment_delete(comment=comment)
+    html = page(client, article)
+    assert "[deleted]" not in html
+    assert f'id="c{comment.pk}"' not in html
+
+
+def test_comment_shows_author_relative_time_and_edited_mark(client):
+    article = make_article()
+    comment = make_comment(article, guest_name="Ada")
+    services.comment_edit(comment=comment, body="Changed my mind")
+    html = page(client, article)
+    assert '<span class="comment__author" data-slot="author">Ada</span>' in html
+    assert f'datetime="{comment.created_at.isoformat()}"' in html
+    assert re.search(r">(now|\d+ seconds? ago)</time>", html)
+    assert ">edited</span>" in html
+
+
+def test_guest_sees_the_guest_form_with_signup_and_login_links(client):
+    article = make_article()
+    html = page(client, article)
+    next_param = f"?next={article.get_absolute_url()}%23comments"
+    assert "Leave your comments" in html
+    assert "Posting comment as a guest." in html
+    assert f'<a href="/accounts/signup/{next_param}">Sign up</a>' in html
+    assert f'<a href="/accounts/login/{next_param}">login</a>' in html
+    assert 'name="name"' in html and 'name="email"' in html
+    assert "Never shown publicly." in html
+    assert 'maxlength="5000"' in html
+    assert "Notify me of replies by email" in html
+
+
+def test_signed_in_reader_posts_as_themselves_without_name_or_email(client):
+    client.force_login(make_user("reader", display_name="Rita Reader"))
+    html = page(client, make_article())
+    assert "Posting as <strong>Rita Reader</strong>" in html
+    assert 'name="name"' not in html
+    assert 'name="email"' not in html
+    assert "Email me about new comments in this conversation" in html
+
+
+def test_closed_article_shows_no_form(client):
+    article = make_article(comments_open=False)
+    html = page(client, article)
+    assert "Comments are closed for this article." in html
+    assert f"/articles/{article.slug}/comments/post/" not in html
+
+
+def test_reply_link_opens_the_form_under_the_comment(client):
+    article = make_article()
+    comment = make_comment(article)
+    html = page(client, article, f"?replyto={comment.pk}")
+    assert f'href="?replyto={comment.pk}#reply-{comment.pk}"' in html
+    slot = html.index(f'id="reply-{comment.pk}"')
+    assert html.index(f'id="c{comment.pk}"') < slot < html.index('id="comment-form"')
+    assert f'name="parent" value="{comment.pk}"' in html
+
+
+def test_second_page_of_threads_and_load_more_link(client, settings):
+    settings.COMMENTS_PAGE_SIZE = 2
+    article = make_article()
+    comments = [make_comment(article) for _ in range(5)]
+    first = page(client, article)
+    assert 'href="?cpage=2#comments"' in first
+    assert "Load more comments" in first
+    second = page(client, article, "?cpage=2")
+    assert f'id="c{comments[2].pk}"' in second
+    assert f'id="c{comments[0].pk}"' not in second
+    assert 'href="?cpage=3#comments"' in second
+
+
+def test_load_more_fragment_holds_the_next_threads(client, settings):
+    settings.COMMENTS_PAGE_SIZE = 2
+    article = make_article()
+    comments = [make_comment(article) for _ in range(3)]
+    response = client.get(f"/articles/{article.slug}/comments/more/?cpage=2")
+    html = response.content.decode()
+    assert f'id="c{comments[2].pk}"' in html
+    assert "<html" not in html
+    assert "Load more comments" not in html
+
+
+def _article_with_threads(threads, replies_each):
+    article = make_article()
+    for _ in range(threads):
+        root = make_comment(article)
+        for _ in range(replies_each):
+            make_comment(article, parent=root)
+    return article
+
+
+@pytest.mark.parametrize(("threads", "replies_each"), [(5, 0), (100, 4)])
+def test_article_page_query_count_does_not_grow_with_comments(
+    client, django_assert_num_queries, threads, replies_each
+):
+    article = _article_with_threads(threads, replies_each)
+    assert Comment.objects.count() in (5, 500)
+    # 1. the article with its section, 2. the sidebar's latest articles, 3. navigation
+    # sections, 4. count of threads, 5. the page's thread roots, 6. every public comment
+    # of those threads with its author, 7. which of them this voter liked.
+    with django_assert_num_queries(7):
+        client.get(article.get_absolute_url())
+
+
+def test_emails_never_appear_in_the_page(client):
+    article = make_article()
+    make_comment(article, guest_name="Gus", guest_email="gus.secret@example.com")
+    make_comment(article, user=make_user("writer", email="writer.secret@example.com"))
+    html = page(client, article)
+    assert "Gus" in html
+    assert "secret@example.com" not in html
