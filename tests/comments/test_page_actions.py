@@ -178,24 +178,3 @@ def test_signed_in_reader_follows_and_unfollows_the_thread(client):
     assert user.thread_subscriptions.filter(article=article).exists()
     client.post(f"/articles/{article.slug}/comments/follow/", {"action": "unfollow"})
     assert not user.thread_subscriptions.exists()
-
-
-XSS_PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "<svg onload=alert(1)>",
-]
-
-
-def test_markup_posted_through_the_form_is_never_live(client, settings):
-    settings.COMMENTS_MODERATION = "none"
-    article = make_article()
-    for payload in XSS_PAYLOADS:
-        post_comment(client, article, body=payload)
-    assert Comment.objects.approved().count() == len(XSS_PAYLOADS)
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert "<script>alert" not in html
-    assert not re.search(r"<[^>]+\son(error|load)\s*=", html)
-    assert not re.search(r"href\s*=\s*[\"']?\s*javascript:", html, re.IGNORECASE)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -175,3 +175,20 @@ def test_checker_catches_a_dangerous_link():
         assert_harmless('<a href="jav&#x09;ascript:alert(1)" rel="nofollow ugc noopener">x</a>')
     with pytest.raises(AssertionError):
         assert_harmless('<p onclick="alert(1)">x</p>')
+
+
+def test_every_payload_posted_through_the_page_form_is_harmless(client, article, settings):
+    """The same payloads through the HTML form: stored HTML is harmless, and the page
+    shows exactly that HTML with no script of the reader's making."""
+    settings.COMMENTS_PAGE_SIZE = len(PAYLOADS)
+    for payload in PAYLOADS:
+        data = {"body": payload, "name": "Mallory", "email": "mallory@example.com"}
+        assert client.post(f"/articles/{article.slug}/comments/post/", data).status_code == 303
+    stored = list(Comment.objects.values_list("body_html", flat=True))
+    assert len(stored) == len(PAYLOADS)
+    html = client.get(article.get_absolute_url()).content.decode()
+    for body_html in stored:
+        assert_harmless(body_html)
+        assert body_html in html
+    scripts = re.findall(r"<script\b[^>]*>", html, re.IGNORECASE)
+    assert all('type="application/ld+json"' in s or "/static/js/" in s for s in scripts)
