@@ -37,7 +37,15 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Credits", {"fields": ["credits", "source"]}),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "comments_open", "ratings_enabled"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "comments_open",
+                    "comment_moderation",
+                    "ratings_enabled",
+                ]
+            },
         ),
         (
             "Figures",

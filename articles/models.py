@@ -101,6 +101,19 @@ class Article(models.Model):
         help_text="A future time schedules the article; it stays hidden until then.",
     )
     comments_open = models.BooleanField(default=True)
+    comment_moderation = models.CharField(
+        "comment moderation",
+        max_length=20,
+        blank=True,
+        choices=[
+            ("", "Site default"),
+            ("none", "None: publish at once"),
+            ("guests", "Hold all guest comments"),
+            ("first_time_guests", "Hold first-time guests"),
+            ("all", "Hold every comment"),
+        ],
+        help_text="Overrides the site's COMMENTS_MODERATION policy for this article.",
+    )
     ratings_enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

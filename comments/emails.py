@@ -98,3 +98,68 @@ def send_comment_notifications(comment: Comment) -> list[str]:
         _send(template="thread_comment", to=address, context=context, token=token)
         sent.append(address.lower())
     return sent
+
+
+def moderators():
+    """Active accounts that may moderate comments and have an email address."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    permission = Permission.objects.filter(
+        content_type__app_label="comments", codename="moderate_comment"
+    ).first()
+    can = Q(is_superuser=True)
+    if permission is not None:
+        can |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    return (
+        get_user_model()
+        .objects.filter(can, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _send_to_moderators(template: str, context: dict) -> int:
+    context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+    sent = 0
+    for moderator in moderators():
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"emails/{template}/body.txt", context),
+            to=[moderator.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(
+            render_to_string(f"emails/{template}/body.html", context), "text/html"
+        )
+        message.send()
+        sent += 1
+    return sent
+
+
+def send_pending_digest(limit: int = 50) -> int:
+    """One email to each moderator listing what waits for review (oldest first)."""
+    waiting = Comment.objects.filter(status=Comment.Status.PENDING)
+    total = waiting.count()
+    if not total:
+        return 0
+    comments = list(waiting.select_related("article", "user").order_by("created_at")[:limit])
+    queue_url = (
+        settings.SITE_URL
+        + reverse("admin:comments_comment_changelist")
+        + ("?status__exact=pending")
+    )
+    return _send_to_moderators(
+        "moderation_pending", {"comments": comments, "total": total, "queue_url": queue_url}
+    )
+
+
+def send_flag_alert(comment: Comment) -> int:
+    flags = list(comment.flags.order_by("created_at"))
+    admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
+    return _send_to_moderators(
+        "moderation_flagged", {"comment": comment, "flags": flags, "admin_url": admin_url}
+    )

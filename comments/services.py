@@ -9,14 +9,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import ratelimit
 from articles.models import Article
+from comments import moderation
 from comments.models import (
     PATH_SEP,
     Comment,
     CommentFlag,
     CommentLike,
+    ModerationLog,
     ThreadSubscription,
 )
+from comments.moderation import Banned  # noqa: F401 - re-exported for the views
+
+RateLimited = ratelimit.RateLimited
 
 
 class CommentsClosed(PermissionDenied):
@@ -38,30 +44,6 @@ def can_moderate(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("comments.moderate_comment"))
 
 
-def moderation_status(*, article: Article, user=None, guest_email: str = "") -> str:
-    """Decide whether a new comment is published at once or held for a moderator.
-
-    The site policy is ``COMMENTS_MODERATION``: ``none`` publishes everything, ``guests``
-    holds every guest comment, ``first_time_guests`` holds a guest's comment until one
-    from the same email has been approved, ``all`` holds everything. Moderators are
-    never held.
-    """
-    if can_moderate(user):
-        return Comment.Status.APPROVED
-    policy = settings.COMMENTS_MODERATION
-    is_guest = user is None or not user.is_authenticated
-    if policy == "all":
-        return Comment.Status.PENDING
-    if policy == "guests" and is_guest:
-        return Comment.Status.PENDING
-    if policy == "first_time_guests" and is_guest:
-        known = Comment.objects.filter(
-            guest_email=normalize_email(guest_email), status=Comment.Status.APPROVED
-        ).exists()
-        return Comment.Status.APPROVED if known else Comment.Status.PENDING
-    return Comment.Status.APPROVED
-
-
 def _display_parent(parent: Comment | None) -> Comment | None:
     """Replies below the display cap attach to the deepest shown level."""
     while parent is not None and parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
@@ -81,6 +63,56 @@ def _after_approval(comment: Comment) -> None:
     transaction.on_commit(lambda: tasks.send_comment_notifications.delay(comment_id))
 
 
+def _after_hold(comment: Comment, *, flagged: bool = False) -> None:
+    """Tell moderators something waits (batched; flags at once)."""
+    from comments import tasks
+
+    comment_id = comment.pk
+    if flagged:
+        transaction.on_commit(lambda: tasks.notify_moderators_flagged.delay(comment_id))
+    elif comment.status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: tasks.notify_moderators_pending.delay())
+
+
+_ACTION_FOR_STATUS = {
+    Comment.Status.APPROVED: ModerationLog.Action.APPROVE,
+    Comment.Status.REJECTED: ModerationLog.Action.REJECT,
+    Comment.Status.SPAM: ModerationLog.Action.SPAM,
+    Comment.Status.DELETED: ModerationLog.Action.DELETE,
+    Comment.Status.PENDING: ModerationLog.Action.PENDING,
+}
+
+
+def _log(*, comment, action, actor=None, from_status="", to_status="", reason=""):
+    ModerationLog.objects.create(
+        comment=comment,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:300],
+    )
+
+
+def poster_identity(*, user=None, email: str = "") -> str | None:
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    return f"e:{normalize_email(email)}" if email else None
+
+
+def rate_limit(
+    scope: str, rate: str, *, ip_address=None, user=None, email: str = "", voter=None
+) -> None:
+    """Count one ``scope`` action against the client's IP and the poster; raise
+    ``RateLimited`` (HTTP 429) when either is over ``rate``."""
+    ratelimit.hit(
+        scope,
+        rate,
+        f"ip:{ip_address}" if ip_address else None,
+        poster_identity(user=user, email=email) or voter,
+    )
+
+
 @transaction.atomic
 def comment_create(
     *,
@@ -96,13 +128,18 @@ def comment_create(
     user_agent: str = "",
     status: str | None = None,
     notify: bool = True,
+    honeypot: str = "",
+    form_age: float | None = None,
+    enforce_limits: bool = True,
 ) -> CreatedComment:
     """Create a comment, all or nothing.
 
     Raises ``CommentsClosed`` when the article takes no comments and ``ValidationError``
     (with field names) for a bad parent or a missing guest identity. ``status`` lets
-    the moderation rules override the policy (e.g. spam); ``notify=False`` sends no
-    emails (demo data, imports).
+    forces a status (demo data, imports); ``notify=False`` sends no emails.
+    Raises ``Banned`` for a banned poster and ``RateLimited`` over the rate limit
+    (unless ``enforce_limits`` is off, for imports). ``honeypot`` and ``form_age``
+    come from the page form (see ``comments.moderation.comment_moderate``).
     """
     if not article.comments_open or not article.is_public:
         raise CommentsClosed("Comments are closed for this article.")
@@ -111,11 +148,35 @@ def comment_create(
     is_user = user is not None and user.is_authenticated
     if not is_user and not (guest_name.strip() and guest_email.strip()):
         raise ValidationError({"name": ["Guests must give a name and an email."]})
+    acting = user if is_user else None
+    moderation.check_not_banned(user=acting, email=guest_email, ip_address=ip_address)
+    if enforce_limits:
+        rate_limit(
+            "comment",
+            settings.COMMENTS_RATE_LIMIT,
+            ip_address=ip_address,
+            user=acting,
+            email=guest_email,
+        )
     if parent is not None and (
         parent.article_id != article.pk or parent.status != Comment.Status.APPROVED
     ):
         raise ValidationError({"parent": ["You can only reply to a published comment here."]})
 
+    if status is None:
+        decision = moderation.comment_moderate(
+            article=article,
+            body=body,
+            user=acting,
+            guest_email=guest_email,
+            is_moderator=can_moderate(acting),
+            honeypot=honeypot,
+            form_age=form_age,
+            context={"ip_address": ip_address, "user_agent": user_agent},
+        )
+        status, reasons = decision.status, decision.reasons
+    else:
+        reasons = []
     display_parent = _display_parent(parent)
     comment = Comment(
         article=article,
@@ -128,10 +189,8 @@ def comment_create(
         notify_replies=bool(notify_replies) and not is_user,
         ip_address=ip_address,
         user_agent=(user_agent or "")[:300],
-        status=status
-        or moderation_status(
-            article=article, user=user if is_user else None, guest_email=guest_email
-        ),
+        status=status,
+        moderation_reasons=reasons,
     )
     comment.set_body(body)
     token = None if is_user else comment.issue_edit_token()
@@ -149,21 +208,41 @@ def comment_create(
         _bump_comment_count(article.pk, 1)
         if notify:
             _after_approval(comment)
+    elif reasons:
+        _log(
+            comment=comment,
+            action=ModerationLog.Action.HELD,
+            to_status=comment.status,
+            reason=", ".join(reasons),
+        )
+        if notify:
+            _after_hold(comment)
     return CreatedComment(comment=comment, edit_token=token)
 
 
 @transaction.atomic
-def comment_set_status(*, comment: Comment, status: str, by=None) -> Comment:
-    """Move a comment to ``status`` and keep the article's approved count in step.
+def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = "") -> Comment:
+    """Move a comment to ``status``, keep the article's approved count in step and
+    write the audit log (``by`` is the moderator; None for the rules).
 
     Locks the comment row so two moderators acting at once count it once.
     """
+    if status not in Comment.Status.values:
+        raise ValidationError({"status": [f"Choose one of: {', '.join(Comment.Status.values)}."]})
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     old = locked.status
     if old == status:
         return locked
     locked.status = status
     locked.save(update_fields=["status"])
+    _log(
+        comment=locked,
+        action=_ACTION_FOR_STATUS[status],
+        actor=by,
+        from_status=old,
+        to_status=status,
+        reason=reason,
+    )
     approved = Comment.Status.APPROVED
     _bump_comment_count(locked.article_id, (status == approved) - (old == approved))
     if status == approved and old == Comment.Status.PENDING:
@@ -183,7 +262,7 @@ def comment_delete(*, comment: Comment, by=None) -> Comment:
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, body: str | None = None) -> Comment:
+def comment_edit(*, comment: Comment, body: str | None = None, by=None) -> Comment:
     if body is not None and not body.strip():
         raise ValidationError({"body": ["Write something before posting."]})
     if body is not None and body != comment.body:
@@ -191,6 +270,8 @@ def comment_edit(*, comment: Comment, body: str | None = None) -> Comment:
         comment.edited_at = timezone.now()
         comment.full_clean(exclude=["path", "body_html", "edit_token_hash", "parent", "reply_to"])
         comment.save(update_fields=["body", "body_html", "edited_at"])
+        if by is not None and by.is_authenticated and by.pk != comment.user_id:
+            _log(comment=comment, action=ModerationLog.Action.EDIT, actor=by)
     return comment
 
 
@@ -214,9 +295,10 @@ def _require_public(comment: Comment) -> None:
 
 
 @transaction.atomic
-def comment_like(*, comment: Comment, voter: str) -> tuple[int, bool]:
+def comment_like(*, comment: Comment, voter: str, ip_address=None) -> tuple[int, bool]:
     """Like once per voter (the database's unique constraint decides races)."""
     _require_public(comment)
+    rate_limit("like", settings.LIKES_RATE_LIMIT, ip_address=ip_address, voter=voter)
     try:
         with transaction.atomic():
             CommentLike.objects.create(comment=comment, voter=voter)
@@ -247,8 +329,12 @@ def comment_flag(
     user=None,
     ip_address: str | None = None,
 ) -> tuple[CommentFlag, bool]:
-    """Flag once per voter; returns the flag and whether it is new."""
+    """Flag once per voter; returns the flag and whether it is new.
+
+    ``COMMENTS_FLAG_THRESHOLD`` flags from distinct voters send the comment back to
+    review, and moderators hear about every new flag."""
     _require_public(comment)
+    rate_limit("flag", settings.FLAGS_RATE_LIMIT, ip_address=ip_address, voter=voter)
     if reason not in CommentFlag.Reason.values:
         raise ValidationError(
             {"reason": [f"Choose one of: {', '.join(CommentFlag.Reason.values)}."]}
@@ -266,6 +352,17 @@ def comment_flag(
     except IntegrityError:
         return CommentFlag.objects.get(comment=comment, voter=voter), False
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    comment.refresh_from_db(fields=["flag_count", "status", "moderation_reasons"])
+    if comment.flag_count >= settings.COMMENTS_FLAG_THRESHOLD:
+        if "flagged" not in comment.moderation_reasons:
+            comment.moderation_reasons = [*comment.moderation_reasons, "flagged"]
+            comment.save(update_fields=["moderation_reasons"])
+        comment_set_status(
+            comment=comment,
+            status=Comment.Status.PENDING,
+            reason=f"{comment.flag_count} flags from readers",
+        )
+    _after_hold(comment, flagged=True)
     return flag, True
 
 

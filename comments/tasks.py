@@ -1,7 +1,11 @@
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 
 from comments import emails
 from comments.models import Comment
+
+PENDING_DIGEST_LOCK = "comments:moderators-pending-digest"
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -15,3 +19,22 @@ def send_comment_notifications(comment_id: int) -> int:
     if comment is None:
         return 0
     return len(emails.send_comment_notifications(comment))
+
+
+@shared_task
+def notify_moderators_pending() -> int:
+    """Email moderators that comments wait, at most once per
+    ``COMMENTS_MODERATOR_EMAIL_INTERVAL``; the digest lists everything waiting, so a
+    comment held inside the quiet period is in the next one (also sent by the
+    periodic ``send_moderation_digest``)."""
+    if not cache.add(PENDING_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL):
+        return 0
+    return emails.send_pending_digest()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_moderators_flagged(comment_id: int) -> int:
+    comment = Comment.objects.select_related("article", "user").filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    return emails.send_flag_alert(comment)

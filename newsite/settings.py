@@ -245,6 +245,23 @@ if COMMENTS_MAX_DEPTH > 20:
 # Top-level threads per page under an article (and per "Load more").
 COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 20, minimum=1)
 COMMENTS_MAX_LENGTH = 5000
+# Anti-abuse rules (comments.moderation): more links than this → held for review.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2, minimum=0)
+# A page form sent sooner than this after it was shown → held (people read first).
+COMMENTS_MIN_FILL_SECONDS = env_int("COMMENTS_MIN_FILL_SECONDS", 3, minimum=0)
+# Dotted path to a callable(body, user, email, article, context) returning "approved",
+# "pending", "spam" or "rejected"; empty = no outside spam check (the default).
+COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
+# This many flags from distinct voters send an approved comment back to review.
+COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
+# At most one "comments are waiting" email to moderators per this many seconds.
+COMMENTS_MODERATOR_EMAIL_INTERVAL = env_int("COMMENTS_MODERATOR_EMAIL_INTERVAL", 900, minimum=0)
+# Rate limits for the other actions, in the same N/s, N/m, N/h form.
+LIKES_RATE_LIMIT = env_rate("LIKES_RATE_LIMIT", "60/m")
+FLAGS_RATE_LIMIT = env_rate("FLAGS_RATE_LIMIT", "20/h")
+VOTES_RATE_LIMIT = env_rate("VOTES_RATE_LIMIT", "30/m")
+UPLOADS_RATE_LIMIT = env_rate("UPLOADS_RATE_LIMIT", "30/h")
+NEWSLETTER_RATE_LIMIT = env_rate("NEWSLETTER_RATE_LIMIT", "5/h")
 
 # --- Background tasks (Celery) ------------------------------------------------------
 # With no broker configured, tasks run in-process right away (the embedded default).

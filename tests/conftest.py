@@ -17,6 +17,21 @@ def _plain_static_storage():
 
 
 @pytest.fixture(autouse=True)
+def _generous_rate_limits(settings):
+    """Tests post far faster than people; the rate-limit tests set tight limits."""
+    for name in (
+        "COMMENTS_RATE_LIMIT",
+        "LIKES_RATE_LIMIT",
+        "FLAGS_RATE_LIMIT",
+        "VOTES_RATE_LIMIT",
+        "UPLOADS_RATE_LIMIT",
+        "NEWSLETTER_RATE_LIMIT",
+    ):
+        setattr(settings, name, "100000/h")
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

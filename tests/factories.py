@@ -64,6 +64,7 @@ def make_comment(article=None, **overrides):
         guest_email=overrides.pop("guest_email", "" if user else f"guest{n}@example.com"),
         parent=overrides.pop("parent", None),
         status=status,
+        enforce_limits=overrides.pop("enforce_limits", False),
         **overrides,
     )
     created.comment.edit_token = created.edit_token

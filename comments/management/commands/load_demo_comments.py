@@ -59,6 +59,7 @@ def load_threads(readers) -> int:
                 parent=by_key.get(parent_key),
                 status=Comment.Status.APPROVED,
                 notify=False,
+                enforce_limits=False,
                 **kwargs,
             ).comment
             Comment.objects.filter(pk=comment.pk).update(
