@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "articles",
     "accounts",
     "comments",
+    "ratings",
 ]
 
 MIDDLEWARE = [

@@ -12,11 +12,13 @@ api_v1 = [
     path("articles/", articles_api.ArticleList.as_view(), name="article-list"),
     path("articles/<slug:slug>/", articles_api.ArticleDetail.as_view(), name="article-detail"),
     path("", include("comments.api_urls")),
+    path("", include("ratings.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("ratings.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

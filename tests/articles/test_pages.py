@@ -87,8 +87,9 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     article = make_article(section=section)
     for _ in range(20):
         make_article(section=make_section())
-    # 1. the article with its section, 2. latest headlines, 3. navigation.
-    with django_assert_num_queries(3):
+    # 1. the article with its section, 2. latest headlines, 3. navigation, 4. the
+    # rating's distribution and the reader's vote.
+    with django_assert_num_queries(4):
         client.get(article.get_absolute_url())
 
 

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from articles.models import Article
+
+
+class Vote(models.Model):
+    """One voter's 1–5 stars for an article. The voter is ``u:<user id>`` for a
+    registered reader or ``g:<id>`` from the signed guest cookie (articles.voters), the
+    same identity likes and flags use."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+    )
+    stars = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "voter"], name="ratings_vote_one_per_voter"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1) & Q(stars__lte=5), name="ratings_vote_stars_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stars}★ by {self.voter} on {self.article}"
+
+
+class ArticleRating(Article):
+    """Articles seen through their ratings, for the admin's statistics page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article rating"
+        verbose_name_plural = "article ratings"

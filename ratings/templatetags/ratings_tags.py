@@ -1,0 +1,43 @@
+from django import template
+
+from articles.voters import voter_key
+from ratings import services
+
+register = template.Library()
+
+
+@register.inclusion_tag("ratings/_rating.html", takes_context=True)
+def rating_summary(context, article):
+    """ "Rated X out of 5 based on N voters", the distribution and the star form.
+
+    Two queries (the distribution and the reader's own vote); none when ratings are off.
+    """
+    if not article.ratings_enabled:
+        return {"enabled": False}
+    request = context["request"]
+    summary = services.rating_summary(article, voter=voter_key(request))
+    count = summary["count"]
+    bars = [
+        {
+            "stars": stars,
+            "n": summary["distribution"][str(stars)],
+            "percent": round(100 * summary["distribution"][str(stars)] / count) if count else 0,
+        }
+        for stars in reversed(services.STARS)
+    ]
+    return {
+        "enabled": True,
+        "article": article,
+        "summary": summary,
+        "bars": bars,
+        "stars": list(services.STARS),
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
+
+
+@register.filter
+def average_display(value) -> str:
+    """4.0 → "4", 4.3 → "4.3", 0 → "0"."""
+    value = float(value or 0)
+    return f"{value:.1f}".removesuffix(".0")

@@ -1,0 +1,43 @@
+from playwright.sync_api import expect
+
+from tests.factories import make_article
+
+
+def test_guest_rates_then_changes_and_the_summary_updates_in_place(page, transactional_db):
+    article = make_article(title="Rate me")
+    page.goto(article.get_absolute_url())
+    page.evaluate("window.__noReload = true")
+    summary = page.locator("[data-rating-summary]")
+    expect(summary).to_contain_text("Rated 0 out of 5 based on 0 voters")
+
+    page.locator("label[for=rate-4]").click()
+    expect(summary).to_contain_text("Rated 4 out of 5 based on 1 voter")
+    page.locator("label[for=rate-2]").click()
+    expect(summary).to_contain_text("Rated 2 out of 5 based on 1 voter")
+    expect(page.locator("[data-rating-mine]")).to_have_text("Your rating: 2 of 5.")
+    assert page.evaluate("window.__noReload") is True
+
+    page.reload()
+    expect(page.locator("#rate-2")).to_be_checked()
+
+
+def test_star_rating_works_with_the_keyboard(page, transactional_db):
+    article = make_article()
+    page.goto(article.get_absolute_url())
+    page.locator("#rate-1").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("[data-rating-summary]")).to_contain_text("Rated 3 out of 5")
+
+
+def test_star_form_without_javascript(browser, live_server, transactional_db):
+    article = make_article()
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(article.get_absolute_url())
+    page.locator("label[for=rate-5]").click()
+    page.get_by_role("button", name="Rate", exact=True).click()
+    expect(page.locator("[data-rating-summary]")).to_contain_text(
+        "Rated 5 out of 5 based on 1 voter"
+    )
+    context.close()

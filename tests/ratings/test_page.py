@@ -1,0 +1,86 @@
+import pytest
+
+from ratings import services
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+def _vote(article, *stars):
+    for n, s in enumerate(stars):
+        services.rating_set(article=article, voter=f"g:{n}", stars=s, enforce_limits=False)
+
+
+def test_no_votes_reads_rated_zero(client):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert "Rated <strong data-rating-average>0</strong> out of 5 based on" in html
+    assert "<strong data-rating-count>0</strong> <span data-rating-voters>voters</span>" in html
+
+
+def test_one_voter_is_singular(client):
+    article = make_article()
+    _vote(article, 4)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<strong data-rating-count>1</strong> <span data-rating-voters>voter</span>" in html
+
+
+def test_average_has_one_decimal(client):
+    article = make_article()
+    _vote(article, 5, 4, 4)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Rated <strong data-rating-average>4.3</strong> out of 5" in html
+    assert '<span data-rating-n="4">2</span>' in html
+
+
+def test_star_form_works_without_javascript(client):
+    article = make_article()
+    client.get("/")
+    response = client.post(f"/articles/{article.slug}/rating/", {"stars": "4"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#rating")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="rate-4" name="stars" value="4" checked' in html
+    assert "Your rating: 4 of 5." in html
+
+
+def test_withdraw_through_the_form(client):
+    article = make_article()
+    client.get("/")
+    client.post(f"/articles/{article.slug}/rating/", {"stars": "2"})
+    client.post(f"/articles/{article.slug}/rating/", {"withdraw": "1"})
+    article.refresh_from_db()
+    assert article.rating_count == 0
+
+
+def test_bad_stars_through_the_form_change_nothing(client):
+    article = make_article()
+    client.post(f"/articles/{article.slug}/rating/", {"stars": "9"})
+    article.refresh_from_db()
+    assert article.rating_count == 0
+
+
+def test_ratings_off_hides_the_rating(client):
+    html = client.get(make_article(ratings_enabled=False).get_absolute_url()).content.decode()
+    assert "Rated" not in html
+    assert "Rate this post" not in html
+    assert "ratings.js" not in html
+
+
+def test_article_page_query_count_is_fixed_with_many_votes_and_comments(
+    client, django_assert_num_queries
+):
+    small, big = make_article(), make_article()
+    _vote(small, 3)
+    make_comment(small)
+    _vote(big, *([5, 4, 3, 2, 1] * 40))
+    for _ in range(30):
+        make_comment(big)
+    counts = []
+    for article in (small, big):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(article.get_absolute_url())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
