@@ -257,12 +257,18 @@ COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
 # At most one "comments are waiting" email to moderators per this many seconds.
 COMMENTS_MODERATOR_EMAIL_INTERVAL = env_int("COMMENTS_MODERATOR_EMAIL_INTERVAL", 900, minimum=0)
+# Shared locations: coordinates are rounded to this many decimals before they are
+# stored, unless the poster ticks "share precise location" (2 ≈ 1.1 km).
+COMMENTS_LOCATION_PRECISION = env_int("COMMENTS_LOCATION_PRECISION", 2, minimum=0)
+# The offline reverse geocoder names no place farther than this (at sea, say).
+LOCATION_MAX_PLACE_KM = env_int("LOCATION_MAX_PLACE_KM", 50, minimum=1)
 # Rate limits for the other actions, in the same N/s, N/m, N/h form.
 LIKES_RATE_LIMIT = env_rate("LIKES_RATE_LIMIT", "60/m")
 FLAGS_RATE_LIMIT = env_rate("FLAGS_RATE_LIMIT", "20/h")
 VOTES_RATE_LIMIT = env_rate("VOTES_RATE_LIMIT", "30/m")
 UPLOADS_RATE_LIMIT = env_rate("UPLOADS_RATE_LIMIT", "30/h")
 NEWSLETTER_RATE_LIMIT = env_rate("NEWSLETTER_RATE_LIMIT", "5/h")
+GEOCODE_RATE_LIMIT = env_rate("GEOCODE_RATE_LIMIT", "30/m")
 
 # --- Background tasks (Celery) ------------------------------------------------------
 # With no broker configured, tasks run in-process right away (the embedded default).
