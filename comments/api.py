@@ -5,8 +5,13 @@ The representation is an allow-list: a comment's email, IP address, user agent a
 edit-token hash are never serialised.
 """
 
+import json
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,15 +23,16 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from articles.models import Article
 from articles.voters import voter_key
-from comments import services, tokens
+from comments import geocoding, moderation, services, tokens
+from comments.forms import form_age
 from comments.models import Comment, CommentFlag
 
 DELETED_NAME = "[deleted]"
@@ -58,6 +64,21 @@ def _as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
 
 def _acting_user(request):
     return request.user if request.user.is_authenticated else None
+
+
+@contextmanager
+def _service_errors(too_often: str = "You are doing that too often."):
+    """A service's refusals in DRF's shapes: 400 ``{"field": [...]}``, 403 for a
+    banned poster (with the ban's message) and 429 with ``Retry-After`` over a rate
+    limit."""
+    try:
+        yield
+    except services.RateLimited as exc:
+        raise Throttled(wait=exc.retry_after, detail=too_often) from exc
+    except moderation.Banned as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except DjangoValidationError as exc:
+        raise _as_api_error(exc) from exc
 
 
 # --- Input fields -----------------------------------------------------------------------
@@ -107,12 +128,63 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class LocationSerializer(serializers.Serializer):
-    """Documents the shape of a location; locations are not stored yet."""
+    """A shared location as stored: coordinates already coarsened unless the poster
+    chose precise."""
 
     name = serializers.CharField()
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     map_url = serializers.URLField(allow_null=True)
+
+
+class LocationInputSerializer(serializers.Serializer):
+    """Documents the location input; ``comments.location`` validates it."""
+
+    name = serializers.CharField(required=False, max_length=120)
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    precise = serializers.BooleanField(
+        required=False, help_text="Keep the exact coordinates (else rounded to ~1 km)."
+    )
+
+
+@extend_schema_field(LocationInputSerializer(allow_null=True))
+class LocationInputField(serializers.Field):
+    """An object ``{name?, latitude?, longitude?, precise?}``, or the same as a JSON
+    string (multipart). Values are checked by ``comments.location.clean_location``."""
+
+    default_error_messages = {
+        "invalid": "Send the location as an object with name, latitude and longitude."
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data) if data.strip() else None
+            except ValueError:
+                self.fail("invalid")
+        if data is not None and not isinstance(data, dict):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+def location_of(comment) -> dict | None:
+    if comment.is_deleted or not comment.has_location:
+        return None
+    return {
+        "name": comment.location_name,
+        "latitude": float(comment.latitude) if comment.latitude is not None else None,
+        "longitude": float(comment.longitude) if comment.longitude is not None else None,
+        "map_url": comment.map_url,
+    }
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -164,11 +236,11 @@ class CommentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LocationSerializer(allow_null=True))
     def get_location(self, obj):
-        return None
+        return location_of(obj)
 
     @extend_schema_field(serializers.IntegerField(min_value=1, max_value=5, allow_null=True))
     def get_rating(self, obj):
-        return None
+        return None if obj.is_deleted else obj.rating
 
     def get_url(self, obj) -> str:
         # obj.article must already be loaded (the views make sure of it), else this is
@@ -178,18 +250,41 @@ class CommentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+def shown_status(status_value: str, *, moderator: bool) -> str:
+    """The status a poster is told: ``approved``, or ``pending`` for anything the rules
+    or a moderator held back, so that a bot never learns it was caught as spam.
+    Moderators (and "deleted", which the author did) see the real one."""
+    if moderator or status_value in (Comment.Status.APPROVED, Comment.Status.DELETED):
+        return status_value
+    return Comment.Status.PENDING
+
+
 class CommentDetailSerializer(CommentSerializer):
     """A single comment, with its moderation status (the author may see a pending one)."""
 
-    status = serializers.ChoiceField(choices=Comment.Status.choices, read_only=True)
+    status = serializers.SerializerMethodField()
 
     class Meta(CommentSerializer.Meta):
         fields = [*CommentSerializer.Meta.fields, "status"]
         read_only_fields = fields
 
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=Comment.Status.choices,
+            help_text="`spam` and `rejected` are shown to moderators only; the author "
+            "sees `pending`.",
+        )
+    )
+    def get_status(self, obj) -> str:
+        request = self.context.get("request")
+        moderator = request is not None and services.can_moderate(request.user)
+        return shown_status(obj.status, moderator=moderator)
+
 
 class CommentCreatedSerializer(CommentDetailSerializer):
-    """The answer to a new comment: a guest also gets the edit token, once.
+    """The answer to a new comment: a guest also gets the edit token, once. The status
+    is ``approved`` or ``pending`` (never ``spam`` or ``rejected``: the bot that filled
+    the honeypot sees the same success as a held reader).
 
     ``edit_token`` is read from ``comment.edit_token``, which the view sets for guests
     only; without it the key is left out (a field that is not required is skipped).
@@ -204,6 +299,14 @@ class CommentCreatedSerializer(CommentDetailSerializer):
 
     class Meta(CommentDetailSerializer.Meta):
         fields = [*CommentDetailSerializer.Meta.fields, "edit_token"]
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=Comment.Status.choices, help_text="`approved` or `pending`, nothing else."
+        )
+    )
+    def get_status(self, obj) -> str:
+        return shown_status(obj.status, moderator=False)
 
 
 # --- Input ------------------------------------------------------------------------------------
@@ -240,6 +343,27 @@ class CommentCreateSerializer(serializers.Serializer):
         default=False,
         help_text="Registered readers: follow every new comment on this article.",
     )
+    rating = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=5,
+        help_text="1..5 stars: also counts as the poster's rating of the article.",
+    )
+    location = LocationInputField(help_text="Share Your Location (optional).")
+    # The page form's anti-spam fields, sent by static/js/comments.js; other clients
+    # leave them out.
+    hp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Page form only: the hidden field people leave empty. Leave it out.",
+    )
+    form_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Page form only: the signed time the form was shown.",
+    )
 
     def validate(self, attrs):
         request = self.context["request"]
@@ -256,6 +380,7 @@ class CommentCreateSerializer(serializers.Serializer):
 
 class CommentUpdateSerializer(serializers.Serializer):
     body = CommentBodyField(required=False)
+    location = LocationInputField(help_text="A new location, or null to remove it.")
     status = serializers.ChoiceField(
         choices=Comment.Status.choices, required=False, help_text="Moderators only."
     )
@@ -314,22 +439,26 @@ class CommentList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            created = services.comment_create(
-                article=article,
-                body=data["body"],
-                user=_acting_user(request),
-                guest_name=data.get("name", ""),
-                guest_email=data.get("email", ""),
-                parent=data.get("parent"),
-                notify_replies=data["notify_replies"],
-                subscribe=data["subscribe"],
-                ip_address=services.client_ip(request),
-                user_agent=request.headers.get("User-Agent", ""),
-            )
+            with _service_errors(too_often="You are posting too fast."):
+                created = services.comment_create(
+                    article=article,
+                    body=data["body"],
+                    user=_acting_user(request),
+                    guest_name=data.get("name", ""),
+                    guest_email=data.get("email", ""),
+                    parent=data.get("parent"),
+                    notify_replies=data["notify_replies"],
+                    subscribe=data["subscribe"],
+                    ip_address=services.client_ip(request),
+                    user_agent=request.headers.get("User-Agent", ""),
+                    honeypot=data.get("hp", ""),
+                    form_age=form_age(data.get("form_token")),
+                    location=data.get("location"),
+                    rating=data.get("rating"),
+                    voter=voter_key(request),
+                )
         except services.CommentsClosed as exc:
             raise PermissionDenied("Comments are closed for this article.") from exc
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from exc
 
         comment = created.comment
         comment.article = article
@@ -407,16 +536,18 @@ class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
         data = serializer.validated_data
         if "status" in data and not self._is_moderator():
             raise PermissionDenied("Only moderators can change a comment's status.")
-        try:
-            with transaction.atomic():
-                if "body" in data:
-                    services.comment_edit(comment=comment, body=data["body"])
-                if "status" in data:
-                    services.comment_set_status(
-                        comment=comment, status=data["status"], by=_acting_user(request)
-                    )
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from exc
+        by = _acting_user(request)
+        # Both write the audit log (ModerationLog) when a moderator acts.
+        with _service_errors(), transaction.atomic():
+            if "body" in data or "location" in data:
+                services.comment_edit(
+                    comment=comment,
+                    body=data.get("body"),
+                    by=by,
+                    location=data["location"] if "location" in data else services.KEEP,
+                )
+            if "status" in data:
+                services.comment_set_status(comment=comment, status=data["status"], by=by)
         return Response(self.get_serializer(comment).data)
 
     def destroy(self, request, *args, **kwargs):
@@ -445,17 +576,21 @@ class CommentLikeView(_PublishedCommentMixin, generics.GenericAPIView):
     serializer_class = LikeSerializer
 
     def post(self, request, *args, **kwargs):
-        return self._respond(services.comment_like, request)
+        comment = self.get_object()
+        with _service_errors():
+            like_count, liked = services.comment_like(
+                comment=comment, voter=voter_key(request), ip_address=services.client_ip(request)
+            )
+        return self._respond(like_count, liked)
 
     def delete(self, request, *args, **kwargs):
-        return self._respond(services.comment_unlike, request)
-
-    def _respond(self, action, request):
+        # Not rate limited: taking a like back costs nothing, and liking again counts.
         comment = self.get_object()
-        try:
-            like_count, liked = action(comment=comment, voter=voter_key(request))
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from exc
+        with _service_errors():
+            like_count, liked = services.comment_unlike(comment=comment, voter=voter_key(request))
+        return self._respond(like_count, liked)
+
+    def _respond(self, like_count: int, liked: bool):
         return Response(self.get_serializer({"like_count": like_count, "liked": liked}).data)
 
 
@@ -475,7 +610,7 @@ class CommentFlagView(_PublishedCommentMixin, generics.GenericAPIView):
         comment = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with _service_errors():
             flag, created = services.comment_flag(
                 comment=comment,
                 voter=voter_key(request),
@@ -484,11 +619,152 @@ class CommentFlagView(_PublishedCommentMixin, generics.GenericAPIView):
                 user=_acting_user(request),
                 ip_address=services.client_ip(request),
             )
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from exc
         result = FlagResultSerializer(
             {"reason": flag.reason, "detail": "Thank you. A moderator will review this comment."}
         )
         return Response(
             result.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+
+# --- Moderation queue -----------------------------------------------------------------------
+class IsModerator(permissions.BasePermission):
+    message = "Only moderators can see the moderation queue."
+
+    def has_permission(self, request, view) -> bool:
+        return services.can_moderate(request.user)
+
+
+class FlagDetailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommentFlag
+        fields = ["reason", "note", "created_at"]
+        read_only_fields = fields
+
+
+class ModerationCommentSerializer(CommentSerializer):
+    """A comment as moderators see it: the public fields (with the text and author of
+    a deleted one), why the rules held it, its flags, and who sent it from where."""
+
+    status = serializers.ChoiceField(choices=Comment.Status.choices, read_only=True)
+    moderation_reasons = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Reason codes."
+    )
+    reasons = serializers.SerializerMethodField()
+    flag_count = serializers.IntegerField(read_only=True)
+    flags = FlagDetailSerializer(many=True, read_only=True)
+    author_email = serializers.EmailField(read_only=True)
+    ip_address = serializers.IPAddressField(read_only=True, allow_null=True)
+    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta(CommentSerializer.Meta):
+        fields = [
+            *CommentSerializer.Meta.fields,
+            "status",
+            "moderation_reasons",
+            "reasons",
+            "flag_count",
+            "flags",
+            "author_email",
+            "ip_address",
+            "article",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, obj) -> dict:
+        return {"name": obj.author_name, "is_guest": obj.is_guest}
+
+    def get_body_html(self, obj) -> str:
+        return obj.body_html
+
+    def get_reasons(self, obj) -> list[str]:
+        """The reason codes in words."""
+        return [moderation.describe(code) for code in obj.moderation_reasons]
+
+
+QUEUE_FILTERS = [*Comment.Status.values, "flagged"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Moderation queue (moderators only)",
+        parameters=[
+            OpenApiParameter(
+                name="status",
+                type=OpenApiTypes.STR,
+                enum=QUEUE_FILTERS,
+                default=Comment.Status.PENDING,
+                description="`flagged`: published comments that readers flagged.",
+            )
+        ],
+    )
+)
+class ModerationCommentList(generics.ListAPIView):
+    """Comments by status, oldest first, with what moderators need to decide."""
+
+    serializer_class = ModerationCommentSerializer
+    permission_classes = [IsModerator]
+
+    def get_queryset(self):
+        wanted = self.request.query_params.get("status") or Comment.Status.PENDING
+        if wanted not in QUEUE_FILTERS:
+            raise serializers.ValidationError(
+                {"status": [f"Choose one of: {', '.join(QUEUE_FILTERS)}."]}
+            )
+        if wanted == "flagged":
+            comments = Comment.objects.approved().filter(flag_count__gt=0)
+        else:
+            comments = Comment.objects.filter(status=wanted)
+        # Fixed queries: the page, plus its flags.
+        return (
+            comments.select_related("article", "user")
+            .prefetch_related(Prefetch("flags", queryset=CommentFlag.objects.order_by("pk")))
+            .order_by("created_at", "pk")
+        )
+
+
+# --- Reverse geocoding for "Share Your Location" ---------------------------------------
+class PlaceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    city = serializers.CharField()
+    country = serializers.CharField()
+
+
+class CoordinatesSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class ReverseGeocodeView(generics.GenericAPIView):
+    """The nearest named place to a point, found offline (GeoNames data shipped with
+    the site; nothing is sent anywhere). The point is rounded like a stored location
+    first, so the answer never depends on more precision than the site keeps."""
+
+    serializer_class = PlaceSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("latitude", OpenApiTypes.DOUBLE, required=True),
+            OpenApiParameter("longitude", OpenApiTypes.DOUBLE, required=True),
+        ],
+        responses={200: PlaceSerializer},
+    )
+    def get(self, request):
+        point = CoordinatesSerializer(data=request.query_params)
+        point.is_valid(raise_exception=True)
+        with _service_errors(too_often="Too many location look-ups."):
+            services.rate_limit(
+                "geocode",
+                settings.GEOCODE_RATE_LIMIT,
+                ip_address=services.client_ip(request),
+                voter=voter_key(request),
+            )
+        places = settings.COMMENTS_LOCATION_PRECISION
+        place = geocoding.reverse(
+            round(point.validated_data["latitude"], places),
+            round(point.validated_data["longitude"], places),
+        )
+        if place is None:
+            raise NotFound("No named place near there.")
+        return Response({"name": place.name, "city": place.city, "country": place.country})

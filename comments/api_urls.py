@@ -9,4 +9,10 @@ urlpatterns = [
     path("comments/<int:pk>/", api.CommentDetail.as_view(), name="comment-detail"),
     path("comments/<int:pk>/like/", api.CommentLikeView.as_view(), name="comment-like"),
     path("comments/<int:pk>/flag/", api.CommentFlagView.as_view(), name="comment-flag"),
+    path(
+        "moderation/comments/",
+        api.ModerationCommentList.as_view(),
+        name="moderation-comments",
+    ),
+    path("geocode/reverse/", api.ReverseGeocodeView.as_view(), name="geocode-reverse"),
 ]

@@ -86,6 +86,16 @@ class Comment(models.Model):
 
     like_count = models.PositiveIntegerField(default=0)
     flag_count = models.PositiveIntegerField(default=0)
+    # "Share Your Location": a place name and coordinates, rounded to
+    # COMMENTS_LOCATION_PRECISION decimals before they are stored unless the poster
+    # chose precise (see comments.location).
+    location_name = models.CharField(max_length=120, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_precise = models.BooleanField(default=False)
+    # The stars the poster gave the article with this comment (their vote, in ratings).
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
     # Why the rules held or refused it (codes in comments.moderation.REASONS), for
     # moderators only.
     moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
@@ -117,6 +127,20 @@ class Comment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="comments_comment_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="comments_comment_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="comments_comment_rating_1_to_5",
             ),
         ]
         permissions = [("moderate_comment", "Can moderate comments")]
@@ -159,6 +183,24 @@ class Comment(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.status == self.Status.DELETED
+
+    # --- Location -------------------------------------------------------------------
+    @property
+    def has_location(self) -> bool:
+        return bool(self.location_name) or self.latitude is not None
+
+    @property
+    def map_url(self) -> str | None:
+        """OpenStreetMap at the stored (possibly coarsened) point, or a place search."""
+        from urllib.parse import quote
+
+        if self.latitude is not None:
+            lat, lon = f"{self.latitude.normalize():f}", f"{self.longitude.normalize():f}"
+            zoom = 16 if self.location_precise else 12
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={zoom}/{lat}/{lon}"
+        if self.location_name:
+            return f"https://www.openstreetmap.org/search?query={quote(self.location_name)}"
+        return None
 
     # --- Edit window and tokens ------------------------------------------------------
     @property
@@ -416,3 +458,13 @@ class ModerationLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+
+class ModerationQueueItem(Comment):
+    """The moderators' queue in the admin: pending comments and published ones that
+    readers flagged (the admin narrows the rows; the table is ``Comment``'s)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "moderation queue"
+        verbose_name_plural = "moderation queue"

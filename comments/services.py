@@ -1,6 +1,7 @@
 """Workflows that write comments. Pages, the API, the admin and commands all call these,
 so each rule is written once."""
 
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,8 +13,10 @@ from django.utils import timezone
 from articles import ratelimit
 from articles.models import Article
 from comments import moderation
+from comments.location import clean_location
 from comments.models import (
     PATH_SEP,
+    Ban,
     Comment,
     CommentFlag,
     CommentLike,
@@ -21,6 +24,7 @@ from comments.models import (
     ThreadSubscription,
 )
 from comments.moderation import Banned  # noqa: F401 - re-exported for the views
+from ratings.services import rating_set, validate_stars
 
 RateLimited = ratelimit.RateLimited
 
@@ -131,6 +135,9 @@ def comment_create(
     honeypot: str = "",
     form_age: float | None = None,
     enforce_limits: bool = True,
+    location: dict | None = None,
+    rating: int | None = None,
+    voter: str | None = None,
 ) -> CreatedComment:
     """Create a comment, all or nothing.
 
@@ -140,6 +147,9 @@ def comment_create(
     Raises ``Banned`` for a banned poster and ``RateLimited`` over the rate limit
     (unless ``enforce_limits`` is off, for imports). ``honeypot`` and ``form_age``
     come from the page form (see ``comments.moderation.comment_moderate``).
+    ``location`` is ``{name?, latitude?, longitude?, precise?}`` (cleaned and coarsened
+    by ``comments.location``); ``rating`` (1..5) is also saved as ``voter``'s vote on
+    the article, in the same transaction.
     """
     if not article.comments_open or not article.is_public:
         raise CommentsClosed("Comments are closed for this article.")
@@ -163,6 +173,9 @@ def comment_create(
     ):
         raise ValidationError({"parent": ["You can only reply to a published comment here."]})
 
+    place = clean_location(location)
+    if rating is not None:
+        rating = _validate_rating(article, rating)
     if status is None:
         decision = moderation.comment_moderate(
             article=article,
@@ -191,6 +204,8 @@ def comment_create(
         user_agent=(user_agent or "")[:300],
         status=status,
         moderation_reasons=reasons,
+        rating=rating,
+        **place.as_fields(),
     )
     comment.set_body(body)
     token = None if is_user else comment.issue_edit_token()
@@ -204,6 +219,15 @@ def comment_create(
 
     if is_user and subscribe:
         ThreadSubscription.objects.get_or_create(user=user, article=article)
+    if rating is not None:
+        rating_set(
+            article=article,
+            voter=voter or (f"u:{user.pk}" if is_user else f"c:{comment.pk}"),
+            stars=rating,
+            user=acting,
+            ip_address=ip_address,
+            enforce_limits=enforce_limits,
+        )
     if comment.status == Comment.Status.APPROVED:
         _bump_comment_count(article.pk, 1)
         if notify:
@@ -261,10 +285,27 @@ def comment_delete(*, comment: Comment, by=None) -> Comment:
     return comment_set_status(comment=comment, status=Comment.Status.DELETED, by=by)
 
 
+def _validate_rating(article: Article, rating) -> int:
+    if not article.ratings_enabled:
+        raise ValidationError({"rating": ["Ratings are switched off for this article."]})
+    try:
+        return validate_stars(rating)
+    except ValidationError:
+        raise ValidationError({"rating": ["Choose from 1 to 5 stars."]}) from None
+
+
+KEEP = object()  # comment_edit: leave the location as it is
+
+
 @transaction.atomic
-def comment_edit(*, comment: Comment, body: str | None = None, by=None) -> Comment:
+def comment_edit(*, comment: Comment, body: str | None = None, by=None, location=KEEP) -> Comment:
     if body is not None and not body.strip():
         raise ValidationError({"body": ["Write something before posting."]})
+    if location is not KEEP:
+        # None removes the location; a dict replaces it (cleaned and coarsened again).
+        for name, value in clean_location(location).as_fields().items():
+            setattr(comment, name, value)
+        comment.save(update_fields=["location_name", "latitude", "longitude", "location_precise"])
     if body is not None and body != comment.body:
         comment.set_body(body)
         comment.edited_at = timezone.now()
@@ -379,3 +420,97 @@ def client_ip(request) -> str | None:
     """The client's address. Behind a proxy, set the proxy to overwrite REMOTE_ADDR
     (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+# --- Bans ---------------------------------------------------------------------------
+# Banning is kept apart from a comment's status: banning an author does not touch their
+# comments (the admin's "ban author and mark spam" does both, explicitly).
+
+
+@transaction.atomic
+def ban_create(
+    *,
+    kind: str,
+    by,
+    user=None,
+    email: str = "",
+    domain: str = "",
+    network: str = "",
+    reason: str = "",
+    expires_at=None,
+    comment: Comment | None = None,
+) -> Ban:
+    """Ban a user, an email address, an email domain (with its subdomains) or an IP
+    address/network, and write a BAN row to the audit log (``comment``: the comment the
+    ban came from, if any). ``Ban.clean`` normalises the target; raises
+    ``ValidationError`` for a missing or malformed one."""
+    if kind not in Ban.Kind.values:
+        raise ValidationError({"kind": [f"Choose one of: {', '.join(Ban.Kind.values)}."]})
+    ban = Ban(
+        kind=kind,
+        user=user,
+        email=email or "",
+        domain=domain or "",
+        network=network or "",
+        reason=(reason or "")[:300],
+        expires_at=expires_at,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    ban.full_clean()
+    ban.save()
+    _log(
+        comment=comment,
+        action=ModerationLog.Action.BAN,
+        actor=by,
+        reason=f"{ban}: {reason}" if reason else str(ban),
+    )
+    return ban
+
+
+def _active_ban(**target) -> Ban | None:
+    return Ban.objects.active().filter(**target).order_by("-created_at").first()
+
+
+def ban_comment_author(*, comment: Comment, by, reason: str = "", expires_at=None) -> Ban:
+    """Ban the comment's author: the account of a registered user, the email address of
+    a guest. An active ban of the same author is returned as it is (a second click does
+    not stack bans)."""
+    if comment.user_id:
+        target = {"kind": Ban.Kind.USER, "user_id": comment.user_id}
+        fields = {"user": comment.user}
+    elif comment.guest_email:
+        email = normalize_email(comment.guest_email)
+        target = {"kind": Ban.Kind.EMAIL, "email": email}
+        fields = {"email": email}
+    else:
+        raise ValidationError({"comment": ["This comment's author is no longer known."]})
+    existing = _active_ban(**target)
+    if existing is not None:
+        return existing
+    return ban_create(
+        kind=target["kind"],
+        by=by,
+        reason=reason,
+        expires_at=expires_at,
+        comment=comment,
+        **fields,
+    )
+
+
+def ban_comment_ip(*, comment: Comment, by, reason: str = "", expires_at=None) -> Ban:
+    """Ban the single address the comment came from (a /32 or /128 network). An active
+    ban of exactly that network is returned as it is."""
+    if not comment.ip_address:
+        raise ValidationError({"comment": ["This comment has no IP address."]})
+    network = str(ipaddress.ip_network(comment.ip_address))
+    existing = _active_ban(kind=Ban.Kind.NETWORK, network=network)
+    if existing is not None:
+        return existing
+    return ban_create(
+        kind=Ban.Kind.NETWORK,
+        by=by,
+        network=network,
+        reason=reason,
+        expires_at=expires_at,
+        comment=comment,
+    )

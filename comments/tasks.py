@@ -38,3 +38,15 @@ def notify_moderators_flagged(comment_id: int) -> int:
     if comment is None:
         return 0
     return emails.send_flag_alert(comment)
+
+
+@shared_task
+def send_moderation_digest() -> int:
+    """The periodic digest (Celery beat, and the ``send_moderation_digest`` command for
+    cron): email moderators now if anything waits, whatever the batching lock says,
+    then start a new quiet period so that a comment held just after is in the next
+    digest rather than an email of its own."""
+    sent = emails.send_pending_digest()
+    if sent:
+        cache.set(PENDING_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL)
+    return sent

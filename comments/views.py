@@ -24,7 +24,13 @@ from articles.models import Article
 from articles.views import ArticleDetailView
 from articles.voters import voter_key
 from comments import emails, services, tokens
-from comments.forms import CommentEditForm, FlagForm, comment_form_class
+from comments.forms import (
+    CommentEditForm,
+    FlagForm,
+    comment_form_class,
+    form_age,
+    too_fast_message,
+)
 from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
 
 # --- The comment section ------------------------------------------------------------
@@ -232,14 +238,24 @@ def comment_post(request, slug):
             subscribe=data.get("subscribe", False),
             ip_address=services.client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
+            honeypot=data.get("homepage", ""),
+            form_age=form_age(data.get("form_token")),
         )
-    except services.CommentsClosed as exc:
+    except (services.CommentsClosed, services.Banned) as exc:
         return _forbidden(request, str(exc), article=article)
+    except services.RateLimited as exc:
+        # The reader's text stays in the form; they only have to wait and send again.
+        form.add_error(None, too_fast_message(exc.retry_after))
+        response = _article_page(request, article, form=form, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except ValidationError as exc:
         form.add_service_errors(exc)
         return _article_page(request, article, form=form, status=400)
 
     comment = created.comment
+    # Anything not published (held, or silently spam) gets the same notice, so a bot
+    # cannot tell which rule caught it.
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Your comment has been posted.")
         response = _see_other(comment_url(comment))
@@ -330,31 +346,50 @@ def comment_like(request, pk):
     if CommentLike.objects.filter(comment=comment, voter=voter).exists():
         services.comment_unlike(comment=comment, voter=voter)
     else:
-        services.comment_like(comment=comment, voter=voter)
+        try:
+            services.comment_like(
+                comment=comment, voter=voter, ip_address=services.client_ip(request)
+            )
+        except services.RateLimited as exc:
+            messages.error(request, _slow_down(exc))
     return _see_other(comment_url(comment))
+
+
+def _slow_down(exc) -> str:
+    return f"You are doing that too often. Please wait {exc.retry_after} seconds and try again."
 
 
 @require_http_methods(["GET", "POST"])
 def comment_flag(request, pk):
     comment = _comment_or_404(pk, status=Comment.Status.APPROVED)
     form = FlagForm(_post_data(request))
+    retry_after = None
     if request.method == "POST" and form.is_valid():
-        services.comment_flag(
-            comment=comment,
-            voter=voter_key(request),
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-            ip_address=services.client_ip(request),
-        )
-        messages.success(request, "Thank you. A moderator will review this comment.")
-        return _see_other(comment_url(comment))
-    return render(
+        try:
+            services.comment_flag(
+                comment=comment,
+                voter=voter_key(request),
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+                ip_address=services.client_ip(request),
+            )
+        except services.RateLimited as exc:
+            # Shown again with the reader's reason and note kept.
+            form.add_error(None, _slow_down(exc))
+            retry_after = exc.retry_after
+        else:
+            messages.success(request, "Thank you. A moderator will review this comment.")
+            return _see_other(comment_url(comment))
+    response = render(
         request,
         "comments/flag.html",
         {"comment": comment, "article": comment.article, "form": form},
-        status=400 if form.is_bound else 200,
+        status=429 if retry_after else 400 if form.is_bound else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST

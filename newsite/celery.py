@@ -9,3 +9,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsite.settings")
 app = Celery("newsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _schedule_periodic_tasks(sender, **kwargs):
+    # Read here, not at import: this module loads while the settings are still loading.
+    from django.conf import settings
+
+    interval = settings.COMMENTS_MODERATOR_EMAIL_INTERVAL
+    if interval > 0:
+        # The batched "comments are waiting" email, also for comments held inside a
+        # quiet period (see comments.tasks.notify_moderators_pending).
+        sender.add_periodic_task(
+            interval,
+            sender.signature("comments.tasks.send_moderation_digest"),
+            name="comments: moderation digest",
+        )

@@ -254,6 +254,10 @@
     ["notify_replies", "subscribe"].forEach(function (field) {
       if (form.elements[field]) payload[field] = form.elements[field].checked;
     });
+    // The anti-spam fields travel too: the honeypot (people leave it empty) as `hp`,
+    // and the signed time the form was shown.
+    if (form.elements.homepage) payload.hp = form.elements.homepage.value;
+    if (form.elements.form_token) payload.form_token = form.elements.form_token.value;
     return payload;
   }
 
@@ -284,6 +288,7 @@
         } else if (result.status === 400) {
           showFieldErrors(result.data);
         } else if (result.status === 403 || result.status === 429) {
+          // A ban's message, or "posting too fast" with the wait; the text stays.
           showFormError([result.data.detail || "Your comment could not be posted."]);
         } else {
           // The API is missing or failing: post the ordinary way.

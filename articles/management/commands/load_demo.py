@@ -24,10 +24,30 @@ MODERATOR_EMAIL = "moderator@example.com"
 MODERATOR_PASSWORD = "newsite-demo"  # noqa: S105 - a published demo login, local use only
 
 # Group name -> what it may do. An entry is an app label ("articles": every permission of
-# that app) or "app_label.codename" (one permission). Extend these as apps are added.
+# that app) or "app_label.codename" (one permission). The migration
+# comments/0004_staff_groups makes these groups on a new database; this list repeats it
+# (articles must not import comments) for databases made before, and a test keeps the two
+# in step. Moderators read articles but cannot change them; Editors cannot moderate.
 GROUP_PERMISSIONS = {
     "Editors": ("articles",),
-    "Moderators": ("articles.view_article", "comments"),
+    "Moderators": (
+        "articles.view_article",
+        "comments.moderate_comment",
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.view_moderationqueueitem",
+        "comments.change_moderationqueueitem",
+        "comments.view_commentflag",
+        "comments.add_ban",
+        "comments.change_ban",
+        "comments.delete_ban",
+        "comments.view_ban",
+        "comments.add_blockedword",
+        "comments.change_blockedword",
+        "comments.delete_blockedword",
+        "comments.view_blockedword",
+        "comments.view_moderationlog",
+    ),
 }
 
 

@@ -1,0 +1,341 @@
+"""The moderation panel in the admin: the queue, the actions, the audit log, the groups."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.management.commands.load_demo import GROUP_PERMISSIONS
+from comments.models import Ban, Comment, CommentFlag, ModerationLog
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/admin/comments/moderationqueueitem/"
+COMMENTS = "/admin/comments/comment/"
+LOG = "/admin/comments/moderationlog/"
+
+
+@pytest.fixture
+def mod(db):
+    """A staff member in the Moderators group the migration makes."""
+    user = make_user("mod", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def mod_client(client, mod):
+    client.force_login(mod)
+    return client
+
+
+def queued(article=None, *, minutes_ago=0, flags=0, reasons=(), **overrides):
+    """A comment with a given age, flags and reasons held (pending unless told)."""
+    overrides.setdefault("status", Comment.Status.PENDING)
+    comment = make_comment(article, **overrides)
+    for n in range(flags):
+        CommentFlag.objects.create(comment=comment, voter=f"g:{n}", reason="abuse", note="rude")
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=minutes_ago),
+        flag_count=flags,
+        moderation_reasons=list(reasons),
+    )
+    return comment
+
+
+def listed_ids(response):
+    return [c.pk for c in response.context["cl"].result_list]
+
+
+def run_action(client, action, comments, url=COMMENTS, **extra):
+    data = {"action": action, "_selected_action": [c.pk for c in comments], **extra}
+    return client.post(url, data)
+
+
+# --- The queue ------------------------------------------------------------------------
+def test_queue_shows_pending_and_flagged_published_oldest_first(mod_client):
+    newer = queued(minutes_ago=5)
+    flagged = queued(minutes_ago=30, status=Comment.Status.APPROVED, flags=1)
+    older = queued(minutes_ago=60)
+    response = mod_client.get(QUEUE)
+    assert listed_ids(response) == [older.pk, flagged.pk, newer.pk]
+
+
+def test_queue_leaves_out_plain_approved_and_refused_comments(mod_client):
+    queued(status=Comment.Status.APPROVED)
+    queued(status=Comment.Status.SPAM, flags=2)
+    queued(status=Comment.Status.REJECTED)
+    assert listed_ids(mod_client.get(QUEUE)) == []
+
+
+def test_queue_shows_why_held_flag_reasons_ip_and_thread_link(mod_client):
+    comment = queued(flags=2, reasons=["too_many_links", "blocked_word:casino"])
+    Comment.objects.filter(pk=comment.pk).update(ip_address="203.0.113.7")
+    html = mod_client.get(QUEUE).content.decode()
+    assert "Too many links" in html
+    assert "Contains a blocked word or phrase (casino)" in html
+    assert "Abusive or hateful ×2" in html
+    assert "203.0.113.7" in html
+    assert f'href="{comment.get_absolute_url()}" target="_blank"' in html
+
+
+def test_queue_filters_by_reason(mod_client):
+    fast = queued(reasons=["too_fast"])
+    queued(reasons=["too_many_links"])
+    assert listed_ids(mod_client.get(QUEUE, {"reason": "too_fast"})) == [fast.pk]
+
+
+def test_queue_filters_by_article(mod_client):
+    article = make_article()
+    mine = queued(article)
+    queued()
+    assert listed_ids(mod_client.get(QUEUE, {"article__id__exact": article.pk})) == [mine.pk]
+
+
+def test_queue_filters_pending_and_flagged(mod_client):
+    pending = queued(minutes_ago=2)
+    flagged = queued(minutes_ago=1, status=Comment.Status.APPROVED, flags=1)
+    assert listed_ids(mod_client.get(QUEUE, {"queue": "pending"})) == [pending.pk]
+    assert listed_ids(mod_client.get(QUEUE, {"queue": "flagged"})) == [flagged.pk]
+
+
+def test_queue_query_count_does_not_grow_with_comments(mod_client):
+    def queue_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = mod_client.get(QUEUE)
+        assert response.status_code == 200
+        return len(queries), len(listed_ids(response))
+
+    def add(n):
+        for i in range(n):
+            user = make_user(password=None) if i % 2 else None
+            queued(make_article(), user=user, flags=i % 3, reasons=["too_fast"])
+
+    add(5)
+    few, shown_few = queue_queries()
+    add(45)
+    many, shown_many = queue_queries()
+    assert (shown_few, shown_many) == (5, 50)
+    # 1 session, 2 user, 3-4 the user's and the group's permissions, 5 the article
+    # filter's choices, 6-7 the filtered and the full count, 8 the page of comments
+    # joined with article and user, 9 their flags (one prefetch). No row adds one.
+    assert (few, many) == (9, 9)
+
+
+def test_change_page_shows_parent_chain_and_replies(mod_client):
+    top = make_comment(body="The opening remark")
+    middle = make_comment(top.article, parent=top, body="A reply in between")
+    make_comment(top.article, parent=middle, body="A reply to the reply")
+    html = mod_client.get(f"{COMMENTS}{middle.pk}/change/").content.decode()
+    assert "Thread context" in html
+    assert "The opening remark" in html
+    assert "A reply to the reply" in html
+
+
+def test_body_edit_in_admin_is_saved_and_logged(mod_client):
+    comment = make_comment(body="Original words")
+    form = {"body": "Tidied words", "flags-TOTAL_FORMS": 0, "flags-INITIAL_FORMS": 0}
+    mod_client.post(f"{COMMENTS}{comment.pk}/change/", form)
+    comment.refresh_from_db()
+    assert comment.body == "Tidied words"
+    assert ModerationLog.objects.filter(comment=comment, action="edit").exists()
+
+
+# --- Actions ----------------------------------------------------------------------------
+def test_staff_without_moderate_permission_cannot_approve(client):
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(clerk)
+    comment = queued()
+    run_action(client, "approve", [comment])
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_staff_without_moderate_permission_sees_no_moderation_actions(client):
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(clerk)
+    queued()
+    html = client.get(COMMENTS).content.decode()
+    assert 'name="action"' not in html
+    assert "Approve selected comments" not in html
+
+
+def test_bulk_approve_of_three_writes_three_audit_rows_and_counts(mod_client, mod):
+    article = make_article()
+    comments = [queued(article) for _ in range(3)]
+    run_action(mod_client, "approve", comments, url=QUEUE)
+    article.refresh_from_db()
+    assert article.comment_count == 3
+    rows = ModerationLog.objects.filter(action=ModerationLog.Action.APPROVE, actor=mod)
+    assert sorted(rows.values_list("comment_id", flat=True)) == [c.pk for c in comments]
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("reject", "rejected"), ("mark_spam", "spam"), ("delete_comments", "deleted")],
+)
+def test_each_action_changes_status_and_logs_actor(mod_client, mod, action, status):
+    comment = queued()
+    run_action(mod_client, action, [comment])
+    comment.refresh_from_db()
+    log = ModerationLog.objects.get(comment=comment, actor=mod)
+    assert comment.status == status
+    assert (log.from_status, log.to_status) == ("pending", status)
+
+
+def test_action_reason_is_kept_in_the_log(mod_client):
+    comment = queued()
+    run_action(mod_client, "reject", [comment], url=QUEUE, reason="Personal attack")
+    assert ModerationLog.objects.get(comment=comment, action="reject").reason == "Personal attack"
+
+
+def test_spam_action_takes_a_published_comment_off_the_count(mod_client):
+    comment = make_comment()
+    run_action(mod_client, "mark_spam", [comment])
+    comment.article.refresh_from_db()
+    assert comment.article.comment_count == 0
+
+
+def test_ban_author_action_bans_user_and_guest_once_each(mod_client, mod):
+    user = make_user()
+    by_user = [queued(user=user), queued(user=user)]
+    by_guest = queued(guest_email="Spammer@Example.com")
+    run_action(mod_client, "ban_author", [*by_user, by_guest], url=QUEUE)
+    assert Ban.objects.get(kind=Ban.Kind.USER).user == user
+    assert Ban.objects.get(kind=Ban.Kind.EMAIL).email == "spammer@example.com"
+    assert set(Ban.objects.values_list("created_by", flat=True)) == {mod.pk}
+
+
+def test_ban_author_and_spam_action_does_both(mod_client):
+    comment = queued()
+    run_action(mod_client, "ban_author_and_spam", [comment], url=QUEUE)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+    assert Ban.objects.filter(email=comment.guest_email).exists()
+
+
+def test_ban_ip_action_bans_the_single_address(mod_client):
+    comment = queued(ip_address="2001:db8::7")
+    run_action(mod_client, "ban_ip", [comment], url=QUEUE)
+    assert Ban.objects.get().network == "2001:db8::7/128"
+
+
+# --- Bans and blocked words in the admin ------------------------------------------------
+def test_ban_added_in_admin_is_normalised_logged_and_signed(mod_client, mod):
+    form = {"kind": "domain", "domain": " @Spam.Example ", "reason": "Bot farm"}
+    response = mod_client.post("/admin/comments/ban/add/", form)
+    assert response.status_code == 302
+    ban = Ban.objects.get()
+    assert (ban.domain, ban.created_by) == ("spam.example", mod)
+    assert ModerationLog.objects.get(action="ban", actor=mod).reason.endswith("Bot farm")
+
+
+def test_ban_with_bad_network_is_refused_in_admin(mod_client):
+    form = {"kind": "network", "network": "not-an-ip"}
+    response = mod_client.post("/admin/comments/ban/add/", form)
+    assert response.status_code == 200
+    assert not Ban.objects.exists()
+
+
+def test_blocked_words_are_edited_in_the_list(mod_client):
+    from comments.models import BlockedWord
+
+    word = BlockedWord.objects.create(phrase="casino")
+    form = {
+        "form-TOTAL_FORMS": 1,
+        "form-INITIAL_FORMS": 1,
+        "form-0-id": word.pk,
+        "form-0-action": "rejected",
+        "_save": "Save",
+    }
+    mod_client.post("/admin/comments/blockedword/", form)
+    word.refresh_from_db()
+    assert (word.action, word.is_active) == ("rejected", False)
+
+
+# --- Audit log ------------------------------------------------------------------------
+def test_audit_log_has_no_add_page_even_for_superusers(admin_client):
+    assert admin_client.get(f"{LOG}add/").status_code == 403
+
+
+def test_audit_log_rows_cannot_be_deleted_in_admin(admin_client, mod):
+    comment = queued()
+    make_log = ModerationLog.objects.create
+    row = make_log(comment=comment, action="approve", actor=mod)
+    assert admin_client.post(f"{LOG}{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ModerationLog.objects.filter(pk=row.pk).exists()
+
+
+def test_audit_log_model_refuses_update_and_delete():
+    row = ModerationLog.objects.create(action="held")
+    row.reason = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        row.save()
+    with pytest.raises(ValueError, match="append-only"):
+        row.delete()
+
+
+def test_audit_log_is_searchable_by_comment_id(mod_client):
+    first, second = queued(), queued()
+    run_action(mod_client, "approve", [first, second])
+    response = mod_client.get(LOG, {"q": f"#{second.pk}"})
+    assert [row.comment_id for row in response.context["cl"].result_list] == [second.pk]
+
+
+def test_audit_log_filters_by_action(mod_client):
+    first, second = queued(), queued()
+    run_action(mod_client, "approve", [first])
+    run_action(mod_client, "reject", [second])
+    response = mod_client.get(LOG, {"action__exact": "reject"})
+    assert [row.comment_id for row in response.context["cl"].result_list] == [second.pk]
+
+
+# --- Index and groups -------------------------------------------------------------------
+def test_admin_index_shows_pending_and_flagged_counts(mod_client):
+    queued(), queued(), queued(flags=1)
+    queued(status=Comment.Status.APPROVED, flags=2)
+    html = mod_client.get("/admin/").content.decode()
+    assert "3 pending</a>" in html
+    assert "2 flagged</a>" in html
+    assert f"{QUEUE}?queue=pending" in html
+
+
+def test_admin_index_hides_counts_from_editors(client):
+    editor = make_user(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert "pending</a>" not in client.get("/admin/").content.decode()
+
+
+def group_perms(name):
+    perms = Group.objects.get(name=name).permissions.select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}" for p in perms}
+
+
+def test_migration_makes_moderators_who_cannot_change_articles():
+    perms = group_perms("Moderators")
+    assert {"comments.moderate_comment", "comments.change_comment"} <= perms
+    assert {"comments.add_ban", "comments.view_moderationlog"} <= perms
+    assert "articles.view_article" in perms
+    assert "articles.change_article" not in perms
+    assert "comments.change_moderationlog" not in perms
+
+
+def test_migration_makes_editors_who_cannot_moderate():
+    perms = group_perms("Editors")
+    assert {"articles.add_article", "articles.change_article", "articles.delete_article"} <= perms
+    assert "comments.moderate_comment" not in perms
+
+
+def test_load_demo_groups_match_the_migration():
+    before = {name: group_perms(name) for name in GROUP_PERMISSIONS}
+    call_command("load_demo", stdout=StringIO())
+    assert {name: group_perms(name) for name in GROUP_PERMISSIONS} == before
