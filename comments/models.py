@@ -355,21 +355,28 @@ class Ban(models.Model):
         }[self.kind]()
         return f"Ban of {self.get_kind_display().lower()} {target}"
 
+    # Which field names the target of each kind of ban.
+    TARGET_FIELD = {"user": "user", "email": "email", "domain": "domain", "network": "network"}
+
     def clean(self):
         import ipaddress
 
         from django.core.exceptions import ValidationError
 
-        self.email = self.email.strip().lower()
-        self.domain = self.domain.strip().lower().lstrip("@")
-        if self.kind == self.Kind.NETWORK:
+        if self.kind not in self.TARGET_FIELD:
+            raise ValidationError(
+                {"kind": "Choose what to ban: a user, an email, a domain or an IP network."}
+            )
+        self.email = (self.email or "").strip().lower()
+        self.domain = (self.domain or "").strip().lower().lstrip("@")
+        self.network = (self.network or "").strip()
+        if self.kind == self.Kind.NETWORK and self.network:
             try:
-                self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+                self.network = str(ipaddress.ip_network(self.network, strict=False))
             except ValueError:
                 raise ValidationError({"network": "Enter an IP address or CIDR network."}) from None
-        required = {"user": "user", "email": "email", "domain": "domain", "network": "network"}
-        field = required[self.kind]
-        if not getattr(self, field if field != "user" else "user_id"):
+        field = self.TARGET_FIELD[self.kind]
+        if not getattr(self, "user_id" if field == "user" else field):
             raise ValidationError({field: "Required for this kind of ban."})
 
     @property

@@ -125,3 +125,14 @@ def test_ban_create_refuses_a_bad_target(moderator, target):
     with pytest.raises(ValidationError):
         services.ban_create(by=moderator, **target)
     assert not Ban.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["", "planet"])
+def test_ban_with_no_or_unknown_kind_is_a_validation_error(kind):
+    from django.core.exceptions import ValidationError
+
+    from comments.models import Ban
+
+    with pytest.raises(ValidationError) as error:
+        Ban(kind=kind, email="x@example.com").clean()
+    assert "kind" in error.value.message_dict
