@@ -418,8 +418,22 @@ class ModerationQueueAdmin(CommentAdminBase):
 
 
 # --- Bans, blocked words, audit log -------------------------------------------------------
+class BanForm(forms.ModelForm):
+    class Meta:
+        model = Ban
+        fields = ["kind", "user", "email", "domain", "network", "reason", "expires_at"]
+
+    def _post_clean(self):
+        # Ban.clean looks its target field up by kind; with no valid kind, the form's
+        # own "required" error is the answer (not a KeyError).
+        if "kind" in self._errors:
+            return
+        super()._post_clean()
+
+
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
+    form = BanForm
     list_display = ["__str__", "kind", "reason", "active", "expires_at", "created_by", "created_at"]
     list_filter = ["kind", BanActiveFilter]
     list_select_related = ["user", "created_by"]

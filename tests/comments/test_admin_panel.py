@@ -339,3 +339,9 @@ def test_load_demo_groups_match_the_migration():
     before = {name: group_perms(name) for name in GROUP_PERMISSIONS}
     call_command("load_demo", stdout=StringIO())
     assert {name: group_perms(name) for name in GROUP_PERMISSIONS} == before
+
+
+def test_ban_without_a_kind_is_refused_in_admin(mod_client):
+    response = mod_client.post("/admin/comments/ban/add/", {"kind": "", "email": "a@example.com"})
+    assert response.status_code == 200
+    assert not Ban.objects.exists()
