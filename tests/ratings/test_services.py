@@ -75,3 +75,13 @@ def test_database_refuses_a_second_vote_by_the_same_voter():
     Vote.objects.create(article=article, voter="g:a", stars=3)
     with pytest.raises(IntegrityError), transaction.atomic():
         Vote.objects.create(article=article, voter="g:a", stars=4)
+
+
+def test_moderators_may_see_votes_and_editors_the_statistics():
+    from django.contrib.auth.models import Group
+
+    moderators = Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    editors = Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    assert {"view_vote", "view_articlerating"} <= set(moderators)
+    assert "view_articlerating" in editors
+    assert "view_vote" not in editors

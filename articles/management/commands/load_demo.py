@@ -29,8 +29,10 @@ MODERATOR_PASSWORD = "newsite-demo"  # noqa: S105 - a published demo login, loca
 # (articles must not import comments) for databases made before, and a test keeps the two
 # in step. Moderators read articles but cannot change them; Editors cannot moderate.
 GROUP_PERMISSIONS = {
-    "Editors": ("articles",),
+    "Editors": ("articles", "ratings.view_articlerating"),
     "Moderators": (
+        "ratings.view_articlerating",
+        "ratings.view_vote",
         "articles.view_article",
         "comments.moderate_comment",
         "comments.view_comment",
