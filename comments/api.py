@@ -24,16 +24,16 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from articles.models import Article
 from articles.voters import voter_key
-from comments import geocoding, moderation, services, tokens
+from comments import attachments, geocoding, moderation, services, tokens
 from comments.forms import form_age
-from comments.models import Comment, CommentFlag
+from comments.models import Attachment, Comment, CommentFlag
 
 DELETED_NAME = "[deleted]"
 
@@ -115,7 +115,7 @@ class AuthorSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.Serializer):
-    """Documents the shape of an attachment; attachments are not served yet."""
+    """An attachment as served: images have a thumbnail and their size in pixels."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -125,6 +125,43 @@ class AttachmentSerializer(serializers.Serializer):
     thumbnail_url = serializers.URLField(allow_null=True)
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
+
+
+def attachment_data(attachment, request=None) -> dict:
+    def absolute(url):
+        return request.build_absolute_uri(url) if (request and url) else url
+
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": absolute(attachment.get_absolute_url()),
+        "thumbnail_url": absolute(attachment.get_thumbnail_url()),
+        "width": attachment.width,
+        "height": attachment.height,
+    }
+
+
+class PayloadTooLarge(APIException):
+    status_code = 413
+    default_detail = "The file is too large."
+    default_code = "too_large"
+
+
+def prepare_uploads(files, *, field: str) -> list:
+    """Check uploads by content; 413 for a file over the size limit, 400
+    ``{field: [...]}`` for anything not allowed."""
+    prepared = []
+    for upload in files:
+        try:
+            prepared.append(attachments.prepare(upload))
+        except attachments.FileTooLarge as exc:
+            raise PayloadTooLarge(str(exc)) from exc
+        except DjangoValidationError as exc:
+            messages = [f"{upload.name}: {m}" for m in exc.message_dict.get("file", exc.messages)]
+            raise serializers.ValidationError({field: messages}) from exc
+    return prepared
 
 
 class LocationSerializer(serializers.Serializer):
@@ -232,7 +269,10 @@ class CommentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, obj) -> list:
-        return []
+        if obj.is_deleted:
+            return []
+        request = self.context.get("request")
+        return [attachment_data(a, request) for a in obj.attachments.all()]
 
     @extend_schema_field(LocationSerializer(allow_null=True))
     def get_location(self, obj):
@@ -438,6 +478,13 @@ class CommentList(generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        uploads = request.FILES.getlist("attachments") if request.FILES else []
+        if len(uploads) > settings.COMMENTS_MAX_ATTACHMENTS:
+            cap = settings.COMMENTS_MAX_ATTACHMENTS
+            raise serializers.ValidationError(
+                {"attachments": [f"A comment can have at most {cap} attachments."]}
+            )
+        prepared = prepare_uploads(uploads, field="attachments")
         try:
             with _service_errors(too_often="You are posting too fast."):
                 created = services.comment_create(
@@ -456,6 +503,7 @@ class CommentList(generics.ListCreateAPIView):
                     location=data.get("location"),
                     rating=data.get("rating"),
                     voter=voter_key(request),
+                    attachments=prepared,
                 )
         except services.CommentsClosed as exc:
             raise PermissionDenied("Comments are closed for this article.") from exc
@@ -719,7 +767,9 @@ class ModerationCommentList(generics.ListAPIView):
         # Fixed queries: the page, plus its flags.
         return (
             comments.select_related("article", "user")
-            .prefetch_related(Prefetch("flags", queryset=CommentFlag.objects.order_by("pk")))
+            .prefetch_related(
+                Prefetch("flags", queryset=CommentFlag.objects.order_by("pk")), "attachments"
+            )
             .order_by("created_at", "pk")
         )
 
@@ -768,3 +818,67 @@ class ReverseGeocodeView(generics.GenericAPIView):
         if place is None:
             raise NotFound("No named place near there.")
         return Response({"name": place.name, "city": place.city, "country": place.country})
+
+
+# --- Attachments ----------------------------------------------------------------------
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An image (JPEG, PNG, GIF, WebP), a PDF or plain text.")
+
+
+class _AuthorCanChange:
+    def check_can_change(self, request, comment) -> None:
+        token = tokens.edit_token_from_request(request, comment.pk)
+        if not services.can_edit(comment=comment, user=request.user, token=token):
+            raise PermissionDenied(
+                "Only the author (within the edit window) or a moderator can do that."
+            )
+
+
+class CommentAttachmentUpload(_AuthorCanChange, generics.GenericAPIView):
+    """Add a file to a comment: its author within the edit window, or a moderator.
+    A comment holds at most ``COMMENTS_MAX_ATTACHMENTS`` files."""
+
+    serializer_class = AttachmentUploadSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return Comment.objects.select_related("article")
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+        parameters=[EDIT_TOKEN_HEADER],
+    )
+    def post(self, request, pk):
+        comment = self.get_object()
+        self.check_can_change(request, comment)
+        upload = AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        with _service_errors(too_often="Too many uploads."):
+            services.rate_limit(
+                "upload",
+                settings.UPLOADS_RATE_LIMIT,
+                ip_address=services.client_ip(request),
+                user=_acting_user(request),
+                voter=voter_key(request),
+            )
+        (prepared,) = prepare_uploads([upload.validated_data["file"]], field="file")
+        with _service_errors():
+            attachment = services.attachment_add(comment=comment, prepared=prepared)
+        return Response(attachment_data(attachment, request), status=status.HTTP_201_CREATED)
+
+
+class AttachmentDetail(_AuthorCanChange, generics.GenericAPIView):
+    """Remove an attachment: the comment's author within the edit window, or a moderator."""
+
+    serializer_class = AttachmentSerializer
+
+    def get_queryset(self):
+        return Attachment.objects.select_related("comment__article")
+
+    @extend_schema(responses={204: None}, parameters=[EDIT_TOKEN_HEADER])
+    def delete(self, request, pk):
+        attachment = self.get_object()
+        self.check_can_change(request, attachment.comment)
+        services.attachment_delete(attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,5 +14,11 @@ urlpatterns = [
         api.ModerationCommentList.as_view(),
         name="moderation-comments",
     ),
+    path(
+        "comments/<int:pk>/attachments/",
+        api.CommentAttachmentUpload.as_view(),
+        name="comment-attachments",
+    ),
+    path("attachments/<int:pk>/", api.AttachmentDetail.as_view(), name="attachment-detail"),
     path("geocode/reverse/", api.ReverseGeocodeView.as_view(), name="geocode-reverse"),
 ]

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
+from comments.location import NAME_MAX
 from comments.models import CommentFlag
+from comments.services import KEEP
 
 # The page form carries the time it was shown, signed, so that a form sent back faster
 # than a person can type is held (comments.moderation, "too_fast").
@@ -55,11 +57,75 @@ def too_fast_message(retry_after: int) -> str:
     return f"You are posting too fast. Please wait {retry_after} seconds and try again."
 
 
-# Model field names that ``full_clean`` inside the service may report.
-_MODEL_TO_FORM_FIELD = {"guest_name": "name", "guest_email": "email", "__all__": None}
+# Model field names that ``full_clean`` inside the service may report; a bad location
+# is shown on the place name, the one location input everybody sees.
+_MODEL_TO_FORM_FIELD = {
+    "guest_name": "name",
+    "guest_email": "email",
+    "location": "location_name",
+    "latitude": "location_name",
+    "longitude": "location_name",
+    "__all__": None,
+}
+
+# "No rating" comes last, so the arrow keys go 1 → 5 stars → none → 1.
+STAR_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)] + [("", "No rating")]
+RATING_ERROR = "Choose from 1 to 5 stars."
 
 
-class CommentForm(_BodyMixin):
+class _ServiceErrorsMixin(forms.Form):
+    def _shows(self, field: str | None) -> bool:
+        return field in self.fields and not self.fields[field].widget.is_hidden
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ``ValidationError`` on the fields it names; the rest (and
+        fields the reader cannot see, such as ``parent``) at the top of the form."""
+        messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for name, field_messages in messages.items():
+            field = _MODEL_TO_FORM_FIELD.get(name, name)
+            for message in field_messages:
+                self.add_error(field if self._shows(field) else None, message)
+
+
+def _place_name_field() -> forms.CharField:
+    return forms.CharField(
+        label="Place name",
+        max_length=NAME_MAX,
+        required=False,
+        help_text="Optional, e.g. “Lyon, France”. Shown with your comment.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class _LocationMixin(forms.Form):
+    """ "Share Your Location": a place name anybody can type, and the coordinates the
+    "Use my location" button (JavaScript) fills. ``comments.location`` checks and
+    coarsens them; this only collects them."""
+
+    location_name = _place_name_field()
+    latitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    location_precise = forms.BooleanField(
+        label="Share my precise location (otherwise rounded to about 1 km)", required=False
+    )
+
+    def location(self) -> dict | None:
+        """The service's ``location`` argument; None when nothing was given."""
+        data = self.cleaned_data
+        name = data.get("location_name", "").strip()
+        latitude = data.get("latitude", "").strip()
+        longitude = data.get("longitude", "").strip()
+        if not (name or latitude or longitude):
+            return None
+        return {
+            "name": name,
+            "latitude": latitude or None,
+            "longitude": longitude or None,
+            "precise": bool(data.get("location_precise")),
+        }
+
+
+class CommentForm(_ServiceErrorsMixin, _LocationMixin, _BodyMixin):
     """What everyone posts; the guest and user forms add who they are."""
 
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -74,21 +140,36 @@ class CommentForm(_BodyMixin):
         ),
     )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The poster's stars for the article (their vote). Offered only where the article
+    # takes ratings; a rating sent anyway is refused by the service, with a message.
+    rating = forms.TypedChoiceField(
+        label="Rate this post:",
+        choices=STAR_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": RATING_ERROR},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ratings_enabled: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.ratings_enabled = ratings_enabled
         # A fresh token each time the form is shown (a bound form keeps the sent one).
         self.fields["form_token"].initial = form_token()
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ``ValidationError`` on the fields it names; the rest (and
-        fields the reader cannot see, such as ``parent``) at the top of the form."""
-        messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-        for name, field_messages in messages.items():
-            field = _MODEL_TO_FORM_FIELD.get(name, name)
-            visible = field in self.fields and not self.fields[field].widget.is_hidden
-            for message in field_messages:
-                self.add_error(field if visible else None, message)
+    def clean(self):
+        cleaned = super().clean()
+        # The stars are not on the page when ratings are off: say so at the top.
+        if not self.ratings_enabled and "rating" in self.errors:
+            for message in self.errors.pop("rating"):
+                self.add_error(None, message)
+        return cleaned
+
+    def _shows(self, field: str | None) -> bool:
+        if field == "rating":
+            return self.ratings_enabled
+        return super()._shows(field)
 
 
 class GuestCommentForm(CommentForm):
@@ -106,7 +187,7 @@ class GuestCommentForm(CommentForm):
     )
     notify_replies = forms.BooleanField(label="Notify me of replies by email", required=False)
 
-    field_order = ["name", "email", "body", "notify_replies", "parent", "homepage", "form_token"]
+    field_order = ["name", "email", "body", "rating", "location_name", "notify_replies"]
 
 
 class UserCommentForm(CommentForm):
@@ -114,15 +195,43 @@ class UserCommentForm(CommentForm):
         label="Email me about new comments in this conversation", required=False
     )
 
-    field_order = ["body", "subscribe", "parent", "homepage", "form_token"]
+    field_order = ["body", "rating", "location_name", "subscribe"]
 
 
 def comment_form_class(user):
     return UserCommentForm if user.is_authenticated else GuestCommentForm
 
 
-class CommentEditForm(_BodyMixin):
-    pass
+class CommentEditForm(_ServiceErrorsMixin, _BodyMixin):
+    """The text, and the place name of a shared location (or its removal)."""
+
+    location_name = _place_name_field()
+    remove_location = forms.BooleanField(label="Remove location", required=False)
+
+    def __init__(self, *args, comment, **kwargs):
+        kwargs.setdefault("initial", {"body": comment.body, "location_name": comment.location_name})
+        super().__init__(*args, **kwargs)
+        self.comment = comment
+        if not comment.has_location:
+            del self.fields["remove_location"]
+
+    def location(self):
+        """``comment_edit``'s ``location``: None removes, ``KEEP`` leaves it as it is,
+        a dict renames the place at the same (already coarsened) point."""
+        data, comment = self.cleaned_data, self.comment
+        if data.get("remove_location"):
+            return None
+        name = data.get("location_name", "").strip()
+        if name == comment.location_name:
+            return KEEP
+        if not name and comment.latitude is None:
+            return None
+        return {
+            "name": name,
+            "latitude": comment.latitude,
+            "longitude": comment.longitude,
+            "precise": comment.location_precise,
+        }
 
 
 class FlagForm(forms.Form):

@@ -2,6 +2,7 @@
 so each rule is written once."""
 
 import ipaddress
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from comments import moderation
 from comments.location import clean_location
 from comments.models import (
     PATH_SEP,
+    Attachment,
     Ban,
     Comment,
     CommentFlag,
@@ -27,6 +29,7 @@ from comments.moderation import Banned  # noqa: F401 - re-exported for the views
 from ratings.services import rating_set, validate_stars
 
 RateLimited = ratelimit.RateLimited
+logger = logging.getLogger(__name__)
 
 
 class CommentsClosed(PermissionDenied):
@@ -138,6 +141,7 @@ def comment_create(
     location: dict | None = None,
     rating: int | None = None,
     voter: str | None = None,
+    attachments: list | None = None,
 ) -> CreatedComment:
     """Create a comment, all or nothing.
 
@@ -147,6 +151,7 @@ def comment_create(
     Raises ``Banned`` for a banned poster and ``RateLimited`` over the rate limit
     (unless ``enforce_limits`` is off, for imports). ``honeypot`` and ``form_age``
     come from the page form (see ``comments.moderation.comment_moderate``).
+    ``attachments`` are files already checked by ``comments.attachments.prepare``.
     ``location`` is ``{name?, latitude?, longitude?, precise?}`` (cleaned and coarsened
     by ``comments.location``); ``rating`` (1..5) is also saved as ``voter``'s vote on
     the article, in the same transaction.
@@ -173,6 +178,15 @@ def comment_create(
     ):
         raise ValidationError({"parent": ["You can only reply to a published comment here."]})
 
+    attachments = list(attachments or [])
+    if len(attachments) > settings.COMMENTS_MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "attachments": [
+                    f"A comment can have at most {settings.COMMENTS_MAX_ATTACHMENTS} attachments."
+                ]
+            }
+        )
     place = clean_location(location)
     if rating is not None:
         rating = _validate_rating(article, rating)
@@ -228,6 +242,14 @@ def comment_create(
             ip_address=ip_address,
             enforce_limits=enforce_limits,
         )
+    # Files last: storage is outside the transaction, so nothing may fail after them.
+    stored = []
+    try:
+        for prepared in attachments:
+            stored.append(attachment_add(comment=comment, prepared=prepared))
+    except BaseException:
+        _discard_files(*(name for a in stored for name in (a.file.name, a.thumbnail.name)))
+        raise
     if comment.status == Comment.Status.APPROVED:
         _bump_comment_count(article.pk, 1)
         if notify:
@@ -279,10 +301,14 @@ def comment_approve(*, comment: Comment, by=None) -> Comment:
     return comment_set_status(comment=comment, status=Comment.Status.APPROVED, by=by)
 
 
+@transaction.atomic
 def comment_delete(*, comment: Comment, by=None) -> Comment:
     """Delete a comment. With approved replies it stays as a "[deleted]" placeholder
-    that keeps the thread together; without, it simply disappears from the page."""
-    return comment_set_status(comment=comment, status=Comment.Status.DELETED, by=by)
+    that keeps the thread together; without, it simply disappears from the page. Its
+    attachments go, files included (after the transaction commits)."""
+    deleted = comment_set_status(comment=comment, status=Comment.Status.DELETED, by=by)
+    attachments_purge(comment=deleted)
+    return deleted
 
 
 def _validate_rating(article: Article, rating) -> int:
@@ -514,3 +540,99 @@ def ban_comment_ip(*, comment: Comment, by, reason: str = "", expires_at=None) -
         expires_at=expires_at,
         comment=comment,
     )
+
+
+# --- Attachments ------------------------------------------------------------------------
+class TooManyAttachments(ValidationError):
+    def __init__(self):
+        cap = settings.COMMENTS_MAX_ATTACHMENTS
+        super().__init__({"file": [f"A comment can have at most {cap} attachments."]})
+
+
+def _store(prepared) -> tuple[str, str]:
+    """Write the file (and thumbnail) to storage; returns their storage names."""
+    from django.core.files.base import ContentFile
+
+    from comments.models import _attachment_path, _thumbnail_path
+
+    storage = Attachment._meta.get_field("file").storage
+    name = storage.save(
+        _attachment_path(None, f"f.{prepared.extension}"), ContentFile(prepared.data)
+    )
+    thumb = ""
+    if prepared.thumbnail is not None:
+        try:
+            thumb = storage.save(
+                _thumbnail_path(None, f"t.{prepared.thumbnail_extension}"),
+                ContentFile(prepared.thumbnail),
+            )
+        except Exception:
+            storage.delete(name)
+            raise
+    return name, thumb
+
+
+def _discard_files(*names: str) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for name in filter(None, names):
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - cleanup must not hide the real error
+            logger.exception("could not delete %s", name)
+
+
+def _discard_after_commit(*names: str) -> None:
+    transaction.on_commit(lambda: _discard_files(*names))
+
+
+@transaction.atomic
+def attachment_add(*, comment: Comment, prepared) -> Attachment:
+    """Attach one prepared file (``comments.attachments.prepare``) to ``comment``.
+
+    Takes the lowest free slot in 1..``COMMENTS_MAX_ATTACHMENTS``; the unique
+    (comment, slot) constraint settles races, so concurrent uploads can never store
+    more than the cap. Raises ``TooManyAttachments`` when every slot is taken. If
+    anything fails, the files written to storage are removed again.
+    """
+    cap = settings.COMMENTS_MAX_ATTACHMENTS
+    taken = set(Attachment.objects.filter(comment=comment).values_list("slot", flat=True))
+    free = [slot for slot in range(1, cap + 1) if slot not in taken]
+    if not free:
+        raise TooManyAttachments()
+    name, thumb = _store(prepared)
+    try:
+        for slot in free:
+            try:
+                with transaction.atomic():
+                    return Attachment.objects.create(
+                        comment=comment,
+                        slot=slot,
+                        kind=prepared.kind,
+                        file=name,
+                        thumbnail=thumb,
+                        name=prepared.name,
+                        content_type=prepared.content_type,
+                        size=len(prepared.data),
+                        width=prepared.width,
+                        height=prepared.height,
+                    )
+            except IntegrityError:
+                continue  # someone took this slot a moment ago: try the next one
+        raise TooManyAttachments()
+    except BaseException:
+        _discard_files(name, thumb)
+        raise
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment) -> None:
+    """Remove an attachment; its files go once the transaction has committed."""
+    names = (attachment.file.name, attachment.thumbnail.name)
+    attachment.delete()
+    _discard_after_commit(*names)
+
+
+def attachments_purge(*, comment: Comment) -> None:
+    """Remove every attachment of a comment (it was deleted, rejected or spam)."""
+    for attachment in list(Attachment.objects.filter(comment=comment)):
+        attachment_delete(attachment=attachment)

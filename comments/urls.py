@@ -1,10 +1,16 @@
 from django.urls import path
 
-from comments import feeds, views
+from comments import downloads, feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
+    path(
+        "attachments/<int:pk>/thumbnail/",
+        downloads.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
+    path("attachments/<int:pk>/<str:name>", downloads.attachment, name="attachment"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
     path("articles/<slug:slug>/comments/post/", views.comment_post, name="post"),
     path("articles/<slug:slug>/comments/more/", views.comments_more, name="more"),

@@ -107,7 +107,7 @@ def comment_section_context(request, article, *, form=None) -> dict:
     page_number = _page_number(request)
     data = comment_threads(request, article, page_number=page_number)
     if form is None:
-        form = comment_form_class(user)()
+        form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
     reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))
     reply_comment = data.pop("shown").get(reply_id)
     if reply_comment is not None and reply_comment.is_deleted:
@@ -216,7 +216,7 @@ def comment_post(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related("section"), slug=slug
     )
-    form = comment_form_class(request.user)(request.POST)
+    form = comment_form_class(request.user)(request.POST, ratings_enabled=article.ratings_enabled)
     if not form.is_valid():
         return _article_page(request, article, form=form, status=400)
     data = form.cleaned_data
@@ -240,6 +240,10 @@ def comment_post(request, slug):
             user_agent=request.headers.get("User-Agent", ""),
             honeypot=data.get("homepage", ""),
             form_age=form_age(data.get("form_token")),
+            location=form.location(),
+            rating=data.get("rating"),
+            # The stars count as this reader's vote, the same one the rating widget shows.
+            voter=voter_key(request),
         )
     except (services.CommentsClosed, services.Banned) as exc:
         return _forbidden(request, str(exc), article=article)
@@ -302,12 +306,16 @@ def comment_edit(request, pk):
     comment = _comment_or_404(pk)
     if not _may_edit(request, comment):
         return _forbidden(request, _EDIT_REFUSED, article=comment.article)
-    form = CommentEditForm(_post_data(request), initial={"body": comment.body})
+    form = CommentEditForm(_post_data(request), comment=comment)
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(comment=comment, body=form.cleaned_data["body"])
+            services.comment_edit(
+                comment=comment, body=form.cleaned_data["body"], location=form.location()
+            )
         except ValidationError as exc:
-            form.add_error("body", exc.message_dict.get("body", exc.messages))
+            # The service's transaction is rolled back; show the comment as stored.
+            comment.refresh_from_db()
+            form.add_service_errors(exc)
         else:
             messages.success(request, "Your comment has been updated.")
             return _see_other(comment_url(comment))

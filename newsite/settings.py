@@ -257,6 +257,13 @@ COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
 # At most one "comments are waiting" email to moderators per this many seconds.
 COMMENTS_MODERATOR_EMAIL_INTERVAL = env_int("COMMENTS_MODERATOR_EMAIL_INTERVAL", 900, minimum=0)
+# Attachments: per-file size (bigger → 413) and image pixel limits (decompression bombs).
+COMMENTS_ATTACHMENT_MAX_BYTES = env_int(
+    "COMMENTS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+)
+COMMENTS_IMAGE_MAX_PIXELS = env_int("COMMENTS_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+if COMMENTS_MAX_ATTACHMENTS > 10:
+    raise ImproperlyConfigured("COMMENTS_MAX_ATTACHMENTS must be at most 10.")
 # Shared locations: coordinates are rounded to this many decimals before they are
 # stored, unless the poster ticks "share precise location" (2 ≈ 1.1 km).
 COMMENTS_LOCATION_PRECISION = env_int("COMMENTS_LOCATION_PRECISION", 2, minimum=0)

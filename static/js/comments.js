@@ -48,6 +48,17 @@
   }
 
   // --- Form messages -------------------------------------------------------------------
+  // The API names a bad location "location"; the form shows it on the place name.
+  var FIELD_ALIASES = { location: "location_name" };
+
+  // The element that carries aria-invalid for a field: the input, or the first radio
+  // of a group (the stars).
+  function fieldInput(name) {
+    var input = form.elements[name];
+    if (input && !input.setAttribute && input.length) input = input[0];
+    return input && input.setAttribute ? input : null;
+  }
+
   function setStatus(text) {
     var status = form.querySelector("[data-form-status]");
     if (status) status.textContent = text;
@@ -60,7 +71,7 @@
     form.querySelectorAll("[data-error-for]").forEach(function (slot) {
       slot.hidden = true;
       slot.textContent = "";
-      var input = form.elements[slot.getAttribute("data-error-for")];
+      var input = fieldInput(slot.getAttribute("data-error-for"));
       if (input) {
         input.removeAttribute("aria-invalid");
         var ids = (input.getAttribute("aria-describedby") || "")
@@ -95,10 +106,11 @@
   function showFieldErrors(errors) {
     var general = [];
     var first = null;
-    Object.keys(errors).forEach(function (name) {
-      var messages = [].concat(errors[name]).map(String);
+    Object.keys(errors).forEach(function (key) {
+      var messages = [].concat(errors[key]).map(String);
+      var name = FIELD_ALIASES[key] || key;
       var slot = form.querySelector('[data-error-for="' + name + '"]');
-      var input = form.elements[name];
+      var input = fieldInput(name);
       if (!slot || !input) {
         general = general.concat(messages);
         return;
@@ -159,6 +171,7 @@
     // body_html is rendered and sanitised by the server (Markdown safe subset + nh3).
     item.querySelector('[data-slot="body"]').innerHTML = data.body_html;
     item.querySelector('[data-slot="like-count"]').textContent = String(data.like_count || 0);
+    fillRatingAndPlace(item, data);
     // The author may edit: a guest holds the edit token (also set as a cookie),
     // a signed-in reader is the author.
     if (!(data.edit_token || signedIn)) {
@@ -167,6 +180,35 @@
       });
     }
     return item;
+  }
+
+  var STARS = "★★★★★☆☆☆☆☆";
+
+  // The poster's stars and shared place, as _comment.html shows them. The API gives
+  // only stored (coarsened) values and builds the map link itself.
+  function fillRatingAndPlace(item, data) {
+    var rating = item.querySelector('[data-slot="rating"]');
+    var place = item.querySelector('[data-slot="location"]');
+    var stars = parseInt(data.rating, 10);
+    if (rating && stars >= 1 && stars <= 5) {
+      rating.querySelector('[data-slot="stars"]').textContent = STARS.substr(5 - stars, 5);
+      rating.querySelector('[data-slot="rating-text"]').textContent =
+        "Rated " + stars + " out of 5";
+      rating.hidden = false;
+    } else if (rating) {
+      rating.remove();
+    }
+    var location = data.location;
+    var mapUrl = location && location.map_url;
+    if (place && location && typeof mapUrl === "string" && mapUrl.indexOf("https://") === 0) {
+      place.href = mapUrl;
+      place.querySelector('[data-slot="place"]').textContent = location.name || "Shared location";
+      place.hidden = false;
+    } else if (place) {
+      place.remove();
+    }
+    var meta = item.querySelector(".comment__meta");
+    if (meta && !meta.querySelector("[data-slot]")) meta.remove();
   }
 
   function topList() {
@@ -258,7 +300,17 @@
     // and the signed time the form was shown.
     if (form.elements.homepage) payload.hp = form.elements.homepage.value;
     if (form.elements.form_token) payload.form_token = form.elements.form_token.value;
+    var stars = form.querySelector("input[name=rating]:checked");
+    if (stars && stars.value) payload.rating = parseInt(stars.value, 10);
+    var location = place.value();
+    if (location) payload.location = location;
     return payload;
+  }
+
+  function resetExtras() {
+    var none = form.querySelector("input[name=rating][value='']");
+    if (none) none.checked = true;
+    place.clear();
   }
 
   function onSubmit(event) {
@@ -274,6 +326,7 @@
         setStatus("");
         if (result.status === 201) {
           form.elements.body.value = "";
+          resetExtras();
           var pending = result.data.status === "pending";
           var wasReply = Boolean(form.elements.parent.value);
           moveFormHome();
@@ -350,6 +403,141 @@
         window.location.href = link.href;
       });
   }
+
+  // --- Share Your Location ------------------------------------------------------------
+  // "Use my location" asks the browser for its position, keeps it in the hidden
+  // latitude/longitude inputs (the server rounds it to ~1 km unless "precise" is ticked)
+  // and asks the server's offline geocoder for a place name, which the reader may edit.
+  var place = (function () {
+    var box = form && form.querySelector("[data-location]");
+    var none = { value: function () { return null; }, clear: function () {} };
+    if (!box) return none;
+    var useButton = box.querySelector("[data-location-use]");
+    var removeButton = box.querySelector("[data-location-remove]");
+    var coords = box.querySelector("[data-location-coords]");
+    var status = box.querySelector("[data-location-status]");
+    var name = form.elements.location_name;
+    var latitude = form.elements.latitude;
+    var longitude = form.elements.longitude;
+    var precise = form.elements.location_precise;
+    // Whether the place name is ours (from the geocoder) rather than typed.
+    var nameIsFound = false;
+    var lookup = 0;
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    function refresh() {
+      var has = Boolean(latitude.value && longitude.value);
+      var places = precise && precise.checked ? 6 : 2;
+      coords.textContent = has
+        ? "near " + Number(latitude.value).toFixed(places) + ", " + Number(longitude.value).toFixed(places)
+        : "";
+      coords.hidden = !has;
+      removeButton.hidden = !(has || name.value.trim());
+    }
+
+    function found(position) {
+      var lat = position.coords.latitude;
+      var lon = position.coords.longitude;
+      latitude.value = lat.toFixed(6);
+      longitude.value = lon.toFixed(6);
+      refresh();
+      useButton.disabled = false;
+      say("Looking up the place name…");
+      var mine = ++lookup;
+      // The name needs no more than the ~1 km the site keeps.
+      var url =
+        box.getAttribute("data-geocode-url") +
+        "?latitude=" + encodeURIComponent(lat.toFixed(2)) +
+        "&longitude=" + encodeURIComponent(lon.toFixed(2));
+      request("GET", url)
+        .then(function (result) {
+          if (mine !== lookup || !latitude.value) return;
+          if (result.status === 200 && result.data.name) {
+            if (!name.value.trim() || nameIsFound) {
+              name.value = result.data.name;
+              nameIsFound = true;
+            }
+            refresh();
+            say("Location found: " + result.data.name + ". You can change the name.");
+          } else if (result.status === 404) {
+            say("No named place near there. Type one, or post with just the coordinates.");
+          } else {
+            say("The place name could not be looked up. You can type one.");
+          }
+        })
+        .catch(function () {
+          if (mine === lookup) say("The place name could not be looked up. You can type one.");
+        });
+    }
+
+    function failed(error) {
+      useButton.disabled = false;
+      var messages = {
+        1: "Location permission was denied. You can type a place name instead.",
+        2: "Your position is not available right now. You can type a place name instead.",
+        3: "Finding your position took too long. Try again, or type a place name.",
+      };
+      say(messages[error && error.code] || messages[2]);
+    }
+
+    function locate() {
+      if (!navigator.geolocation) {
+        say("Your browser cannot share its location. Type a place name instead.");
+        return;
+      }
+      useButton.disabled = true;
+      say("Finding your location…");
+      navigator.geolocation.getCurrentPosition(found, failed, {
+        enableHighAccuracy: false,
+        timeout: 15000,
+        maximumAge: 600000,
+      });
+    }
+
+    function clear() {
+      lookup++;
+      name.value = "";
+      latitude.value = "";
+      longitude.value = "";
+      if (precise) precise.checked = false;
+      nameIsFound = false;
+      useButton.disabled = false;
+      say("");
+      refresh();
+    }
+
+    function value() {
+      var location = { name: name.value.trim() };
+      if (latitude.value && longitude.value) {
+        location.latitude = Number(latitude.value);
+        location.longitude = Number(longitude.value);
+      }
+      if (!location.name && location.latitude === undefined) return null;
+      location.precise = Boolean(precise && precise.checked);
+      return location;
+    }
+
+    useButton.hidden = false;
+    box.querySelectorAll("[data-location-js]").forEach(function (el) {
+      el.hidden = false;
+    });
+    useButton.addEventListener("click", locate);
+    removeButton.addEventListener("click", function () {
+      clear();
+      say("Location removed.");
+      name.focus();
+    });
+    name.addEventListener("input", function () {
+      nameIsFound = false;
+      refresh();
+    });
+    if (precise) precise.addEventListener("change", refresh);
+    refresh();
+    return { value: value, clear: clear };
+  })();
 
   // --- Wiring ----------------------------------------------------------------------------
   if (form) form.addEventListener("submit", onSubmit);

@@ -106,8 +106,9 @@ def test_list_query_count_does_not_grow_with_comments(api_client, django_assert_
         comment = make_comment(article, parent=parent)
         parent = None if parent else comment
     services.comment_delete(comment=Comment.objects.filter(parent=None).first())
-    # 1. the article, 2. count, 3. the page with its users (placeholders decided in SQL).
-    with django_assert_num_queries(3):
+    # 1. the article, 2. count, 3. the page with its users (placeholders decided in SQL),
+    # 4. their attachments.
+    with django_assert_num_queries(4):
         assert api_client.get(comments_url(article)).status_code == 200
 
 

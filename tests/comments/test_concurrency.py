@@ -64,3 +64,26 @@ def test_concurrent_approvals_count_once():
     _race(6, lambda i: services.comment_approve(comment=Comment.objects.get(pk=comment.pk)))
     comment.article.refresh_from_db()
     assert comment.article.comment_count == 1
+
+
+def test_twelve_racing_uploads_store_exactly_three(settings, tmp_path):
+    from comments import attachments
+    from comments.models import Attachment
+    from tests.comments import files
+
+    settings.MEDIA_ROOT = tmp_path
+    comment = make_comment()
+    prepared = attachments.prepare(files.upload(files.TEXT, "n.txt"))
+    refused = []
+
+    def upload(i):
+        try:
+            services.attachment_add(comment=Comment.objects.get(pk=comment.pk), prepared=prepared)
+        except services.TooManyAttachments:
+            refused.append(i)
+
+    _race(12, upload)
+    assert Attachment.objects.filter(comment=comment).count() == 3
+    assert len(refused) == 9
+    # The refused uploads left no files behind: 3 attachments, 3 files.
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 3

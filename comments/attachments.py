@@ -1,0 +1,199 @@
+"""Checking and preparing uploaded files, by their content and never by their name.
+
+Allowed: JPEG, PNG, GIF and WebP images (decoded by Pillow, then re-encoded so that
+EXIF, GPS, XMP and text chunks are gone and the orientation is applied; a thumbnail is
+made), PDF documents without scripts or embedded files, and UTF-8 plain text. Anything
+else — HTML, SVG, scripts, archives, executables, polyglots — is refused.
+
+Animated GIFs become a still image (their first frame, stored as PNG): re-encoding
+every frame costs a lot of memory for little use under a comment.
+"""
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+THUMBNAIL_SIZE = (320, 320)
+# Markup that has no business inside an image or a text file; finding it means the
+# file is (or pretends to be) something a browser could run.
+_MARKUP = re.compile(
+    rb"<\s*(script|html|svg|iframe|object|embed|body|meta|!doctype|\?xml|\?php)\b|javascript:",
+    re.IGNORECASE,
+)
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+_NAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+
+
+class FileTooLarge(Exception):
+    """Over ``COMMENTS_ATTACHMENT_MAX_BYTES`` (HTTP 413)."""
+
+    def __init__(self):
+        limit = settings.COMMENTS_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        super().__init__(f"Files can be at most {limit} MB.")
+
+
+@dataclass
+class Prepared:
+    kind: str
+    name: str
+    content_type: str
+    data: bytes
+    extension: str
+    width: int | None = None
+    height: int | None = None
+    thumbnail: bytes | None = None
+    thumbnail_extension: str = ""
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError({"file": [message]})
+
+
+NOT_ALLOWED = (
+    "This type of file is not allowed. Attach a JPEG, PNG, GIF or WebP image, "
+    "a PDF or a plain-text file."
+)
+
+
+def display_name(original: str, extension: str) -> str:
+    """The poster's file name made harmless for display: no folders, no control
+    characters, no "..", and the extension of what the file really is."""
+    name = (original or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _NAME_UNSAFE.sub("", name)
+    while ".." in name:
+        name = name.replace("..", ".")
+    name = name.strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = stem.strip(" .")[:100] or "attachment"
+    return f"{stem}.{extension}"
+
+
+def read_upload(upload) -> bytes:
+    limit = settings.COMMENTS_ATTACHMENT_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise FileTooLarge()
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge()
+    if not data:
+        raise _refuse("The file is empty.")
+    return data
+
+
+def prepare(upload) -> Prepared:
+    """Check an uploaded file by content and return what to store. Raises
+    ``FileTooLarge`` or ``ValidationError({"file": [...]})``."""
+    data = read_upload(upload)
+    original = getattr(upload, "name", "") or ""
+    if data.startswith(b"%PDF-"):
+        return _prepare_pdf(data, original)
+    image = _open_image(data)
+    if image is not None:
+        return _prepare_image(image, data, original)
+    return _prepare_text(data, original)
+
+
+def _open_image(data: bytes):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError):
+        return None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse("This image has too many pixels.") from None
+    if image.format not in IMAGE_FORMATS:
+        raise _refuse(NOT_ALLOWED)
+    return image
+
+
+def _prepare_image(image, data: bytes, original: str) -> Prepared:
+    width, height = image.size
+    if width * height > settings.COMMENTS_IMAGE_MAX_PIXELS:
+        raise _refuse("This image has too many pixels.")
+    if _MARKUP.search(data):
+        raise _refuse("This image also contains web page code, which is not allowed.")
+    fmt = image.format
+    try:
+        image.verify()
+        image = Image.open(io.BytesIO(data))
+        image.seek(0)
+        image.load()
+    except Exception:  # noqa: BLE001 - any decoder error means a broken image
+        raise _refuse("This image is damaged and cannot be read.") from None
+    image = ImageOps.exif_transpose(image)
+    out_format = "PNG" if fmt == "GIF" else fmt
+    image = _normalise_mode(image, out_format)
+    encoded = _encode(image, out_format)
+    thumb = image.copy()
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    thumb_format = "PNG" if thumb.mode in ("RGBA", "LA") else "JPEG"
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[out_format]
+    return Prepared(
+        kind="image",
+        name=display_name(original, extension),
+        content_type=IMAGE_FORMATS[out_format],
+        data=encoded,
+        extension=extension,
+        width=image.width,
+        height=image.height,
+        thumbnail=_encode(_normalise_mode(thumb, thumb_format), thumb_format),
+        thumbnail_extension="png" if thumb_format == "PNG" else "jpg",
+    )
+
+
+def _normalise_mode(image, out_format: str):
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if out_format == "JPEG":
+        return image.convert("RGB")
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def _encode(image, out_format: str) -> bytes:
+    buffer = io.BytesIO()
+    # A fresh save with no exif/pnginfo/xmp arguments writes none of the original's
+    # metadata.
+    options = {"JPEG": {"quality": 88, "optimize": True}, "PNG": {"optimize": True}}
+    image.save(buffer, format=out_format, **options.get(out_format, {"quality": 85}))
+    return buffer.getvalue()
+
+
+def _prepare_pdf(data: bytes, original: str) -> Prepared:
+    if b"%%EOF" not in data[-2048:]:
+        raise _refuse("This PDF is incomplete or damaged.")
+    if _PDF_ACTIVE.search(data):
+        raise _refuse("PDFs with scripts, actions or embedded files are not allowed.")
+    return Prepared(
+        kind="document",
+        name=display_name(original, "pdf"),
+        content_type="application/pdf",
+        data=data,
+        extension="pdf",
+    )
+
+
+def _prepare_text(data: bytes, original: str) -> Prepared:
+    if b"\x00" in data:
+        raise _refuse(NOT_ALLOWED)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse(NOT_ALLOWED) from None
+    if _MARKUP.search(data):
+        raise _refuse("Web pages, SVG and scripts are not allowed.")
+    return Prepared(
+        kind="document",
+        name=display_name(original, "txt"),
+        content_type="text/plain; charset=utf-8",
+        data=data,
+        extension="txt",
+    )
