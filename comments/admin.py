@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from comments import moderation, services
 from comments.models import (
     PATH_SEP,
+    Attachment,
     Ban,
     BlockedWord,
     Comment,
@@ -113,6 +114,30 @@ class CommentFlagInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["preview", "name", "content_type", "size", "width", "height", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="File")
+    def preview(self, obj):
+        if obj.thumbnail:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
+                'style="max-height:80px"></a>',
+                obj.get_absolute_url(),
+                obj.get_thumbnail_url(),
+            )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">open</a>', obj.get_absolute_url()
+        )
+
+
 class ModerationActionForm(helpers.ActionForm):
     reason = forms.CharField(
         required=False,
@@ -145,8 +170,13 @@ class CommentAdminBase(admin.ModelAdmin):
         "user__display_name",
         "article__title",
     ]
-    inlines = [CommentFlagInline]
+    inlines = [CommentFlagInline, AttachmentInline]
     readonly_fields = [
+        "rating",
+        "location_name",
+        "latitude",
+        "longitude",
+        "location_precise",
         "article",
         "in_thread",
         "user",
@@ -177,8 +207,13 @@ class CommentAdminBase(admin.ModelAdmin):
                     "reasons_held",
                     "created_at",
                     "edited_at",
+                    "rating",
                 ]
             },
+        ),
+        (
+            "Location",
+            {"fields": ["location_name", "latitude", "longitude", "location_precise"]},
         ),
         ("Thread", {"fields": ["thread_context"]}),
         ("Source", {"fields": ["ip_address", "user_agent", "like_count", "flag_count"]}),

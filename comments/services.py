@@ -329,9 +329,12 @@ def comment_edit(*, comment: Comment, body: str | None = None, by=None, location
         raise ValidationError({"body": ["Write something before posting."]})
     if location is not KEEP:
         # None removes the location; a dict replaces it (cleaned and coarsened again).
-        for name, value in clean_location(location).as_fields().items():
-            setattr(comment, name, value)
-        comment.save(update_fields=["location_name", "latitude", "longitude", "location_precise"])
+        fields = clean_location(location).as_fields()
+        if any(getattr(comment, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(comment, name, value)
+            comment.edited_at = timezone.now()
+            comment.save(update_fields=[*fields, "edited_at"])
     if body is not None and body != comment.body:
         comment.set_body(body)
         comment.edited_at = timezone.now()

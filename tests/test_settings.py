@@ -78,3 +78,23 @@ def test_deploy_check_is_clean_with_production_settings():
         ALLOWED_HOSTS="news.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_s3_media_storage_needs_a_bucket():
+    result = _manage("check", MEDIA_STORAGE="s3")
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_s3_media_storage_is_configured_from_the_environment():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; "
+        "s = storages['default']; print(type(s).__name__, s.bucket_name)",
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="news-media",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "S3Storage news-media" in result.stdout

@@ -345,3 +345,22 @@ def test_ban_without_a_kind_is_refused_in_admin(mod_client):
     response = mod_client.post("/admin/comments/ban/add/", {"kind": "", "email": "a@example.com"})
     assert response.status_code == 200
     assert not Ban.objects.exists()
+
+
+def test_comment_change_page_shows_attachments_location_and_rating(
+    client, moderator, settings, tmp_path
+):
+    from comments import attachments, services
+    from tests.comments import files
+
+    settings.MEDIA_ROOT = tmp_path
+    moderator.is_superuser = True
+    moderator.save()
+    comment = make_comment(location={"name": "Harbour"}, rating=4)
+    services.attachment_add(
+        comment=comment, prepared=attachments.prepare(files.upload(files.PDF, "minutes.pdf"))
+    )
+    client.force_login(moderator)
+    html = client.get(f"/admin/comments/comment/{comment.pk}/change/").content.decode()
+    assert "minutes.pdf" in html
+    assert "Harbour" in html

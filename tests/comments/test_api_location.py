@@ -118,6 +118,7 @@ def test_author_changes_and_removes_the_location(api_client, article):
     headers = {"HTTP_X_COMMENT_TOKEN": created["edit_token"]}
     changed = api_client.patch(url, {"location": {"name": "Pier"}}, format="json", **headers)
     assert changed.json()["location"]["name"] == "Pier"
+    assert changed.json()["edited_at"] is not None
     removed = api_client.patch(url, {"location": None}, format="json", **headers)
     assert removed.json()["location"] is None
     assert Comment.objects.get().location_name == ""
