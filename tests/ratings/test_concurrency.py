@@ -1,42 +1,12 @@
 """One vote per voter under real concurrent transactions (PostgreSQL)."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from articles.models import Article
 from ratings import services
 from ratings.models import Vote
+from tests.concurrency import needs_postgresql, race
 from tests.factories import make_article
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"
-    ),
-]
-
-
-def _race(n, target):
-    barrier = threading.Barrier(n)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+pytestmark = needs_postgresql
 
 
 def _vote(article_id, voter, stars):
@@ -46,7 +16,7 @@ def _vote(article_id, voter, stars):
 
 def test_twenty_racing_votes_by_one_voter_are_one_vote():
     article = make_article()
-    _race(20, lambda i: _vote(article.pk, "g:same", 1 + i % 5))
+    race(20, lambda i: _vote(article.pk, "g:same", 1 + i % 5))
     article.refresh_from_db()
     vote = Vote.objects.get(article=article)
     assert article.rating_count == 1
@@ -55,7 +25,7 @@ def test_twenty_racing_votes_by_one_voter_are_one_vote():
 
 def test_twenty_racing_voters_are_counted_exactly():
     article = make_article()
-    _race(20, lambda i: _vote(article.pk, f"g:{i}", 1 + i % 5))
+    race(20, lambda i: _vote(article.pk, f"g:{i}", 1 + i % 5))
     article.refresh_from_db()
     assert article.rating_count == 20
     assert article.rating_sum == sum(1 + i % 5 for i in range(20))
