@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -34,8 +35,8 @@ class FileTooLarge(Exception):
     """Over ``COMMENTS_ATTACHMENT_MAX_BYTES`` (HTTP 413)."""
 
     def __init__(self):
-        limit = settings.COMMENTS_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        super().__init__(f"Files can be at most {limit} MB.")
+        limit = filesizeformat(settings.COMMENTS_ATTACHMENT_MAX_BYTES).replace("\xa0", " ")
+        super().__init__(f"Files can be at most {limit}.")
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
+from comments import attachments
 from comments.location import NAME_MAX
 from comments.models import CommentFlag
 from comments.services import KEEP
@@ -65,6 +66,8 @@ _MODEL_TO_FORM_FIELD = {
     "location": "location_name",
     "latitude": "location_name",
     "longitude": "location_name",
+    # ``TooManyAttachments`` and ``attachments.prepare`` speak of "file".
+    "file": "attachments",
     "__all__": None,
 }
 
@@ -125,7 +128,108 @@ class _LocationMixin(forms.Form):
         }
 
 
-class CommentForm(_ServiceErrorsMixin, _LocationMixin, _BodyMixin):
+# What the file pickers offer; ``comments.attachments`` decides by content, whatever the
+# name or the browser's type says.
+ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,application/pdf,text/plain"
+CHOOSE_AGAIN = "Please choose your files again."
+
+
+class MultipleFileInput(forms.FileInput):
+    """Several ``<input type="file">`` of one name (the template draws them); the value
+    is the list of files sent."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = []
+        for item in data or []:
+            files.append(super().clean(item))
+        return files
+
+
+class _AttachmentsMixin(forms.Form):
+    """Files sent with the form, checked by content (``comments.attachments.prepare``).
+
+    ``cleaned_data["attachments"]`` is the list of prepared files, ready for the
+    services. A file over the size limit sets ``too_large`` (the view answers 413).
+    Browsers never send a file input back filled in, so after any error the reader is
+    asked to choose their files again.
+    """
+
+    attachments = MultipleFileField(
+        label="Attachments",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+    )
+
+    too_large = False
+
+    def attachment_room(self) -> int:
+        """How many more files this form may add."""
+        return settings.COMMENTS_MAX_ATTACHMENTS
+
+    @property
+    def attachment_cap(self) -> int:
+        return settings.COMMENTS_MAX_ATTACHMENTS
+
+    @property
+    def attachment_slots(self) -> range:
+        """The plain file inputs to draw (numbered from 1)."""
+        return range(1, settings.COMMENTS_MAX_ATTACHMENTS + 1)
+
+    @property
+    def attachment_max_bytes(self) -> int:
+        return settings.COMMENTS_ATTACHMENT_MAX_BYTES
+
+    @property
+    def attachment_max_mb(self) -> int:
+        return max(1, settings.COMMENTS_ATTACHMENT_MAX_BYTES // (1024 * 1024))
+
+    @property
+    def attachment_help(self) -> str:
+        return (
+            "JPEG, PNG, GIF or WebP images, PDFs or plain-text files, "
+            f"up to {self.attachment_max_mb} MB each."
+        )
+
+    @property
+    def attachment_accept(self) -> str:
+        return ATTACHMENT_ACCEPT
+
+    @property
+    def files_were_sent(self) -> bool:
+        return bool(
+            self.is_bound and self.files and self.files.getlist(self.add_prefix("attachments"))
+        )
+
+    def too_many_message(self) -> str:
+        cap = settings.COMMENTS_MAX_ATTACHMENTS
+        return f"A comment can have at most {cap} attachments."
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data.get("attachments") or []
+        if len(uploads) > self.attachment_room():
+            raise ValidationError(self.too_many_message())
+        prepared, errors = [], []
+        for upload in uploads:
+            try:
+                prepared.append(attachments.prepare(upload))
+            except attachments.FileTooLarge as exc:
+                self.too_large = True
+                errors.append(f"{upload.name} is too large. {exc}")
+            except ValidationError as exc:
+                messages = exc.message_dict.get("file", exc.messages)
+                errors.extend(f"{upload.name}: {message}" for message in messages)
+        if errors:
+            raise ValidationError(errors)
+        return prepared
+
+
+class CommentForm(_ServiceErrorsMixin, _AttachmentsMixin, _LocationMixin, _BodyMixin):
     """What everyone posts; the guest and user forms add who they are."""
 
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -187,7 +291,15 @@ class GuestCommentForm(CommentForm):
     )
     notify_replies = forms.BooleanField(label="Notify me of replies by email", required=False)
 
-    field_order = ["name", "email", "body", "rating", "location_name", "notify_replies"]
+    field_order = [
+        "name",
+        "email",
+        "body",
+        "rating",
+        "attachments",
+        "location_name",
+        "notify_replies",
+    ]
 
 
 class UserCommentForm(CommentForm):
@@ -195,18 +307,28 @@ class UserCommentForm(CommentForm):
         label="Email me about new comments in this conversation", required=False
     )
 
-    field_order = ["body", "rating", "location_name", "subscribe"]
+    field_order = ["body", "rating", "attachments", "location_name", "subscribe"]
 
 
 def comment_form_class(user):
     return UserCommentForm if user.is_authenticated else GuestCommentForm
 
 
-class CommentEditForm(_ServiceErrorsMixin, _BodyMixin):
-    """The text, and the place name of a shared location (or its removal)."""
+class CommentEditForm(_ServiceErrorsMixin, _AttachmentsMixin, _BodyMixin):
+    """The text, the place name of a shared location (or its removal), and the files:
+    tick attachments to remove them, add new ones up to the cap."""
 
     location_name = _place_name_field()
     remove_location = forms.BooleanField(label="Remove location", required=False)
+    remove_attachments = forms.ModelMultipleChoiceField(
+        label="Remove",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    # Removals are cleaned before additions: ticked files make room for new ones.
+    field_order = ["body", "location_name", "remove_location", "remove_attachments", "attachments"]
 
     def __init__(self, *args, comment, **kwargs):
         kwargs.setdefault("initial", {"body": comment.body, "location_name": comment.location_name})
@@ -214,6 +336,27 @@ class CommentEditForm(_ServiceErrorsMixin, _BodyMixin):
         self.comment = comment
         if not comment.has_location:
             del self.fields["remove_location"]
+        self.current_attachments = list(comment.attachments.all())
+        self.fields["remove_attachments"].queryset = comment.attachments.all()
+
+    def attachment_room(self) -> int:
+        # Ticked files make room for new ones in the same save (``field_order``).
+        removing = len(self.cleaned_data.get("remove_attachments") or [])
+        return settings.COMMENTS_MAX_ATTACHMENTS - len(self.current_attachments) + removing
+
+    def too_many_message(self) -> str:
+        cap = settings.COMMENTS_MAX_ATTACHMENTS
+        room = max(0, self.attachment_room())
+        return (
+            f"A comment can have at most {cap} attachments; "
+            f"you can add {room} more{' (remove one first)' if not room else ''}."
+        )
+
+    @property
+    def attachment_slots(self) -> range:
+        """One plain file input per free slot."""
+        free = settings.COMMENTS_MAX_ATTACHMENTS - len(self.current_attachments)
+        return range(1, max(0, free) + 1)
 
     def location(self):
         """``comment_edit``'s ``location``: None removes, ``KEEP`` leaves it as it is,

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -31,7 +32,7 @@ from comments.forms import (
     form_age,
     too_fast_message,
 )
-from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
+from comments.models import PATH_DIGITS, Attachment, Comment, CommentLike, ThreadSubscription
 
 # --- The comment section ------------------------------------------------------------
 
@@ -149,6 +150,8 @@ def _page_query(page) -> str:
 def _template_comment() -> Comment:
     comment = Comment(pk=0, guest_name="", body_html="", created_at=timezone.now())
     comment.liked, comment.editable, comment.replies = False, True, []
+    # As if prefetched: the skeleton has no attachments, and asking would cost a query.
+    comment._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
     return comment
 
 
@@ -216,9 +219,12 @@ def comment_post(request, slug):
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related("section"), slug=slug
     )
-    form = comment_form_class(request.user)(request.POST, ratings_enabled=article.ratings_enabled)
+    form = comment_form_class(request.user)(
+        request.POST, request.FILES, ratings_enabled=article.ratings_enabled
+    )
     if not form.is_valid():
-        return _article_page(request, article, form=form, status=400)
+        # Every file is checked (``comments.attachments``) before anything is saved.
+        return _article_page(request, article, form=form, status=413 if form.too_large else 400)
     data = form.cleaned_data
     parent = None
     if data.get("parent"):
@@ -244,6 +250,7 @@ def comment_post(request, slug):
             rating=data.get("rating"),
             # The stars count as this reader's vote, the same one the rating widget shows.
             voter=voter_key(request),
+            attachments=data.get("attachments") or [],
         )
     except (services.CommentsClosed, services.Banned) as exc:
         return _forbidden(request, str(exc), article=article)
@@ -306,14 +313,18 @@ def comment_edit(request, pk):
     comment = _comment_or_404(pk)
     if not _may_edit(request, comment):
         return _forbidden(request, _EDIT_REFUSED, article=comment.article)
-    form = CommentEditForm(_post_data(request), comment=comment)
+    form = CommentEditForm(_post_data(request), _files(request), comment=comment)
+    status = 200
+    if request.method == "POST":
+        status = 413 if not form.is_valid() and form.too_large else 400
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(
-                comment=comment, body=form.cleaned_data["body"], location=form.location()
-            )
+            _save_edit(request, comment, form)
+        except services.RateLimited as exc:
+            form.add_error(None, _slow_down(exc))
+            status = 429
         except ValidationError as exc:
-            # The service's transaction is rolled back; show the comment as stored.
+            # The transaction is rolled back; show the comment as stored.
             comment.refresh_from_db()
             form.add_service_errors(exc)
         else:
@@ -328,8 +339,43 @@ def comment_edit(request, pk):
             "form": form,
             "in_window": comment.in_edit_window(),
         },
-        status=400 if form.is_bound else 200,
+        status=status,
     )
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
+def _save_edit(request, comment: Comment, form: CommentEditForm) -> None:
+    """The text, the location and the files in one transaction: all of it, or none.
+
+    Removed files leave storage once the transaction commits; files added before a
+    later step failed are deleted here, since their rows were rolled back.
+    """
+    data = form.cleaned_data
+    new_files = data.get("attachments") or []
+    if new_files:
+        services.rate_limit(
+            "upload",
+            settings.UPLOADS_RATE_LIMIT,
+            ip_address=services.client_ip(request),
+            user=_user_or_none(request),
+            voter=voter_key(request),
+        )
+    added = []
+    try:
+        with transaction.atomic():
+            services.comment_edit(comment=comment, body=data["body"], location=form.location())
+            for attachment in data.get("remove_attachments") or []:
+                services.attachment_delete(attachment=attachment)
+            for prepared in new_files:
+                added.append(services.attachment_add(comment=comment, prepared=prepared))
+    except BaseException:
+        for attachment in added:
+            attachment.file.delete(save=False)
+            attachment.thumbnail.delete(save=False)
+        raise
 
 
 @require_http_methods(["GET", "POST"])

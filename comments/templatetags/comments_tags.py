@@ -2,6 +2,7 @@
 
 from django import template
 
+from comments.attachments import THUMBNAIL_SIZE
 from comments.views import comment_section_context
 
 register = template.Library()
@@ -22,3 +23,26 @@ def stars(value) -> str:
     except (TypeError, ValueError):
         filled = 0
     return "★" * filled + "☆" * (5 - filled)
+
+
+@register.simple_tag
+def thumbnail_size(attachment) -> tuple[int, int] | None:
+    """The thumbnail's size in pixels, for the ``<img>``'s width and height: the image
+    scaled to fit ``THUMBNAIL_SIZE``, never enlarged (as ``comments.attachments`` makes
+    it). None when the size is unknown."""
+    width, height = attachment.width, attachment.height
+    if not width or not height:
+        return None
+    box_width, box_height = THUMBNAIL_SIZE
+    scale = min(1, box_width / width, box_height / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+_KIND_LABELS = {"application/pdf": "PDF", "text/plain": "Text"}
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """ "application/pdf" → "PDF": what a reader calls the file."""
+    base = (content_type or "").split(";", 1)[0].strip().lower()
+    return _KIND_LABELS.get(base) or base.rsplit("/", 1)[-1].upper() or "File"

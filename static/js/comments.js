@@ -31,7 +31,10 @@
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": csrfToken(scope) },
     };
-    if (body !== undefined) {
+    if (window.FormData && body instanceof window.FormData) {
+      // The browser writes the multipart Content-Type, with its boundary.
+      options.body = body;
+    } else if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
@@ -54,6 +57,8 @@
   // The element that carries aria-invalid for a field: the input, or the first radio
   // of a group (the stars).
   function fieldInput(name) {
+    // The files' errors belong to the "Add file" button (the plain inputs are hidden).
+    if (name === "attachments" && files.control) return files.control;
     var input = form.elements[name];
     if (input && !input.setAttribute && input.length) input = input[0];
     return input && input.setAttribute ? input : null;
@@ -172,6 +177,7 @@
     item.querySelector('[data-slot="body"]').innerHTML = data.body_html;
     item.querySelector('[data-slot="like-count"]').textContent = String(data.like_count || 0);
     fillRatingAndPlace(item, data);
+    fillAttachments(item, data.attachments || []);
     // The author may edit: a guest holds the edit token (also set as a cookie),
     // a signed-in reader is the author.
     if (!(data.edit_token || signedIn)) {
@@ -209,6 +215,100 @@
     }
     var meta = item.querySelector(".comment__meta");
     if (meta && !meta.querySelector("[data-slot]")) meta.remove();
+  }
+
+  // --- Attachments under a comment, as _attachment.html draws them ----------------------
+  var THUMBNAIL_BOX = 320;
+  var KIND_LABELS = { "application/pdf": "PDF", "text/plain": "Text" };
+
+  function fileKind(contentType) {
+    var base = String(contentType || "").split(";")[0].trim().toLowerCase();
+    return KIND_LABELS[base] || base.split("/").pop().toUpperCase() || "File";
+  }
+
+  // Django's |filesizeformat: "136 bytes", "120.0 KB", "4.2 MB" (a no-break space inside).
+  function fileSize(bytes) {
+    var units = ["KB", "MB", "GB"];
+    if (bytes < 1024) return bytes + "\u00a0" + (bytes === 1 ? "byte" : "bytes");
+    var value = bytes / 1024;
+    var unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return value.toFixed(1) + "\u00a0" + units[unit];
+  }
+
+  // The API's absolute http(s) URL as a path on this site (behind a proxy its scheme or
+  // host may differ from the page's); anything else (javascript:, data:) gives null.
+  function sitePath(url) {
+    try {
+      var parsed = new URL(url, window.location.href);
+      if (!/^https?:$/.test(parsed.protocol)) return null;
+      return parsed.pathname + parsed.search;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function attachmentItem(file) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = file.url;
+    var isImage = Boolean(file.thumbnail_url) && /^image\//.test(file.content_type || "");
+    if (isImage) {
+      li.className = "attachment attachment--image";
+      link.className = "attachment__thumb";
+      link.title = file.name;
+      var img = document.createElement("img");
+      img.src = file.thumbnail_url;
+      img.alt = file.name;
+      if (file.width && file.height) {
+        var scale = Math.min(1, THUMBNAIL_BOX / file.width, THUMBNAIL_BOX / file.height);
+        img.width = Math.max(1, Math.round(file.width * scale));
+        img.height = Math.max(1, Math.round(file.height * scale));
+      }
+      img.loading = "lazy";
+      link.appendChild(img);
+      li.appendChild(link);
+    } else {
+      li.className = "attachment attachment--file";
+      link.className = "attachment__link";
+      link.textContent = file.name;
+      var meta = document.createElement("span");
+      meta.className = "attachment__meta";
+      meta.textContent = fileKind(file.content_type) + " · " + fileSize(file.size);
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(meta);
+    }
+    return li;
+  }
+
+  function fillAttachments(item, list) {
+    var slot = item.querySelector('[data-slot="attachments"]');
+    if (!slot) return;
+    list = list
+      .map(function (file) {
+        var copy = Object.assign({}, file);
+        copy.url = sitePath(file.url);
+        copy.thumbnail_url = file.thumbnail_url ? sitePath(file.thumbnail_url) : null;
+        return copy;
+      })
+      .filter(function (file) {
+        return Boolean(file.url);
+      });
+    if (!list.length) {
+      slot.remove();
+      return;
+    }
+    // Thumbnails first, in a row; then the documents, one a line (as the page does).
+    var items = list.map(attachmentItem);
+    items
+      .filter(function (li) { return li.classList.contains("attachment--image"); })
+      .concat(items.filter(function (li) { return !li.classList.contains("attachment--image"); }))
+      .forEach(function (li) { slot.appendChild(li); });
+    slot.hidden = false;
   }
 
   function topList() {
@@ -286,6 +386,20 @@
   }
 
   // --- Posting ----------------------------------------------------------------------------
+  // With files the comment goes as multipart/form-data, the same fields as text.
+  function formData(payload) {
+    var data = new FormData();
+    Object.keys(payload).forEach(function (key) {
+      var value = payload[key];
+      if (key === "location") value = JSON.stringify(value);
+      data.append(key, typeof value === "string" ? value : String(value));
+    });
+    files.list().forEach(function (file) {
+      data.append("attachments", file, file.name);
+    });
+    return data;
+  }
+
   function formPayload() {
     var payload = { body: form.elements.body.value };
     var parent = form.elements.parent.value;
@@ -311,6 +425,13 @@
     var none = form.querySelector("input[name=rating][value='']");
     if (none) none.checked = true;
     place.clear();
+    files.clear();
+  }
+
+  // The API is missing or failing: post the ordinary way, files included.
+  function submitPlainly() {
+    files.toPlainInputs();
+    form.submit();
   }
 
   function onSubmit(event) {
@@ -319,8 +440,9 @@
     if (button.disabled) return;
     button.disabled = true;
     clearErrors();
-    setStatus("Posting your comment…");
-    request("POST", apiUrl, formPayload(), form)
+    setStatus(files.list().length ? "Posting your comment and files…" : "Posting your comment…");
+    var payload = formPayload();
+    request("POST", apiUrl, files.list().length ? formData(payload) : payload, form)
       .then(function (result) {
         button.disabled = false;
         setStatus("");
@@ -340,16 +462,18 @@
           }
         } else if (result.status === 400) {
           showFieldErrors(result.data);
+        } else if (result.status === 413) {
+          // A file over the size limit: said next to the files, which stay chosen.
+          showFieldErrors({ attachments: [result.data.detail || "A file is too large."] });
         } else if (result.status === 403 || result.status === 429) {
           // A ban's message, or "posting too fast" with the wait; the text stays.
           showFormError([result.data.detail || "Your comment could not be posted."]);
         } else {
-          // The API is missing or failing: post the ordinary way.
-          form.submit();
+          submitPlainly();
         }
       })
       .catch(function () {
-        form.submit();
+        submitPlainly();
       });
   }
 
@@ -537,6 +661,189 @@
     if (precise) precise.addEventListener("change", refresh);
     refresh();
     return { value: value, clear: clear };
+  })();
+
+  // --- Attachments (n / 3) ------------------------------------------------------------
+  // One "Add file" button instead of the plain file inputs. Chosen files are listed
+  // (name, size, a preview of images, "Remove") and sent with the comment; the server
+  // checks each by its content, so the browser only checks the count and the size.
+  var files = (function () {
+    var box = form && form.querySelector("[data-attachments]");
+    var none = {
+      control: null,
+      list: function () { return []; },
+      clear: function () {},
+      toPlainInputs: function () {},
+    };
+    if (!box || !window.FormData || !window.URL || !URL.createObjectURL) return none;
+    var max = parseInt(box.getAttribute("data-max"), 10) || 0;
+    var maxBytes = parseInt(box.getAttribute("data-max-bytes"), 10) || 0;
+    var maxMb = box.getAttribute("data-max-mb");
+    var plain = box.querySelector("[data-attachments-plain]");
+    var plainInputs = plain.querySelectorAll("input[type=file]");
+    var addButton = box.querySelector("[data-attachments-add]");
+    var picker = box.querySelector("[data-attachments-picker]");
+    var listEl = box.querySelector("[data-attachments-list]");
+    var count = box.querySelector("[data-attachments-count]");
+    var status = box.querySelector("[data-attachments-status]");
+    var errorSlot = box.querySelector("[data-error-for]");
+    var chosen = []; // {file, url}
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    function sayError(messages) {
+      errorSlot.textContent = "";
+      messages.forEach(function (message) {
+        errorSlot.appendChild(errorLine(message));
+      });
+      errorSlot.hidden = !messages.length;
+    }
+
+    function render() {
+      listEl.textContent = "";
+      chosen.forEach(function (entry, index) {
+        var file = entry.file;
+        var li = document.createElement("li");
+        li.className = "attachments__item";
+        if (entry.url) {
+          var img = document.createElement("img");
+          img.className = "attachments__preview";
+          img.src = entry.url;
+          img.alt = "";
+          li.appendChild(img);
+        } else {
+          var badge = document.createElement("span");
+          badge.className = "attachments__badge";
+          badge.setAttribute("aria-hidden", "true");
+          badge.textContent = fileKind(file.type).slice(0, 4);
+          li.appendChild(badge);
+        }
+        var about = document.createElement("span");
+        about.className = "attachments__about";
+        var name = document.createElement("span");
+        name.className = "attachments__name";
+        name.textContent = file.name;
+        var size = document.createElement("span");
+        size.className = "attachments__size";
+        size.textContent = fileSize(file.size);
+        about.appendChild(name);
+        about.appendChild(size);
+        li.appendChild(about);
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "attachments__remove";
+        remove.setAttribute("data-attachments-remove", String(index));
+        remove.textContent = "Remove";
+        var hidden = document.createElement("span");
+        hidden.className = "visually-hidden";
+        hidden.textContent = " " + file.name;
+        remove.appendChild(hidden);
+        li.appendChild(remove);
+        listEl.appendChild(li);
+      });
+      listEl.hidden = !chosen.length;
+      count.textContent = String(chosen.length);
+      var full = chosen.length >= max;
+      addButton.disabled = full;
+      if (full) addButton.title = "A comment can have at most " + max + " attachments.";
+      else addButton.removeAttribute("title");
+    }
+
+    function add(fileList) {
+      var refused = [];
+      var added = 0;
+      Array.prototype.forEach.call(fileList, function (file) {
+        if (chosen.length >= max) {
+          refused.push(file.name + " was not added: a comment can have at most " + max + " attachments.");
+        } else if (maxBytes && file.size > maxBytes) {
+          refused.push(file.name + " is too large. Files can be at most " + maxMb + " MB.");
+        } else if (!file.size) {
+          refused.push(file.name + " is empty.");
+        } else {
+          var isImage = /^image\/(jpeg|png|gif|webp)$/.test(file.type);
+          chosen.push({ file: file, url: isImage ? URL.createObjectURL(file) : null });
+          added++;
+        }
+      });
+      var again = box.querySelector("[data-attachments-again]");
+      if (again && added) again.remove();
+      sayError(refused);
+      render();
+      var summary = chosen.length + " of " + max + " files attached.";
+      if (added === 1) say(fileList[0].name + " added. " + summary);
+      else if (added) say(added + " files added. " + summary);
+      // Focus stays near the list when the button it was on becomes disabled.
+      if (addButton.disabled && chosen.length) {
+        listEl.querySelector("li:last-child [data-attachments-remove]").focus();
+      }
+    }
+
+    function removeAt(index) {
+      var entry = chosen.splice(index, 1)[0];
+      if (!entry) return;
+      if (entry.url) URL.revokeObjectURL(entry.url);
+      sayError([]);
+      render();
+      say(entry.file.name + " removed. " + chosen.length + " of " + max + " files attached.");
+      var next = listEl.querySelectorAll("[data-attachments-remove]")[Math.min(index, chosen.length - 1)];
+      (next || addButton).focus();
+    }
+
+    function clear() {
+      chosen.forEach(function (entry) {
+        if (entry.url) URL.revokeObjectURL(entry.url);
+      });
+      chosen = [];
+      picker.value = "";
+      say("");
+      render();
+    }
+
+    // Before a plain submit: hand the chosen files to the plain inputs, one each.
+    function toPlainInputs() {
+      if (!window.DataTransfer) return;
+      plainInputs.forEach(function (input, index) {
+        var entry = chosen[index];
+        try {
+          var transfer = new DataTransfer();
+          if (entry) transfer.items.add(entry.file);
+          input.files = transfer.files;
+        } catch (error) {
+          return;
+        }
+        input.disabled = false;
+      });
+    }
+
+    plain.hidden = true;
+    plainInputs.forEach(function (input) {
+      input.disabled = true;
+    });
+    box.querySelector("[data-attachments-js]").hidden = false;
+    addButton.addEventListener("click", function () {
+      picker.click();
+    });
+    picker.addEventListener("change", function () {
+      add(picker.files);
+      picker.value = "";
+    });
+    listEl.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-attachments-remove]");
+      if (button) removeAt(parseInt(button.getAttribute("data-attachments-remove"), 10));
+    });
+    render();
+    return {
+      control: addButton,
+      list: function () {
+        return chosen.map(function (entry) {
+          return entry.file;
+        });
+      },
+      clear: clear,
+      toPlainInputs: toPlainInputs,
+    };
   })();
 
   // --- Wiring ----------------------------------------------------------------------------
