@@ -15,3 +15,28 @@ class ProfileForm(forms.Form):
         label=User._meta.get_field("notify_replies").verbose_name.capitalize(),
         required=False,
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """The reader confirms deleting their account with their password."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to delete your account."},
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.has_usable_password():
+            raise forms.ValidationError(
+                "Your account has no password. Set one first, then come back here."
+            )
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password

@@ -1,11 +1,25 @@
-"""Workflows that change a reader's own account: profile, API token, followed threads."""
+"""Workflows that change a reader's own account: profile, API token, followed threads,
+and the reader's data: a copy of it (export) and its erasure (account deletion)."""
 
+import secrets
+from collections import Counter
+from importlib import import_module
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from articles.models import Article
-from comments.services import thread_unsubscribe
+from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
+from comments.services import comment_delete, thread_unsubscribe
+from ratings.models import Vote
+from ratings.services import RatingsDisabled, rating_withdraw
 
 
 @transaction.atomic
@@ -40,3 +54,277 @@ def api_token_revoke(*, user: User) -> bool:
 def thread_subscription_delete(*, user: User, article: Article) -> None:
     """Stop following the comments under ``article`` (the comments app owns the rule)."""
     thread_unsubscribe(user=user, article=article)
+
+
+# --- The reader's data: export and erasure ------------------------------------------
+# A reader's likes, flags and votes are stored under their voter key (articles.voters);
+# flags and votes also carry the user, so both are matched.
+
+# How an anonymized comment names its author. The comments table requires a user or a
+# guest name and email on every row (comments_comment_has_author), so a comment whose
+# account is gone keeps this name and an address on the reserved ".invalid" domain
+# (RFC 2606: never delivered). The address is random per deleted account so that nobody
+# can post as a guest under it and inherit its approved history (comments.moderation).
+DELETED_USER_NAME = "[deleted user]"
+
+
+def _voter_key(user: User) -> str:
+    return f"u:{user.pk}"
+
+
+def _verified_emails(user: User) -> list[str]:
+    """The addresses the user has proven to own (the account's email for accounts made
+    without allauth, such as by createsuperuser)."""
+    verified = list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+    if not verified and user.email and not EmailAddress.objects.filter(user=user).exists():
+        verified = [user.email]
+    return verified
+
+
+def _newsletter_subscribers(user: User):
+    """The newsletter app's subscriber rows for this user, or None while that app has no
+    ``Subscriber`` model (it is built alongside; accounts must work before it lands)."""
+    try:
+        subscriber = apps.get_model("newsletter", "Subscriber")
+    except LookupError:
+        return None
+    names = {f.name for f in subscriber._meta.get_fields()}
+    match = Q(pk__in=[])
+    if "user" in names:
+        match |= Q(user=user)
+    if "email" in names:
+        for email in _verified_emails(user):
+            match |= Q(email__iexact=email)
+    return subscriber.objects.filter(match)
+
+
+# Fields of another app's rows that an export must not reveal (secrets, not data).
+_SECRET_FIELD_PARTS = ("token", "secret", "hash", "key")
+
+
+def _row_export(obj) -> dict:
+    """A model row as plain data, without its secrets and without relations."""
+    return {
+        field.name: field.value_from_object(obj)
+        for field in obj._meta.concrete_fields
+        if not field.is_relation and not any(part in field.name for part in _SECRET_FIELD_PARTS)
+    }
+
+
+def _subscriber_export(subscriber) -> dict:
+    """A newsletter subscriber with the lists it is on (when the app keeps them as
+    ``subscriptions`` rows)."""
+    data = _row_export(subscriber)
+    subscriptions = getattr(subscriber, "subscriptions", None)
+    if subscriptions is not None:
+        data["lists"] = [
+            {"list": str(getattr(row, "list", "")), **_row_export(row)}
+            for row in subscriptions.all()
+        ]
+    return data
+
+
+def account_export(*, user: User) -> dict:
+    """Everything the site holds about ``user``, as JSON-ready data (their GDPR copy).
+
+    Only the user's own rows: their profile, addresses, comments, votes, likes, flags,
+    followed threads, whether they have an API token (never its key) and their newsletter
+    subscriptions. Dates are ``datetime`` objects: encode with ``DjangoJSONEncoder``.
+    """
+    key = _voter_key(user)
+    comments = (
+        Comment.objects.filter(user=user)
+        .select_related("article")
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )
+    votes = (
+        Vote.objects.filter(Q(user=user) | Q(voter=key))
+        .select_related("article")
+        .order_by("created_at", "pk")
+    )
+    flags = CommentFlag.objects.filter(Q(user=user) | Q(voter=key)).order_by("created_at", "pk")
+    subscriptions = (
+        ThreadSubscription.objects.filter(user=user)
+        .select_related("article")
+        .order_by("created_at", "pk")
+    )
+    token = Token.objects.filter(user=user).first()
+    subscribers = _newsletter_subscribers(user)
+    return {
+        "exported_at": timezone.now(),
+        "site": settings.SITE_NAME,
+        "profile": {
+            "username": user.get_username(),
+            "email": user.email,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+            ],
+            "display_name": user.display_name,
+            "notify_replies": user.notify_replies,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "comments": [
+            {
+                "id": c.pk,
+                "article": {"slug": c.article.slug, "title": c.article.title},
+                "url": c.get_absolute_url(),
+                "body": c.body,
+                "status": c.status,
+                "created_at": c.created_at,
+                "edited_at": c.edited_at,
+                "in_reply_to": c.reply_to_id,
+                "location": {
+                    "name": c.location_name,
+                    "latitude": c.latitude,
+                    "longitude": c.longitude,
+                    "precise": c.location_precise,
+                }
+                if c.has_location
+                else None,
+                "rating": c.rating,
+                "ip_address": c.ip_address,
+                "attachments": [a.name for a in c.attachments.all()],
+            }
+            for c in comments
+        ],
+        "votes": [
+            {
+                "article": {"slug": v.article.slug, "title": v.article.title},
+                "stars": v.stars,
+                "created_at": v.created_at,
+                "updated_at": v.updated_at,
+            }
+            for v in votes
+        ],
+        "likes": [
+            {"comment_id": comment_id, "created_at": created_at}
+            for comment_id, created_at in CommentLike.objects.filter(voter=key)
+            .order_by("created_at", "pk")
+            .values_list("comment_id", "created_at")
+        ],
+        "flags": [
+            {
+                "comment_id": f.comment_id,
+                "reason": f.reason,
+                "note": f.note,
+                "created_at": f.created_at,
+            }
+            for f in flags
+        ],
+        "thread_subscriptions": [
+            {
+                "article": {"slug": s.article.slug, "title": s.article.title},
+                "created_at": s.created_at,
+            }
+            for s in subscriptions
+        ],
+        "api_token": {"exists": token is not None, "created": token.created if token else None},
+        "newsletter_subscriptions": (
+            None if subscribers is None else [_subscriber_export(s) for s in subscribers]
+        ),
+    }
+
+
+def _vote_remove(vote: Vote) -> None:
+    """Withdraw a vote where ``rating_withdraw`` refuses (ratings since switched off on
+    the article, or the article unpublished): the vote must go all the same, and the
+    article's counters with it."""
+    removed, _ = Vote.objects.filter(pk=vote.pk).delete()
+    if removed:
+        Article.objects.filter(pk=vote.article_id).update(
+            rating_count=F("rating_count") - 1, rating_sum=F("rating_sum") - vote.stars
+        )
+
+
+def _reactions_remove(reactions, *, counter: str) -> None:
+    """Delete likes or flags and take them off their comments' ``counter`` with F(), so
+    that readers reacting at the same moment lose no count."""
+    rows = list(reactions.select_for_update().values_list("pk", "comment_id"))
+    reactions.model.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    per_comment = Counter(comment_id for _, comment_id in rows)
+    for times in set(per_comment.values()):
+        ids = [comment_id for comment_id, n in per_comment.items() if n == times]
+        Comment.objects.filter(pk__in=ids).update(**{counter: F(counter) - times})
+
+
+def _sessions_delete(user: User) -> None:
+    """End the user's other sessions too (only database-backed sessions can be found)."""
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    user_id = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == user_id:
+            store(session_key=session.session_key).delete()
+
+
+@transaction.atomic
+def account_delete(*, user: User, comments: str | None = None) -> None:
+    """Delete ``user`` and every piece of personal data the site keeps about them.
+
+    Votes are withdrawn through ``rating_withdraw`` (the articles' rating counters move
+    with them); likes and flags are removed with the comments' counters; followed
+    threads, the API token, email addresses, sessions and newsletter subscriptions go.
+    The user's comments follow ``comments`` ("anonymize" or "remove", by default
+    ``settings.ACCOUNTS_DELETED_COMMENTS``): anonymized ones stay, by
+    ``DELETED_USER_NAME``; removed ones are deleted through ``comment_delete`` (kept as
+    "[deleted]" placeholders where replied to) and their text erased. Either way their
+    IP address, browser, location and stars are dropped.
+
+    Locks the user row, so a double-submitted form deletes once. The caller logs the
+    request out afterwards.
+    """
+    policy = comments or settings.ACCOUNTS_DELETED_COMMENTS
+    if policy not in ("anonymize", "remove"):
+        raise ValueError(f"Unknown policy for a deleted account's comments: {policy!r}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    key = _voter_key(user)
+
+    for vote in Vote.objects.filter(Q(user=user) | Q(voter=key)).select_related("article"):
+        try:
+            rating_withdraw(article=vote.article, voter=vote.voter)
+        except RatingsDisabled:
+            _vote_remove(vote)
+
+    _reactions_remove(CommentLike.objects.filter(voter=key), counter="like_count")
+    _reactions_remove(CommentFlag.objects.filter(Q(user=user) | Q(voter=key)), counter="flag_count")
+
+    own = Comment.objects.filter(user=user)
+    if policy == "remove":
+        for comment in own.exclude(status=Comment.Status.DELETED):
+            comment_delete(comment=comment, by=None)
+    # Deleted comments are never shown (at most as "[deleted]"): their text goes too.
+    own.filter(status=Comment.Status.DELETED).update(body="", body_html="")
+    own.update(
+        user=None,
+        guest_name=DELETED_USER_NAME,
+        guest_email=f"deleted-{secrets.token_hex(8)}@deleted.invalid",
+        notify_replies=False,
+        ip_address=None,
+        user_agent="",
+        location_name="",
+        latitude=None,
+        longitude=None,
+        location_precise=False,
+        rating=None,
+        edit_token_hash="",
+    )
+
+    ThreadSubscription.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    subscribers = _newsletter_subscribers(user)
+    if subscribers is not None:
+        subscribers.delete()
+    EmailAddress.objects.filter(user=user).delete()
+    _sessions_delete(user)
+    user.delete()

@@ -1,17 +1,29 @@
+import json
+import re
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from accounts import services
-from accounts.forms import ProfileForm
+from accounts.forms import AccountDeleteForm, ProfileForm
 from articles.models import Article
-from comments.models import ThreadSubscription
+from comments.models import Comment, ThreadSubscription
 
 # A new token's key is shown in full once, on the page the reader lands on after
 # creating it; afterwards only its first characters are.
 NEW_TOKEN_SESSION_KEY = "accounts_new_api_token"  # noqa: S105 (a session key name)
+
+MY_COMMENTS_PER_PAGE = 20
 
 
 @login_required
@@ -38,6 +50,15 @@ def profile(request):
         .select_related("article")
         .order_by("-created_at")
     )
+    # The reader's own comments, pending and refused ones included: deleted ones are
+    # gone for them too.
+    my_comments = Paginator(
+        Comment.objects.filter(user=user)
+        .exclude(status=Comment.Status.DELETED)
+        .select_related("article")
+        .order_by("-created_at", "-pk"),
+        MY_COMMENTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/profile.html",
@@ -46,6 +67,7 @@ def profile(request):
             "token": token,
             "show_key": show_key,
             "subscriptions": subscriptions,
+            "my_comments": my_comments,
         },
     )
 
@@ -74,3 +96,40 @@ def thread_unfollow(request, article_id: int):
     services.thread_subscription_delete(user=request.user, article=article)
     messages.success(request, f"You no longer follow the comments on “{article.title}”.")
     return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def data_export(request):
+    """Download everything the site holds about the reader, as a JSON file."""
+    user = request.user
+    data = services.account_export(user=user)
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", user.get_username()).strip("-.") or "user"
+    filename = f"newsite-data-{safe_name}-{timezone.localdate():%Y-%m-%d}.json"
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@login_required
+def account_delete(request):
+    """Confirm with the password, then erase the account and log the reader out."""
+    if request.method == "POST":
+        form = AccountDeleteForm(request.POST, user=request.user)
+        if form.is_valid():
+            services.account_delete(user=request.user)
+            logout(request)
+            messages.success(request, "Your account and your personal data have been deleted.")
+            return redirect("articles:front")
+    else:
+        form = AccountDeleteForm(user=request.user)
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "comments_policy": settings.ACCOUNTS_DELETED_COMMENTS},
+    )

@@ -25,3 +25,15 @@ def _schedule_periodic_tasks(sender, **kwargs):
             sender.signature("comments.tasks.send_moderation_digest"),
             name="comments: moderation digest",
         )
+
+
+@app.on_after_configure.connect
+def _schedule_social_fetch(sender, **kwargs):
+    from django.conf import settings
+
+    # The sidebar's social box: read every active RSS/Atom source (social.tasks).
+    sender.add_periodic_task(
+        settings.SOCIAL_FETCH_INTERVAL,
+        sender.signature("social.tasks.fetch_social_sources"),
+        name="social: fetch feeds",
+    )

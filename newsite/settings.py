@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "accounts",
     "comments",
     "ratings",
+    "newsletter",
+    "social",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +300,26 @@ VOTES_RATE_LIMIT = env_rate("VOTES_RATE_LIMIT", "30/m")
 UPLOADS_RATE_LIMIT = env_rate("UPLOADS_RATE_LIMIT", "30/h")
 NEWSLETTER_RATE_LIMIT = env_rate("NEWSLETTER_RATE_LIMIT", "5/h")
 GEOCODE_RATE_LIMIT = env_rate("GEOCODE_RATE_LIMIT", "30/m")
+
+# --- Newsletter -------------------------------------------------------------------
+# How long a confirmation link stays valid.
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600, minimum=60)
+# Emails sent per batch (one task run) when an issue goes out.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100, minimum=1)
+
+# --- Social feed box ----------------------------------------------------------------
+SOCIAL_BOX_SIZE = env_int("SOCIAL_BOX_SIZE", 5, minimum=1)
+SOCIAL_BOX_CACHE_SECONDS = env_int("SOCIAL_BOX_CACHE_SECONDS", 300, minimum=0)
+SOCIAL_FETCH_INTERVAL = env_int("SOCIAL_FETCH_INTERVAL", 900, minimum=60)
+SOCIAL_FETCH_TIMEOUT = env_int("SOCIAL_FETCH_TIMEOUT", 10, minimum=1)
+SOCIAL_FETCH_MAX_BYTES = env_int("SOCIAL_FETCH_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+
+# --- Accounts ---------------------------------------------------------------------
+# When a reader deletes their account: "anonymize" keeps their comments under
+# "[deleted user]"; "remove" deletes them (as "[deleted]" placeholders where replied to).
+ACCOUNTS_DELETED_COMMENTS = env_choice(
+    "ACCOUNTS_DELETED_COMMENTS", "anonymize", ("anonymize", "remove")
+)
 
 # --- Background tasks (Celery) ------------------------------------------------------
 # With no broker configured, tasks run in-process right away (the embedded default).

@@ -13,12 +13,15 @@ api_v1 = [
     path("articles/<slug:slug>/", articles_api.ArticleDetail.as_view(), name="article-detail"),
     path("", include("comments.api_urls")),
     path("", include("ratings.api_urls")),
+    path("", include("newsletter.api_urls")),
+    path("", include("social.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("ratings.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -107,3 +107,10 @@ def test_profile_does_not_show_other_readers_subscriptions(reader_client, editor
     ThreadSubscription.objects.create(user=editor, article=make_article(title="Editor only"))
 
     assertNotContains(reader_client.get(PROFILE), "Editor only")
+
+
+def test_profile_shows_the_newsletter_preferences(reader_client):
+    response = reader_client.get(PROFILE)
+
+    assertContains(response, 'id="newsletters"')
+    assertContains(response, "Newsletters")

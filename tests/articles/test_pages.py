@@ -88,8 +88,9 @@ def test_article_page_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(20):
         make_article(section=make_section())
     # 1. the article with its section, 2. latest headlines, 3. navigation, 4. the
-    # rating's distribution and the reader's vote.
-    with django_assert_num_queries(4):
+    # rating's distribution and the reader's vote, 5. the newsletter box's lists, 6. the
+    # social box's posts (5 and 6 are cached after the first view).
+    with django_assert_num_queries(6):
         client.get(article.get_absolute_url())
 
 
@@ -135,3 +136,21 @@ def test_headline_is_escaped(client):
     article = make_article(title="<img src=x onerror=alert(1)>")
     response = client.get(article.get_absolute_url())
     assert b"<img src=x onerror" not in response.content
+
+
+def test_sidebar_boxes_cost_no_query_once_cached(client, django_assert_num_queries):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    # 1. the article, 2. latest headlines, 3. navigation, 4. the rating: the newsletter
+    # and social boxes come from the cache.
+    with django_assert_num_queries(4):
+        client.get(article.get_absolute_url())
+
+
+def test_article_page_has_the_sidebar_boxes(client):
+    from newsletter.models import NewsletterList
+
+    NewsletterList.objects.create(name="Morning Briefing", slug="morning", is_public=True)
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert "Newsletter Subscriptions" in html
+    assert "on social" in html

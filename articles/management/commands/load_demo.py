@@ -29,7 +29,7 @@ MODERATOR_PASSWORD = "newsite-demo"  # noqa: S105 - a published demo login, loca
 # (articles must not import comments) for databases made before, and a test keeps the two
 # in step. Moderators read articles but cannot change them; Editors cannot moderate.
 GROUP_PERMISSIONS = {
-    "Editors": ("articles", "ratings.view_articlerating"),
+    "Editors": ("articles", "ratings.view_articlerating", "newsletter", "social"),
     "Moderators": (
         "ratings.view_articlerating",
         "ratings.view_vote",

@@ -1,0 +1,180 @@
+"""Editors' newsletter panel: lists, subscribers (with bounce / complaint recording),
+issues (compose, preview, test-send, send, progress) and their deliveries."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.html import format_html
+
+from newsletter import emails, services
+from newsletter.models import Delivery, Issue, NewsletterList, Subscriber, Subscription
+
+
+@admin.register(NewsletterList)
+class NewsletterListAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_public", "is_default", "position", "confirmed"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+
+    def get_queryset(self, request):
+        confirmed = Count(
+            "subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED)
+        )
+        return super().get_queryset(request).annotate(confirmed_count=confirmed)
+
+    @admin.display(description="confirmed subscribers", ordering="confirmed_count")
+    def confirmed(self, obj):
+        return obj.confirmed_count
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    extra = 0
+    fields = ["list", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    readonly_fields = ["created_at", "confirmed_at", "unsubscribed_at"]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "lists", "unsubscribed_reason", "created_at"]
+    list_filter = ["unsubscribed_reason", "subscriptions__status", "subscriptions__list"]
+    search_fields = ["email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "unsubscribed_at"]
+    inlines = [SubscriptionInline]
+    actions = ["record_bounce", "record_complaint"]
+
+    def get_queryset(self, request):
+        confirmed = Count(
+            "subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED)
+        )
+        return super().get_queryset(request).select_related("user").annotate(lists_count=confirmed)
+
+    @admin.display(description="confirmed lists", ordering="lists_count")
+    def lists(self, obj):
+        return obj.lists_count
+
+    def _unsubscribe(self, request, queryset, reason, label):
+        for subscriber in queryset:
+            services.subscriber_unsubscribe(subscriber=subscriber, reason=reason)
+        self.message_user(request, f"{label} for {len(queryset)} subscriber(s); unsubscribed.")
+
+    @admin.action(description="Record a bounce (unsubscribe)", permissions=["change"])
+    def record_bounce(self, request, queryset):
+        self._unsubscribe(request, queryset, Subscriber.Reason.BOUNCE, "Bounce recorded")
+
+    @admin.action(description="Record a complaint (unsubscribe)", permissions=["change"])
+    def record_complaint(self, request, queryset):
+        self._unsubscribe(request, queryset, Subscriber.Reason.COMPLAINT, "Complaint recorded")
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["subject", "status", "progress", "preview_link", "created_at", "sent_at"]
+    list_filter = ["status", "lists"]
+    search_fields = ["subject"]
+    fields = [
+        "subject",
+        "body",
+        "lists",
+        "featured_articles",
+        "preview_link",
+        "status",
+        "progress",
+        "created_by",
+        "queued_at",
+        "sent_at",
+    ]
+    readonly_fields = [
+        "preview_link",
+        "status",
+        "progress",
+        "created_by",
+        "queued_at",
+        "sent_at",
+    ]
+    filter_horizontal = ["lists"]
+    autocomplete_fields = ["featured_articles"]
+    actions = ["send_test", "send"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview)
+        return [
+            path("<int:pk>/preview/", preview, name="newsletter_issue_preview"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def preview(self, request, pk):
+        """The HTML email as a subscriber would get it (links are dead)."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        issue = get_object_or_404(Issue, pk=pk)
+        return HttpResponse(emails.issue_html(content=emails.IssueContent.load(issue)))
+
+    @admin.display(description="preview")
+    def preview_link(self, obj):
+        if not obj.pk:
+            return "Save first to preview."
+        return format_html('<a href="{}" target="_blank">Preview email</a>', obj.get_preview_url())
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        if not obj.pk:
+            return "—"
+        counts = obj.progress()
+        text = (
+            f"{counts['sent']} sent / {counts['failed']} failed / {counts['remaining']} remaining"
+        )
+        if counts["skipped"]:
+            text += f" / {counts['skipped']} skipped"
+        return text
+
+    def has_send_permission(self, request):
+        return request.user.has_perm("newsletter.send_issue")
+
+    @admin.action(description="Send a test to myself", permissions=["view"])
+    def send_test(self, request, queryset):
+        if not request.user.email:
+            self.message_user(request, "Your account has no email address.", messages.ERROR)
+            return
+        for issue in queryset:
+            services.issue_send_test(issue=issue, to=request.user.email)
+        self.message_user(request, f"Sent {len(queryset)} test email(s) to {request.user.email}.")
+
+    @admin.action(description="Send to subscribers", permissions=["send"])
+    def send(self, request, queryset):
+        for issue in queryset:
+            try:
+                added = services.issue_send(issue=issue)
+            except ValidationError as exc:
+                self.message_user(request, f"“{issue}”: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"“{issue}” queued for {added} new subscriber(s).")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Read-only: who got which issue, and why a delivery failed."""
+
+    list_display = ["issue", "subscriber", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "issue"]
+    list_select_related = ["issue", "subscriber"]
+    search_fields = ["subscriber__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,286 @@
+"""Newsletter lists, their subscribers (double opt-in), issues and per-subscriber deliveries.
+
+Exactly-once sending rests on ``Delivery``: one row per (issue, subscriber), unique in
+the database, claimed under a row lock before its email goes out (see
+``newsletter.services.issue_send_batch``).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from articles.markup import render_article
+
+PUBLIC_LISTS_CACHE_KEY = "newsletter:public-lists"
+
+# A delivery that failed this many times is given up (shown as failed in the admin).
+MAX_ATTEMPTS = 3
+
+
+class NewsletterListQuerySet(models.QuerySet):
+    def public(self):
+        """Lists readers may pick in the sign-up box, the API and the preference page."""
+        return self.filter(is_public=True)
+
+    def defaults(self):
+        """Lists a sign-up joins when it names none."""
+        return self.filter(is_public=True, is_default=True)
+
+
+class NewsletterList(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    is_public = models.BooleanField(
+        "public", default=True, help_text="Offered in the sign-up box, the API and preferences."
+    )
+    is_default = models.BooleanField(
+        "default",
+        default=False,
+        help_text="Pre-ticked in the sign-up box; joined by API sign-ups naming no list.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order (lowest first).")
+
+    objects = NewsletterListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "newsletter list"
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def cached_public() -> list[dict]:
+        """The public lists as ``{slug, name, is_default}`` for the sign-up box: one query,
+        then none while cached (``forget_cached`` runs whenever a list changes)."""
+        lists = cache.get(PUBLIC_LISTS_CACHE_KEY)
+        if lists is None:
+            lists = list(NewsletterList.objects.public().values("slug", "name", "is_default"))
+            cache.set(PUBLIC_LISTS_CACHE_KEY, lists, 3600)
+        return lists
+
+    @staticmethod
+    def forget_cached(**kwargs) -> None:
+        cache.delete(PUBLIC_LISTS_CACHE_KEY)
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def by_email(self, email: str):
+        """The subscriber with this address, whatever its case.
+
+        Filters on ``LOWER(email)`` so that the unique expression index
+        ``newsletter_subscriber_email_unique`` serves the lookup.
+        """
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
+
+
+class Subscriber(models.Model):
+    class Reason(models.TextChoices):
+        NONE = "", "—"
+        REQUEST = "request", "Asked to unsubscribe"
+        BOUNCE = "bounce", "Bounced"
+        COMPLAINT = "complaint", "Complaint (marked as spam)"
+
+    # Stored lower-case (checked by the database) and unique whatever the case.
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_subscribers",
+        help_text="The account with this verified address, if any.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    unsubscribed_reason = models.CharField(
+        max_length=20, choices=Reason.choices, default=Reason.NONE, blank=True
+    )
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_unique"),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="newsletter_subscriber_email_lowercase"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    list = models.ForeignKey(NewsletterList, on_delete=models.CASCADE, related_name="subscriptions")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "list"], name="newsletter_subscription_once_per_list"
+            ),
+        ]
+        indexes = [
+            # issue_send: confirmed subscribers of the issue's lists.
+            models.Index(fields=["list", "status"], name="newsletter_sub_list_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} → {self.list} ({self.get_status_display()})"
+
+
+class IssueQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate ``sent_count``, ``failed_count``, ``remaining_count`` (pending) and
+        ``skipped_count`` in the same query (the admin list shows them per issue)."""
+
+        def count(status):
+            return Count("deliveries", filter=Q(deliveries__status=status))
+
+        return self.annotate(
+            sent_count=count(Delivery.Status.SENT),
+            failed_count=count(Delivery.Status.FAILED),
+            remaining_count=count(Delivery.Status.PENDING),
+            skipped_count=count(Delivery.Status.SKIPPED),
+        )
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    lists = models.ManyToManyField(NewsletterList, related_name="issues")
+    featured_articles = models.ManyToManyField(
+        "articles.Article",
+        blank=True,
+        related_name="newsletter_issues",
+        help_text="Shown after the text, with their standfirsts and links.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsletter_issues",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("send_issue", "Can send newsletter issues")]
+
+    def __str__(self):
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_article(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_preview_url(self):
+        return reverse("admin:newsletter_issue_preview", args=[self.pk])
+
+    def progress(self) -> dict[str, int]:
+        """Deliveries by outcome, from the ``with_progress`` annotations when present."""
+        if not hasattr(self, "sent_count"):
+            counts = dict(self.deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+            return {
+                "sent": counts.get(Delivery.Status.SENT, 0),
+                "failed": counts.get(Delivery.Status.FAILED, 0),
+                "remaining": counts.get(Delivery.Status.PENDING, 0),
+                "skipped": counts.get(Delivery.Status.SKIPPED, 0),
+            }
+        return {
+            "sent": self.sent_count,
+            "failed": self.failed_count,
+            "remaining": self.remaining_count,
+            "skipped": self.skipped_count,
+        }
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def sendable(self):
+        """Not sent yet: pending, or failed with attempts left."""
+        return self.filter(
+            Q(status=Delivery.Status.PENDING)
+            | Q(status=Delivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+        )
+
+
+class Delivery(models.Model):
+    """One issue to one subscriber. Its row is locked while the email is sent and marked
+    sent in the same transaction, so an email is never sent twice for it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        # Unsubscribed between queueing and sending: never sent.
+        SKIPPED = "skipped", "Skipped (unsubscribed)"
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="newsletter_delivery_once_per_subscriber"
+            ),
+        ]
+        indexes = [
+            # The claim in issue_send_batch: Delivery.objects.filter(issue=…).sendable()
+            # .order_by("attempts", "pk") — only unsent rows are ever searched.
+            models.Index(
+                fields=["issue", "attempts", "id"],
+                condition=Q(status__in=["pending", "failed"]),
+                name="newsletter_delivery_unsent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issue} → {self.subscriber} ({self.get_status_display()})"

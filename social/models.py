@@ -1,0 +1,112 @@
+"""Where the sidebar's social posts come from (sources) and the posts themselves."""
+
+import uuid
+
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+
+# These URLs end up in href attributes: http(s) only, never "javascript:".
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+class SocialSource(models.Model):
+    """An account of the site's on a social network: posts typed in the admin
+    (``manual``) or read periodically from an RSS/Atom feed (``feed``)."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", "Entered in the admin"
+        FEED = "feed", "RSS/Atom feed"
+
+    name = models.CharField(max_length=100, help_text='For editors, e.g. "Newsite on Mastodon".')
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MANUAL)
+    feed_url = models.URLField(
+        "feed URL",
+        max_length=1000,
+        blank=True,
+        validators=[_http_url],
+        help_text="RSS or Atom; http(s) only.",
+    )
+    label = models.CharField(
+        max_length=50, blank=True, help_text='Shown beside each post, e.g. "Mastodon".'
+    )
+    profile_url = models.URLField(
+        "profile URL",
+        max_length=1000,
+        blank=True,
+        validators=[_http_url],
+        help_text="The account's public page.",
+    )
+    is_active = models.BooleanField(default=True, help_text="Inactive feeds are not fetched.")
+    last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # "ok" or what went wrong on the last fetch.
+    last_status = models.CharField(max_length=500, blank=True, editable=False)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="manual") | ~Q(feed_url=""),
+                name="social_socialsource_feed_has_url",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.name
+
+
+class SocialPostQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_visible=True)
+
+    def newest(self):
+        """Newest first, with the source in the same query."""
+        return self.select_related("source").order_by("-published_at", "-id")
+
+
+def _new_guid() -> str:
+    return f"manual:{uuid.uuid4()}"
+
+
+class SocialPost(models.Model):
+    source = models.ForeignKey(SocialSource, on_delete=models.CASCADE, related_name="posts")
+    text = models.CharField(max_length=1000, help_text="Plain text; links become clickable.")
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        validators=[_http_url],
+        help_text="The post on its site.",
+    )
+    published_at = models.DateTimeField()
+    # The feed entry's id (or link); posts typed in the admin get a random one.
+    guid = models.CharField("GUID", max_length=500, default=_new_guid, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_visible = models.BooleanField("visible", default=True)
+
+    objects = SocialPostQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Decides deduplication: fetching a feed again adds nothing twice.
+            models.UniqueConstraint(
+                fields=["source", "guid"], name="social_socialpost_unique_guid"
+            ),
+        ]
+        indexes = [
+            # Serves SocialPost.objects.visible().newest()[:n] (the box and the API).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(is_visible=True),
+                name="social_post_visible_newest",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

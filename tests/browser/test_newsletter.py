@@ -1,0 +1,33 @@
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from newsletter.models import NewsletterList, Subscription
+
+
+def test_reader_subscribes_from_the_box_and_confirms_from_the_email(
+    page, live_server, transactional_db, mailoutbox
+):
+    NewsletterList.objects.create(slug="morning", name="Morning Briefing", is_default=True)
+    NewsletterList.objects.create(slug="climate", name="Climate Weekly")
+    page.goto("/newsletter/")
+    box = page.get_by_role("region", name="Newsletter Subscriptions")
+    expect(box.get_by_label("Morning Briefing")).to_be_checked()
+    box.get_by_label("Climate Weekly").check()
+    box.get_by_label("Email address").fill("ana@example.org")
+    box.get_by_role("button", name="Subscribe").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Check your inbox to confirm your subscription."
+    )
+
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://\S+/newsletter/confirm/\S+/", mailoutbox[0].body).group(0)
+    page.goto(urlsplit(link).path)
+    expect(page.get_by_role("heading", name="Confirm your subscription")).to_be_visible()
+    assert not Subscription.objects.filter(status=Subscription.Status.CONFIRMED).exists()
+    page.get_by_role("button", name="Confirm subscription").click()
+
+    expect(page.get_by_role("heading", name="You're subscribed")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Climate Weekly")
+    assert Subscription.objects.filter(status=Subscription.Status.CONFIRMED).count() == 2
