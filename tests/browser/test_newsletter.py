@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from newsletter.models import NewsletterList, Subscription
+from tests.factories import make_article
 
 
 def test_reader_subscribes_from_the_box_and_confirms_from_the_email(
@@ -11,7 +12,8 @@ def test_reader_subscribes_from_the_box_and_confirms_from_the_email(
 ):
     NewsletterList.objects.create(slug="morning", name="Morning Briefing", is_default=True)
     NewsletterList.objects.create(slug="climate", name="Climate Weekly")
-    page.goto("/newsletter/")
+    article = make_article()
+    page.goto(article.get_absolute_url())  # the box in the article page's sidebar
     box = page.get_by_role("region", name="Newsletter Subscriptions")
     expect(box.get_by_label("Morning Briefing")).to_be_checked()
     box.get_by_label("Climate Weekly").check()
@@ -20,6 +22,7 @@ def test_reader_subscribes_from_the_box_and_confirms_from_the_email(
     expect(page.get_by_role("status")).to_contain_text(
         "Check your inbox to confirm your subscription."
     )
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
 
     assert len(mailoutbox) == 1
     link = re.search(r"https?://\S+/newsletter/confirm/\S+/", mailoutbox[0].body).group(0)
