@@ -1,7 +1,6 @@
 """Workflows that change a reader's own account: profile, API token, followed threads,
 and the reader's data: a copy of it (export) and its erasure (account deletion)."""
 
-import secrets
 from collections import Counter
 from importlib import import_module
 
@@ -59,13 +58,6 @@ def thread_subscription_delete(*, user: User, article: Article) -> None:
 # --- The reader's data: export and erasure ------------------------------------------
 # A reader's likes, flags and votes are stored under their voter key (articles.voters);
 # flags and votes also carry the user, so both are matched.
-
-# How an anonymized comment names its author. The comments table requires a user or a
-# guest name and email on every row (comments_comment_has_author), so a comment whose
-# account is gone keeps this name and an address on the reserved ".invalid" domain
-# (RFC 2606: never delivered). The address is random per deleted account so that nobody
-# can post as a guest under it and inherit its approved history (comments.moderation).
-DELETED_USER_NAME = "[deleted user]"
 
 
 def _voter_key(user: User) -> str:
@@ -307,8 +299,9 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     own.filter(status=Comment.Status.DELETED).update(body="", body_html="")
     own.update(
         user=None,
-        guest_name=DELETED_USER_NAME,
-        guest_email=f"deleted-{secrets.token_hex(8)}@deleted.invalid",
+        author_deleted=True,
+        guest_name="",
+        guest_email="",
         notify_replies=False,
         ip_address=None,
         user_agent="",

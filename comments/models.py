@@ -15,6 +15,8 @@ from articles.models import Article
 # Materialized path: each level is the comment's id, zero-padded so that sorting the
 # path as text gives parents before children and siblings oldest first.
 PATH_DIGITS = 10
+# Shown instead of the name of an author who deleted their account.
+DELETED_USER_NAME = "[deleted user]"
 PATH_SEP = "/"
 
 
@@ -72,6 +74,8 @@ class Comment(models.Model):
     )
     guest_name = models.CharField(max_length=80, blank=True)
     guest_email = models.EmailField(blank=True)
+    # The registered author deleted their account; the comment stays, unsigned.
+    author_deleted = models.BooleanField(default=False, editable=False)
     # Whether a guest asked to hear about replies (users use their account setting).
     notify_replies = models.BooleanField(default=False)
 
@@ -120,7 +124,9 @@ class Comment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | (~Q(guest_name="") & ~Q(guest_email="")),
+                condition=Q(user__isnull=False)
+                | (~Q(guest_name="") & ~Q(guest_email=""))
+                | Q(author_deleted=True),
                 name="comments_comment_has_author",
             ),
             models.CheckConstraint(
@@ -159,12 +165,14 @@ class Comment(models.Model):
     # --- Author -----------------------------------------------------------------
     @property
     def is_guest(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and not self.author_deleted
 
     @property
     def author_name(self) -> str:
+        if self.author_deleted:
+            return DELETED_USER_NAME
         if self.user_id:
-            return self.user.public_name if self.user else "[account removed]"
+            return self.user.public_name if self.user else DELETED_USER_NAME
         return self.guest_name
 
     @property

@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.conf import settings as settings_module
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -13,6 +16,22 @@ def _plain_static_storage():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=plain):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_redis_database_per_worker():
+    """Parallel workers (pytest-xdist) must not share a Redis database: clearing the
+    cache between tests (FLUSHDB) would wipe another worker's rate-limit counters."""
+    cache_settings = settings_module.CACHES["default"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if "redis" not in cache_settings["BACKEND"].lower() or not worker.startswith("gw"):
+        yield
+        return
+    base, _, _ = cache_settings["LOCATION"].rpartition("/")
+    number = 1 + int(worker.removeprefix("gw"))
+    location = f"{base}/{number}" if base.count("/") >= 2 else cache_settings["LOCATION"]
+    with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
         yield
 
 

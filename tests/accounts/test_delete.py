@@ -8,9 +8,9 @@ from django.db import connection
 from pytest_django.asserts import assertContains
 from rest_framework.authtoken.models import Token
 
-from accounts.services import DELETED_USER_NAME, account_delete
+from accounts.services import account_delete
 from articles.models import Article
-from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
+from comments.models import DELETED_USER_NAME, Comment, CommentFlag, CommentLike, ThreadSubscription
 from ratings.models import Vote
 from tests.accounts.conftest import PASSWORD
 from tests.factories import make_article, make_comment
@@ -229,3 +229,22 @@ def test_no_personal_data_is_left(verified_user, footprint, policy):
 def test_unknown_policy_is_refused(verified_user):
     with pytest.raises(ValueError, match="Unknown policy"):
         account_delete(user=verified_user, comments="shred")
+
+
+@pytest.mark.django_db
+def test_kept_comments_are_unsigned_not_passed_off_as_a_guests(client, settings):
+    from accounts.services import account_delete
+    from tests.factories import make_comment, make_user
+
+    settings.ACCOUNTS_DELETED_COMMENTS = "anonymize"
+    user = make_user("leaver", email="leaver@example.com")
+    comment = make_comment(user=user, body="Still worth reading.")
+    account_delete(user=user)
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.is_guest, comment.guest_email) == (
+        "[deleted user]",
+        False,
+        "",
+    )
+    item = client.get(f"/api/v1/articles/{comment.article.slug}/comments/").json()["results"][0]
+    assert item["author"] == {"name": "[deleted user]", "is_guest": False}
