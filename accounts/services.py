@@ -5,7 +5,6 @@ from collections import Counter
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import transaction
@@ -17,8 +16,9 @@ from accounts.models import User
 from articles.models import Article
 from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
 from comments.services import comment_delete, thread_unsubscribe
+from newsletter.models import Subscriber
 from ratings.models import Vote
-from ratings.services import RatingsDisabled, rating_withdraw
+from ratings.services import votes_remove
 
 
 @transaction.atomic
@@ -76,20 +76,10 @@ def _verified_emails(user: User) -> list[str]:
 
 
 def _newsletter_subscribers(user: User):
-    """The newsletter app's subscriber rows for this user, or None while that app has no
-    ``Subscriber`` model (it is built alongside; accounts must work before it lands)."""
-    try:
-        subscriber = apps.get_model("newsletter", "Subscriber")
-    except LookupError:
-        return None
-    names = {f.name for f in subscriber._meta.get_fields()}
-    match = Q(pk__in=[])
-    if "user" in names:
-        match |= Q(user=user)
-    if "email" in names:
-        for email in _verified_emails(user):
-            match |= Q(email__iexact=email)
-    return subscriber.objects.filter(match)
+    """The newsletter's subscriber rows for this user: linked to the account, or at one
+    of its verified addresses (stored lower-case)."""
+    emails = [email.lower() for email in _verified_emails(user)]
+    return Subscriber.objects.filter(Q(user=user) | Q(email__in=emails))
 
 
 # Fields of another app's rows that an export must not reveal (secrets, not data).
@@ -216,21 +206,8 @@ def account_export(*, user: User) -> dict:
             for s in subscriptions
         ],
         "api_token": {"exists": token is not None, "created": token.created if token else None},
-        "newsletter_subscriptions": (
-            None if subscribers is None else [_subscriber_export(s) for s in subscribers]
-        ),
+        "newsletter_subscriptions": ([_subscriber_export(s) for s in subscribers]),
     }
-
-
-def _vote_remove(vote: Vote) -> None:
-    """Withdraw a vote where ``rating_withdraw`` refuses (ratings since switched off on
-    the article, or the article unpublished): the vote must go all the same, and the
-    article's counters with it."""
-    removed, _ = Vote.objects.filter(pk=vote.pk).delete()
-    if removed:
-        Article.objects.filter(pk=vote.article_id).update(
-            rating_count=F("rating_count") - 1, rating_sum=F("rating_sum") - vote.stars
-        )
 
 
 def _reactions_remove(reactions, *, counter: str) -> None:
@@ -282,11 +259,7 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     key = _voter_key(user)
 
-    for vote in Vote.objects.filter(Q(user=user) | Q(voter=key)).select_related("article"):
-        try:
-            rating_withdraw(article=vote.article, voter=vote.voter)
-        except RatingsDisabled:
-            _vote_remove(vote)
+    votes_remove(votes=Vote.objects.filter(Q(user=user) | Q(voter=key)))
 
     _reactions_remove(CommentLike.objects.filter(voter=key), counter="like_count")
     _reactions_remove(CommentFlag.objects.filter(Q(user=user) | Q(voter=key)), counter="flag_count")
@@ -315,9 +288,7 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
 
     ThreadSubscription.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
-    subscribers = _newsletter_subscribers(user)
-    if subscribers is not None:
-        subscribers.delete()
+    _newsletter_subscribers(user).delete()
     EmailAddress.objects.filter(user=user).delete()
     _sessions_delete(user)
     user.delete()

@@ -37,9 +37,24 @@ class Rate:
         return cls(limit=int(count), period=_PERIODS[unit.strip()[0]])
 
 
-def hit(scope: str, rate: str, *identities: str | None, now: float | None = None) -> None:
-    """Count one action of ``scope`` for each identity; raise ``RateLimited`` when any
-    identity has used up ``rate`` in the current window."""
+def client_ip(request) -> str | None:
+    """The client's address. Behind a proxy, have the proxy overwrite REMOTE_ADDR (e.g.
+    gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def hit(
+    scope: str,
+    rate: str,
+    *identities: str | None,
+    ip_address: str | None = None,
+    now: float | None = None,
+) -> None:
+    """Count one action of ``scope`` for the client's IP and each identity (a voter key,
+    ``u:<id>``, ``e:<email>``…); raise ``RateLimited`` when any of them has used up
+    ``rate`` in the current window."""
+    if ip_address:
+        identities = (f"ip:{ip_address}", *identities)
     parsed = Rate.parse(rate)
     now = time.time() if now is None else now
     window = int(now // parsed.period)

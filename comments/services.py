@@ -29,6 +29,7 @@ from comments.moderation import Banned  # noqa: F401 - re-exported for the views
 from ratings.services import rating_set, validate_stars
 
 RateLimited = ratelimit.RateLimited
+client_ip = ratelimit.client_ip
 logger = logging.getLogger(__name__)
 
 
@@ -113,10 +114,7 @@ def rate_limit(
     """Count one ``scope`` action against the client's IP and the poster; raise
     ``RateLimited`` (HTTP 429) when either is over ``rate``."""
     ratelimit.hit(
-        scope,
-        rate,
-        f"ip:{ip_address}" if ip_address else None,
-        poster_identity(user=user, email=email) or voter,
+        scope, rate, poster_identity(user=user, email=email) or voter, ip_address=ip_address
     )
 
 
@@ -443,12 +441,6 @@ def thread_subscribe(*, user, article: Article) -> ThreadSubscription:
 
 def thread_unsubscribe(*, user, article: Article) -> None:
     ThreadSubscription.objects.filter(user=user, article=article).delete()
-
-
-def client_ip(request) -> str | None:
-    """The client's address. Behind a proxy, set the proxy to overwrite REMOTE_ADDR
-    (e.g. gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # --- Bans ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles import ratelimit
 from newsletter import services
 from newsletter.models import NewsletterList
 
@@ -61,7 +62,7 @@ class NewsletterSubscriptionCreate(APIView):
             services.subscription_request(
                 email=data["email"],
                 lists=data.get("lists"),
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=ratelimit.client_ip(request),
             )
         except services.RateLimited as exc:
             raise Throttled(wait=exc.retry_after, detail="Too many sign-ups; try later.") from exc

@@ -111,12 +111,7 @@ def subscription_request(
     """
     email = _normalise_email(email)
     chosen = _lists_from_slugs(lists)
-    ratelimit.hit(
-        "newsletter",
-        settings.NEWSLETTER_RATE_LIMIT,
-        ip_address and f"ip:{ip_address}",
-        f"email:{email}",
-    )
+    ratelimit.hit("newsletter", settings.NEWSLETTER_RATE_LIMIT, f"e:{email}", ip_address=ip_address)
     subscriber = _subscriber_for(email=email, user_id=verified_user_id(email))
     Subscription.objects.bulk_create(
         [Subscription(subscriber=subscriber, list=x) for x in chosen], ignore_conflicts=True

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
 
+from articles import ratelimit
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
 from newsletter.models import NewsletterList
@@ -52,7 +53,7 @@ def subscribe(request):
         services.subscription_request(
             email=form.cleaned_data["email"],
             lists=request.POST.getlist("lists"),
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=ratelimit.client_ip(request),
         )
     except services.RateLimited as exc:
         messages.error(

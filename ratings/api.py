@@ -63,7 +63,7 @@ class ArticleRatingView(APIView):
                 voter=voter_key(request),
                 stars=data.validated_data["stars"],
                 user=request.user,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=ratelimit.client_ip(request),
             )
         except services.RatingsDisabled as exc:
             raise PermissionDenied(str(exc)) from exc

@@ -52,7 +52,7 @@ def rating_set(
     _check(article)
     validate_stars(stars)
     if enforce_limits:
-        ratelimit.hit("vote", settings.VOTES_RATE_LIMIT, ip_address and f"ip:{ip_address}", voter)
+        ratelimit.hit("vote", settings.VOTES_RATE_LIMIT, voter, ip_address=ip_address)
     user = user if user is not None and user.is_authenticated else None
     try:
         with transaction.atomic():
@@ -72,12 +72,20 @@ def rating_set(
 def rating_withdraw(*, article: Article, voter: str) -> bool:
     """Remove the voter's vote; returns whether there was one."""
     _check(article)
-    vote = Vote.objects.select_for_update().filter(article=article, voter=voter).first()
-    if vote is None:
-        return False
-    vote.delete()
-    _move_counters(article.pk, count=-1, total=-vote.stars)
-    return True
+    return votes_remove(votes=Vote.objects.filter(article=article, voter=voter)) > 0
+
+
+@transaction.atomic
+def votes_remove(*, votes) -> int:
+    """Delete these votes and take them off their articles' counters, whether or not
+    ratings are still on (a reader deleting their account takes every vote along).
+    Returns how many went."""
+    removed = 0
+    for vote in votes.select_for_update().order_by("pk"):
+        vote.delete()
+        _move_counters(vote.article_id, count=-1, total=-vote.stars)
+        removed += 1
+    return removed
 
 
 def rating_summary(article: Article, *, voter: str | None = None) -> dict:

@@ -36,7 +36,7 @@ def rate(request, slug):
                 voter=voter_key(request),
                 stars=stars,
                 user=request.user,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=ratelimit.client_ip(request),
             )
             messages.success(request, f"Thanks: you rated this {stars} out of 5.")
     except services.RatingsDisabled:
