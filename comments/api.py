@@ -95,7 +95,10 @@ class CommentBodyField(StrictCharField):
     """1..5000 characters, kept exactly as typed (Markdown cares about leading spaces),
     but not whitespace only."""
 
-    default_error_messages = {"whitespace": "Write something before posting."}
+    default_error_messages = {
+        "whitespace": "Write something before posting.",
+        "blank": "Write something before posting.",
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", Comment._meta.get_field("body").max_length)

@@ -30,7 +30,9 @@ def test_missing_body(api_client, article):
 
 
 def test_empty_body(api_client, article):
-    assert_refused(post(api_client, article, {**GUEST, "body": ""}), "body")
+    response = post(api_client, article, {**GUEST, "body": ""})
+    assert_refused(response, "body")
+    assert response.json()["body"] == ["Write something before posting."]
     assert Comment.objects.count() == 0
 
 
