@@ -28,8 +28,10 @@ def _one_redis_database_per_worker():
     if "redis" not in cache_settings["BACKEND"].lower() or not worker.startswith("gw"):
         yield
         return
-    base, _, _ = cache_settings["LOCATION"].rpartition("/")
-    number = 1 + int(worker.removeprefix("gw"))
+    # Worker N uses the database REDIS_URL names plus N, so two checkouts given
+    # REDIS_URL=.../10 and .../20 can run their suites side by side.
+    base, _, first = cache_settings["LOCATION"].rpartition("/")
+    number = (int(first) if first.isdigit() else 1) + int(worker.removeprefix("gw"))
     location = f"{base}/{number}" if base.count("/") >= 2 else cache_settings["LOCATION"]
     with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
         yield
