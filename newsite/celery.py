@@ -1,4 +1,13 @@
-"""The Celery application. Tasks run in-process unless a broker is configured."""
+"""The Celery application and the schedule of periodic jobs (run by one `celery beat`).
+
+Tasks run in-process unless a broker is configured (``CELERY_BROKER_URL``, or
+``REDIS_URL``). Every background job of the site is a task in an app's ``tasks.py``:
+
+- on demand: comment reply/thread emails, moderator alerts, newsletter confirmations
+  and issue batches;
+- periodic (below): the moderators' digest, the social feeds, the newsletter sweep for
+  stalled issues, and the daily clean-up.
+"""
 
 import os
 
@@ -11,29 +20,58 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def periodic_jobs(settings) -> list[tuple[str, float, str]]:
+    """``(name, every N seconds, task)`` for each periodic job the settings turn on."""
+    jobs = []
+    if settings.COMMENTS_MODERATOR_EMAIL_INTERVAL > 0:
+        # The batched "comments are waiting" email, also for comments held inside a
+        # quiet period (see comments.tasks.notify_moderators_pending).
+        jobs.append(
+            (
+                "comments: moderation digest",
+                settings.COMMENTS_MODERATOR_EMAIL_INTERVAL,
+                "comments.tasks.send_moderation_digest",
+            )
+        )
+    jobs += [
+        # The sidebar's social box: read every active RSS/Atom source.
+        (
+            "social: fetch feeds",
+            settings.SOCIAL_FETCH_INTERVAL,
+            "social.tasks.fetch_social_sources",
+        ),
+        # Issues whose batch chain was lost (a broker restarted empty) are resumed.
+        (
+            "newsletter: resume stalled issues",
+            settings.NEWSLETTER_RESUME_INTERVAL,
+            "newsletter.tasks.resume_stalled_issues",
+        ),
+        # Clean-up: what would otherwise pile up for ever.
+        (
+            "newsletter: forget unconfirmed sign-ups",
+            settings.CLEANUP_INTERVAL,
+            "newsletter.tasks.forget_unconfirmed_subscribers",
+        ),
+        ("sessions: clear expired", settings.CLEANUP_INTERVAL, "newsite.clear_expired_sessions"),
+    ]
+    return jobs
+
+
 @app.on_after_configure.connect
 def _schedule_periodic_tasks(sender, **kwargs):
     # Read here, not at import: this module loads while the settings are still loading.
     from django.conf import settings
 
-    interval = settings.COMMENTS_MODERATOR_EMAIL_INTERVAL
-    if interval > 0:
-        # The batched "comments are waiting" email, also for comments held inside a
-        # quiet period (see comments.tasks.notify_moderators_pending).
-        sender.add_periodic_task(
-            interval,
-            sender.signature("comments.tasks.send_moderation_digest"),
-            name="comments: moderation digest",
-        )
+    for name, every, task in periodic_jobs(settings):
+        sender.add_periodic_task(every, sender.signature(task), name=name)
 
 
-@app.on_after_configure.connect
-def _schedule_social_fetch(sender, **kwargs):
+@app.task(name="newsite.clear_expired_sessions", ignore_result=True)
+def clear_expired_sessions() -> None:
+    """What ``manage.py clearsessions`` does: database sessions are never deleted by
+    Django itself once they expire."""
+    from importlib import import_module
+
     from django.conf import settings
 
-    # The sidebar's social box: read every active RSS/Atom source (social.tasks).
-    sender.add_periodic_task(
-        settings.SOCIAL_FETCH_INTERVAL,
-        sender.signature("social.tasks.fetch_social_sources"),
-        name="social: fetch feeds",
-    )
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

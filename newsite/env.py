@@ -69,7 +69,8 @@ def env_rate(name: str, default: str) -> str:
 
 
 def parse_email_url(url: str) -> dict:
-    """Turn ``smtp://user:pass@host:587?tls=1`` (or ``console:``) into EMAIL_* settings."""
+    """Turn ``smtp://user:pass@host:587?tls=1`` (or ``console:``, or ``file:///dir`` for
+    one file per connection in ``dir``) into EMAIL_* settings."""
     parsed = urlparse(url)
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",
@@ -78,6 +79,7 @@ def parse_email_url(url: str) -> dict:
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
         "smtps": "django.core.mail.backends.smtp.EmailBackend",
         "submission": "django.core.mail.backends.smtp.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
     }
     if parsed.scheme not in backends:
         raise ImproperlyConfigured(
@@ -85,6 +87,10 @@ def parse_email_url(url: str) -> dict:
         )
     query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
     config = {"EMAIL_BACKEND": backends[parsed.scheme]}
+    if parsed.scheme == "file":
+        if not parsed.path or parsed.path == "/":
+            raise ImproperlyConfigured("EMAIL_URL file:///dir needs a directory.")
+        config["EMAIL_FILE_PATH"] = unquote(parsed.path)
     if parsed.scheme in ("smtp", "smtps", "submission"):
         config.update(
             EMAIL_HOST=parsed.hostname or "localhost",

@@ -98,11 +98,13 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsite.wsgi.application"
 
 # --- Database ---------------------------------------------------------------------
+# Persistent connections (CONN_MAX_AGE, also accepted as DB_CONN_MAX_AGE) are checked
+# before reuse, so a database restart costs one failed ping, not a 500 per worker.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
+        conn_max_age=env_int("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 60, minimum=0), minimum=0),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -164,15 +166,24 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "local", ("local", "s3"))
 if MEDIA_STORAGE == "s3":
-    # django-storages; credentials and endpoint come from the usual AWS_* variables.
+    # django-storages, configured only from AWS_* variables; any S3-compatible store
+    # (MinIO, Ceph, R2, moto in the topology test) through AWS_S3_ENDPOINT_URL.
     _media_backend = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),
-            "region_name": env_str("AWS_S3_REGION_NAME"),
-            "access_key": env_str("AWS_ACCESS_KEY_ID"),
-            "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Unset keys: boto3's own chain (instance role, ~/.aws) finds credentials.
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            # "path" for most self-hosted stores, whose buckets are not DNS names.
+            "addressing_style": env_choice(
+                "AWS_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")
+            ),
+            "signature_version": env_str("AWS_S3_SIGNATURE_VERSION", "s3v4"),
+            # A key prefix, so one bucket can hold several sites or environments.
+            "location": env_str("AWS_LOCATION", ""),
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
@@ -196,6 +207,9 @@ STORAGES = {
 }
 
 # --- Email ------------------------------------------------------------------------
+# EMAIL_URL (smtp://, submission://, smtps://, console:, file:///dir) or Django's own
+# EMAIL_* variables. The file backend lets a test, or an operator debugging, read what
+# a separate worker process sent.
 _email_url = env_str("EMAIL_URL")
 if _email_url:
     globals().update(parse_email_url(_email_url))
@@ -207,6 +221,10 @@ else:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
+if EMAIL_BACKEND.endswith("filebased.EmailBackend") and not globals().get("EMAIL_FILE_PATH"):
+    raise ImproperlyConfigured("The file email backend needs EMAIL_FILE_PATH (or file:///dir).")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsite <noreply@newsite.example>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -308,6 +326,8 @@ GEOCODE_RATE_LIMIT = env_rate("GEOCODE_RATE_LIMIT", "30/m")
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 3600, minimum=60)
 # Emails sent per batch (one task run) when an issue goes out.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100, minimum=1)
+# Batch chains started at once per issue: up to this many workers send it side by side.
+NEWSLETTER_PARALLEL_BATCHES = env_int("NEWSLETTER_PARALLEL_BATCHES", 4, minimum=1)
 
 # --- Social feed box ----------------------------------------------------------------
 SOCIAL_BOX_SIZE = env_int("SOCIAL_BOX_SIZE", 5, minimum=1)
@@ -325,15 +345,33 @@ ACCOUNTS_DELETED_COMMENTS = env_choice(
 
 # --- Background tasks (Celery) ------------------------------------------------------
 # With no broker configured, tasks run in-process right away (the embedded default).
+# REDIS_URL alone gives the cache, the rate limits, the broker and the result backend.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or None) or None
+CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_ALWAYS_EAGER = env_bool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
 )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker killed by the OOM killer or a lost node: its task goes back to the queue.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged task after this long; longer than any task runs
+# (and than the newsletter's retry countdown), so nothing is sent twice by redelivery.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+}
+# The periodic jobs (newsite/celery.py, run by exactly one `celery beat`).
+# Sweep for newsletter issues whose batch chain was lost (broker restart) every N s.
+NEWSLETTER_RESUME_INTERVAL = env_int("NEWSLETTER_RESUME_INTERVAL", 600, minimum=60)
+# The daily clean-up: expired sessions, never-confirmed newsletter sign-ups.
+CLEANUP_INTERVAL = env_int("CLEANUP_INTERVAL", 24 * 3600, minimum=60)
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {

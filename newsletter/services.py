@@ -7,6 +7,7 @@ Pages, the API, the admin, commands and tasks all call these functions.
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -119,7 +120,9 @@ def subscription_request(
     waiting = subscriber.subscriptions.filter(list__in=chosen).exclude(
         status=Subscription.Status.CONFIRMED
     )
-    waiting.update(status=Subscription.Status.PENDING)
+    # updated_at marks the latest request: the clean-up forgets a sign-up only once
+    # the newest confirmation link it was sent has expired (subscription_forget_unconfirmed).
+    waiting.update(status=Subscription.Status.PENDING, updated_at=timezone.now())
     list_ids = list(waiting.values_list("list_id", flat=True))
     if list_ids:
         subscriber_id = subscriber.pk
@@ -251,6 +254,23 @@ def subscriber_unsubscribe(
     return ended
 
 
+@transaction.atomic
+def subscription_forget_unconfirmed(*, now=None) -> int:
+    """Delete sign-ups that can no longer be confirmed: pending subscriptions whose
+    newest confirmation link expired (``NEWSLETTER_CONFIRM_MAX_AGE``) a day ago or more,
+    then subscribers left with no subscription, no delivery and no account. An address
+    nobody confirmed is personal data kept without consent. Returns how many
+    subscribers were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.NEWSLETTER_CONFIRM_MAX_AGE + 24 * 3600)
+    Subscription.objects.filter(status=Subscription.Status.PENDING, updated_at__lt=cutoff).delete()
+    orphans = Subscriber.objects.filter(
+        user__isnull=True, subscriptions__isnull=True, deliveries__isnull=True
+    )
+    deleted, _ = Subscriber.objects.filter(pk__in=orphans.values("pk")).delete()
+    return deleted
+
+
 # --- Issues ---------------------------------------------------------------------------------
 def _recipients(list_ids):
     confirmed = Subscription.objects.filter(
@@ -279,7 +299,7 @@ def issue_send(*, issue: Issue) -> int:
     added = issue.deliveries.count() - before
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING, queued_at=timezone.now())
     issue_id = issue.pk
-    transaction.on_commit(lambda: tasks.send_issue_batch.delay(issue_id))
+    transaction.on_commit(lambda: tasks.start_sending(issue_id))
     return added
 
 
