@@ -343,6 +343,11 @@ ACCOUNTS_DELETED_COMMENTS = env_choice(
     "ACCOUNTS_DELETED_COMMENTS", "anonymize", ("anonymize", "remove")
 )
 
+# --- Deployment topology ------------------------------------------------------------
+# Reverse proxies of our own in front of gunicorn (nginx alone: 1). REMOTE_ADDR is then
+# taken from X-Forwarded-For that many entries from the right (newsite/proxy.py).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
+
 # --- Background tasks (Celery) ------------------------------------------------------
 # With no broker configured, tasks run in-process right away (the embedded default).
 # REDIS_URL alone gives the cache, the rate limits, the broker and the result backend.

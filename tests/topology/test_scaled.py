@@ -242,11 +242,17 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
         NEWSLETTER_BATCH_SIZE="50",
     )
     python = sys.executable
+    began = time.monotonic()
+
+    def phase(what: str):
+        print(f"[topology {time.monotonic() - began:5.1f}s] {what}")
 
     # S3 stand-in, then the schema and the seed data while it boots.
     procs.start("moto", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)], env)
     run([python, "manage.py", "migrate", "--noinput"], env)
+    phase("migrated")
     seed = json.loads(run([python, "-m", "tests.topology.seed", str(SUBSCRIBERS)], env))
+    phase("seeded")
 
     def s3_up():
         procs.check_alive()
@@ -294,6 +300,8 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
             f"{name} to be ready", lambda n=name: procs.check_alive() or "ready." in procs.log(n)
         )
 
+    phase("gunicorn and both workers ready")
+
     # 1. A reader posts a comment with a PNG through the API; a guest replies.
     comments_url = f"{site}/api/v1/articles/{seed['article']}/comments/"
     posted = requests.post(
@@ -327,6 +335,7 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
         return found[0] if found else None
 
     notification = wait_for("the reply-notification email", reply_email)
+    phase("reply notification sent by a worker")
     assert "Guest Reader" in notification.as_string()
     worker_logs = procs.log("worker1") + procs.log("worker2")
     assert re.search(r"send_comment_notifications\[[^]]+\] succeeded", worker_logs)
@@ -384,7 +393,9 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
             )
         return counts if status == "sent" else None
 
+    phase("issue queued from the admin")
     counts = wait_for("the issue to be sent", issue_sent, every=1)
+    phase("issue sent")
     assert counts == {"sent": SUBSCRIBERS}
 
     recipients = Counter(
