@@ -247,12 +247,10 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
     def phase(what: str):
         print(f"[topology {time.monotonic() - began:5.1f}s] {what}")
 
-    # S3 stand-in, then the schema and the seed data while it boots.
+    # The S3 stand-in boots while the schema is made.
     procs.start("moto", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)], env)
     run([python, "manage.py", "migrate", "--noinput"], env)
     phase("migrated")
-    seed = json.loads(run([python, "-m", "tests.topology.seed", str(SUBSCRIBERS)], env))
-    phase("seeded")
 
     def s3_up():
         procs.check_alive()
@@ -286,6 +284,10 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
             + ["--without-mingle", "--without-heartbeat"],
             env,
         )
+
+    # Seed data while they boot.
+    seed = json.loads(run([python, "-m", "tests.topology.seed", str(SUBSCRIBERS)], env))
+    phase("seeded")
 
     def site_up():
         procs.check_alive()
@@ -394,7 +396,7 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
         return counts if status == "sent" else None
 
     phase("issue queued from the admin")
-    counts = wait_for("the issue to be sent", issue_sent, every=1)
+    counts = wait_for("the issue to be sent", issue_sent, timeout=2 * WAIT, every=1)
     phase("issue sent")
     assert counts == {"sent": SUBSCRIBERS}
 
