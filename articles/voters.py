@@ -44,7 +44,7 @@ class VoterCookieMiddleware:
         existing = _read(request)
         request.voter_id = existing or secrets.token_urlsafe(16)
         response = self.get_response(request)
-        if existing is None and not request.path.startswith(("/static/", "/media/", "/healthz")):
+        if existing is None and not request.path.startswith(("/static/", "/media/", "/healthz", "/livez")):
             response.set_signed_cookie(
                 COOKIE,
                 request.voter_id,
