@@ -533,6 +533,25 @@ def git_revision() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def summary(rounds: list[Round]) -> str:
+    """ "Met: …; missed: …" for round 2 and the memory check."""
+    met, missed = [], []
+    judged = verdicts(rounds[1])
+    for target in TARGETS:
+        verdict = judged[target.key]
+        if verdict.passed is None:
+            continue
+        ok = verdict.passed and rounds[1].results[target.key].errors == 0
+        (met if ok else missed).append(f"{target.label} ({verdict.measured})")
+    _, rss_ok = rss_lines(rounds)
+    (met if rss_ok else missed).append("no worker memory growth")
+    return (
+        f"**Met {len(met)} of {len(met) + len(missed)}**: "
+        + "; ".join(met or ["none"])
+        + (f". **Missed**: {'; '.join(missed)}." if missed else ".")
+    )
+
+
 def render(rounds: list[Round], now, seconds: int, connections: int, took: float) -> str:
     rss, _ = rss_lines(rounds)
     lines = [
@@ -546,6 +565,8 @@ def render(rounds: list[Round], now, seconds: int, connections: int, took: float
         "measurement, divided by the responses; the database's own time not included) "
         "hardly depends on what else the machine is running, so it is the steadier "
         "figure on a shared machine; the goals are judged on req/s and latency, as set.",
+        "",
+        summary(rounds),
         "",
         "## Round 2 (the verdicts)",
         "",
