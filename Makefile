@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format lock demo clean
+.PHONY: help install run test lint format lock demo bench clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -19,6 +19,8 @@ help:
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check"
 	@echo "make format - apply ruff's fixes and formatting"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml"
+	@echo "make bench  - load-test the site under gunicorn (PostgreSQL, Redis, wrk; ~4 min),"
+	@echo "              print the table and write it to bench/results/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +59,11 @@ lock: install
 	$(BIN)/python -m pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+
+# Installs and starts PostgreSQL, Redis and wrk when missing (as .ci/run does), then
+# bench/run.py. `make bench BENCH_ARGS=--readme` also copies the table into README.md.
+bench: install
+	BENCH_PYTHON=$(BIN)/python bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

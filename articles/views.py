@@ -83,3 +83,11 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """200 "ok" while the process serves requests: no database, no session (liveness,
+    where /healthz is readiness). Also the trivial view `make bench` measures against."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -14,6 +14,8 @@ from django.core import signing
 COOKIE = "voter"
 _SALT = "newsite.voter"
 _MAX_AGE = 60 * 60 * 24 * 365 * 2
+# Files and health probes: nobody votes there.
+_NO_COOKIE_PATHS = ("/static/", "/media/", "/healthz", "/livez")
 
 
 def _read(request) -> str | None:
@@ -44,7 +46,7 @@ class VoterCookieMiddleware:
         existing = _read(request)
         request.voter_id = existing or secrets.token_urlsafe(16)
         response = self.get_response(request)
-        if existing is None and not request.path.startswith(("/static/", "/media/", "/healthz")):
+        if existing is None and not request.path.startswith(_NO_COOKIE_PATHS):
             response.set_signed_cookie(
                 COOKIE,
                 request.voter_id,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("healthz", articles_views.healthz, name="healthz"),
+    path("livez", articles_views.livez, name="livez"),
     path("robots.txt", articles_views.robots_txt, name="robots"),
     path(
         "sitemap.xml",

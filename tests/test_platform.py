@@ -24,6 +24,25 @@ def test_healthz_is_503_when_the_database_is_down(client):
     assert response.json()["status"] == "unavailable"
 
 
+def test_livez_is_ok_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content == b"ok"
+
+
+def test_livez_sets_no_cookies(client):
+    response = client.get("/livez")
+    assert not response.cookies
+
+
+def test_livez_answers_plain_http_under_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/livez").status_code == 200
+    assert client.get("/").status_code == 301
+
+
 def test_schema_describes_the_articles_api(client):
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200

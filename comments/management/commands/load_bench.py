@@ -1,0 +1,208 @@
+"""The data set `make bench` measures: an article with 200 approved comments in
+threads, one with 10,000, and an empty article that the POST benchmark writes to.
+
+Fast (bulk inserts, one level of the thread tree at a time, so that each comment's
+materialized path can be written from its parent's) and idempotent: an article whose
+comments already match is left alone, one that does not is rebuilt, and the posting
+article is emptied on every run so that each benchmark starts from the same state.
+The threads are pseudo-random but the same on every machine (a fixed seed).
+"""
+
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from articles.markup import render_comment
+from articles.models import Article, Section
+from comments.models import PATH_SEP, Comment
+
+SECTION_SLUG = "bench"
+POSTING_SLUG = "bench-posting"
+DEFAULT_SIZES = (200, 10_000)
+# A reply starts a new thread this often; the rest answer someone in the current one.
+NEW_THREAD_SHARE = 0.3
+USERS = 10
+
+BODIES = (
+    "This is the part of the story that matters most, and it is buried in the ninth "
+    "paragraph. Why not lead with it?",
+    "I live two streets from there. The article gets the timeline right, but the noise "
+    "started a week earlier than it says.",
+    "Good reporting. I'd like a follow-up on who pays for it once the grant runs out.",
+    "The numbers in the second chart don't add up to 100%. Is that rounding or a mistake?",
+    "*Finally* someone asked the ministry directly instead of quoting the press release.",
+    "Agreed with the above. See also the council minutes from March: "
+    "https://example.org/minutes/march — page 14 has the vote.",
+    "Not convinced. Two seasons of data is not a trend, and the article admits as much "
+    "further down.",
+    "Thanks for linking the original study rather than a summary of a summary.",
+    "My grandmother worked at that factory for thirty years. It is strange to see it "
+    "described as *historic*.",
+    "Could you add a map? Half the place names mean nothing to readers outside the region.",
+    "The headline oversells it a little, but the body is careful. Fair enough.",
+    "Same thing happened here in 2019 and nobody learned anything. I hope this time is "
+    "different.\n\nThe cost estimates were off by a factor of three back then.",
+)
+GUESTS = (
+    "Joseph K.", "Wanjiru", "Rui", "Helena", "Lucía", "Ahmed", "Ingrid", "Kofi",
+    "Mei", "Pavel", "Sofía", "Tariq", "Elena", "Bram", "Noor", "Dario",
+)  # fmt: skip
+ARTICLE_BODY = "\n\n".join(
+    [
+        "Officials confirmed on Tuesday that the long-delayed plan will go ahead, after "
+        "months of negotiations between the regional authorities and residents' groups.",
+        "The agreement, reached late on Monday, sets out a timetable for the first phase "
+        "and a fund for repairs. Critics say the fund is too small; supporters say it is "
+        "a start.",
+        "> We have waited long enough, said one resident who has campaigned for a decade.",
+        "The next steps are a public consultation and a vote in the council next month.",
+    ]
+    * 3
+)
+
+
+def bench_slug(size: int) -> str:
+    return f"bench-{size}-comments"
+
+
+def build_threads(size: int, *, max_depth: int, seed: int) -> list[tuple[int | None, int]]:
+    """``(parent index or None, depth)`` for ``size`` comments in posting order: new
+    threads now and then, replies to someone earlier in the current thread, capped at
+    the shown depth the way ``comment_create`` caps it."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+    nodes: list[tuple[int | None, int]] = []
+    thread: list[int] = []
+    for index in range(size):
+        if not thread or rng.random() < NEW_THREAD_SHARE:
+            nodes.append((None, 0))
+            thread = [index]
+            continue
+        parent = rng.choice(thread)
+        while nodes[parent][1] >= max_depth - 1:
+            parent = nodes[parent][0]
+        nodes.append((parent, nodes[parent][1] + 1))
+        thread.append(index)
+    return nodes
+
+
+class Command(BaseCommand):
+    help = "Load the benchmark data set (articles with 200 and 10,000 comments)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sizes",
+            default=",".join(str(size) for size in DEFAULT_SIZES),
+            help="Comma-separated comment counts, one article each (default: %(default)s).",
+        )
+
+    def handle(self, *args, sizes, **options):
+        try:
+            counts = [int(size) for size in sizes.split(",")]
+        except ValueError:
+            raise CommandError("--sizes takes comma-separated numbers, e.g. 200,10000") from None
+        if any(count < 1 for count in counts):
+            raise CommandError("--sizes must be positive")
+        with transaction.atomic():
+            section, _ = Section.objects.get_or_create(
+                slug=SECTION_SLUG, defaults={"name": "Bench", "position": 999}
+            )
+            users = self._users()
+            for count in counts:
+                article = self._article(section, bench_slug(count), f"{count:,} comments")
+                if self._is_loaded(article, count):
+                    self.stdout.write(f"{article.slug}: already loaded")
+                    continue
+                self._load(article, count, users)
+                self.stdout.write(f"{article.slug}: {count} comments loaded")
+            posting = self._article(section, POSTING_SLUG, "posting", moderation="none")
+            removed, _ = posting.comments.all().delete()
+            Article.objects.filter(pk=posting.pk).update(comment_count=0)
+            self.stdout.write(f"{posting.slug}: emptied ({removed} rows removed)")
+
+    def _users(self) -> list:
+        User = get_user_model()
+        users = []
+        for n in range(1, USERS + 1):
+            user, created = User.objects.get_or_create(
+                username=f"bench-reader-{n}",
+                defaults={"email": f"bench-reader-{n}@example.com", "display_name": f"Reader {n}"},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            users.append(user)
+        return users
+
+    def _article(self, section, slug: str, what: str, moderation: str = "") -> Article:
+        article = Article.objects.filter(slug=slug).first()
+        if article is None:
+            article = Article.objects.create(
+                section=section,
+                slug=slug,
+                title=f"Benchmark article with {what}",
+                standfirst="A data set for `make bench`; not news.",
+                dateline="NOWHERE",
+                body=ARTICLE_BODY,
+                credits="Reporting by the benchmark",
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now() - timedelta(days=30),
+                comment_moderation=moderation,
+            )
+        return article
+
+    def _is_loaded(self, article: Article, count: int) -> bool:
+        counts = article.comments.aggregate(
+            total=Count("pk"), approved=Count("pk", filter=Q(status=Comment.Status.APPROVED))
+        )
+        return counts["total"] == counts["approved"] == article.comment_count == count
+
+    def _load(self, article: Article, count: int, users: list) -> None:
+        article.comments.all().delete()
+        nodes = build_threads(count, max_depth=settings.COMMENTS_MAX_DEPTH, seed=count)
+        rng = random.Random(-count)  # noqa: S311 - reproducible data, not secrets
+        rendered = {body: render_comment(body) for body in BODIES}
+        start = article.published_at + timedelta(minutes=5)
+        # Spread over the article's first days, in posting order.
+        step = timedelta(days=3) / count
+        comments: list[Comment] = []
+        for index, (_, depth) in enumerate(nodes):
+            body = rng.choice(BODIES)
+            comment = Comment(
+                article=article,
+                depth=depth,
+                body=body,
+                body_html=rendered[body],
+                status=Comment.Status.APPROVED,
+                created_at=start + step * index,
+                ip_address=f"192.0.2.{index % 250 + 1}",
+                user_agent="Mozilla/5.0 (bench)",
+            )
+            if rng.random() < 0.25:
+                comment.user = rng.choice(users)
+            else:
+                name = rng.choice(GUESTS)
+                comment.guest_name = name
+                comment.guest_email = f"{name.split()[0].lower()}{index % 97}@example.org"
+            comments.append(comment)
+        # One level at a time: a comment's path is its parent's path plus its own id,
+        # which exists only once it is inserted. Inside a level, posting order gives
+        # siblings ascending ids, so the path sorts them oldest first.
+        for depth in range(max(d for _, d in nodes) + 1):
+            level = [(comments[i], parent) for i, (parent, d) in enumerate(nodes) if d == depth]
+            for comment, parent in level:
+                if parent is not None:
+                    comment.parent = comment.reply_to = comments[parent]
+            Comment.objects.bulk_create([c for c, _ in level], batch_size=1000)
+            for comment, _ in level:
+                prefix = f"{comment.parent.path}{PATH_SEP}" if comment.parent else ""
+                comment.path = prefix + comment.thread_path()
+            Comment.objects.bulk_update([c for c, _ in level], ["path"], batch_size=1000)
+        Article.objects.filter(pk=article.pk).update(
+            comment_count=article.comments.approved().count()
+        )

@@ -1,0 +1,101 @@
+"""`manage.py load_bench`: the data set `make bench` measures must be what the site
+itself would have written (paths, depths, counters), or the numbers mean nothing."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+from comments.models import Comment
+from tests.factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+SIZES = "30,150"
+
+
+def load(sizes: str | None = SIZES):
+    options = {"sizes": sizes} if sizes else {}
+    call_command("load_bench", stdout=StringIO(), **options)
+
+
+def test_counters_equal_a_recount():
+    load()
+    for slug, size in (("bench-30-comments", 30), ("bench-150-comments", 150)):
+        article = Article.objects.get(slug=slug)
+        assert article.comment_count == size
+        assert article.comments.approved().count() == size
+        assert article.comments.count() == size
+
+
+def test_every_path_and_depth_is_the_one_comment_create_would_write():
+    load()
+    comments = Comment.objects.in_bulk()
+    for comment in comments.values():
+        parent = comments.get(comment.parent_id)
+        expected = (f"{parent.path}/" if parent else "") + f"{comment.pk:010d}"
+        assert comment.path == expected
+        assert comment.depth == (parent.depth + 1 if parent else 0)
+        assert comment.depth < settings.COMMENTS_MAX_DEPTH
+        assert comment.reply_to_id == comment.parent_id
+        assert parent is None or parent.article_id == comment.article_id
+
+
+def test_thread_order_is_posting_order_within_each_parent():
+    load()
+    article = Article.objects.get(slug="bench-150-comments")
+    seen: dict = {}
+    for comment in article.comments.order_by("path"):
+        assert comment.parent_id is None or comment.parent_id in seen
+        previous = seen.get(("sibling", comment.parent_id))
+        assert previous is None or previous < comment.created_at
+        seen[comment.pk] = True
+        seen[("sibling", comment.parent_id)] = comment.created_at
+
+
+def test_threads_have_replies_down_to_the_deepest_level():
+    load()
+    article = Article.objects.get(slug="bench-150-comments")
+    top_level = article.comments.filter(parent=None).count()
+    assert 20 < top_level < 100
+    assert article.comments.filter(depth=settings.COMMENTS_MAX_DEPTH - 1).exists()
+
+
+def test_running_it_again_changes_nothing():
+    load()
+    before = list(Comment.objects.order_by("pk").values_list("pk", "path"))
+    load()
+    assert list(Comment.objects.order_by("pk").values_list("pk", "path")) == before
+
+
+def test_an_article_that_no_longer_matches_is_rebuilt():
+    load()
+    Comment.objects.filter(article__slug="bench-30-comments").order_by("-path")[0].delete()
+    load()
+    article = Article.objects.get(slug="bench-30-comments")
+    assert article.comments.approved().count() == article.comment_count == 30
+
+
+def test_the_posting_article_is_emptied_on_every_run():
+    load()
+    posting = Article.objects.get(slug="bench-posting")
+    make_comment(article=posting)
+    load()
+    posting.refresh_from_db()
+    assert posting.comments.count() == posting.comment_count == 0
+    assert posting.comment_moderation == "none"
+
+
+def test_default_sizes_are_200_and_10000():
+    load(sizes=None)
+    bench = Article.objects.filter(section__slug="bench")
+    counts = dict(bench.values_list("slug", "comment_count"))
+    assert counts == {"bench-200-comments": 200, "bench-10000-comments": 10_000, "bench-posting": 0}
+    assert Comment.objects.filter(article__slug="bench-10000-comments").count() == 10_000
+
+
+def test_bad_sizes_are_refused():
+    with pytest.raises(CommandError):
+        load(sizes="200,lots")

@@ -1,0 +1,100 @@
+"""The `make bench` harness (bench/run.py): reading wrk's output and judging the
+targets, without running a load."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_run", Path(__file__).resolve().parent.parent / "bench" / "run.py"
+)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8077/livez
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.10ms    1.20ms  40.00ms   90.00%
+  Latency Distribution
+     50%  850.00us
+     75%    3.00ms
+     90%    5.00ms
+     99%    1.20s
+  12345 requests in 10.00s, 2.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:   1234.50
+Transfer/sec:    200.00KB
+BENCH non2xx 7
+"""
+
+
+def measurement(rps=100.0, p50=10.0, p99=20.0, errors=0):
+    return bench.Measurement(rps, p50, p99, 1000, errors, 0, cpu_ms=1.0)
+
+
+def a_round(**overrides):
+    results = {
+        "trivial": measurement(rps=1000),
+        "page": measurement(rps=200),
+        "page_nocache": measurement(rps=30, p50=100),
+        "api": measurement(rps=60),
+        "page_large": measurement(rps=25, p50=140),
+        "post": measurement(p99=90),
+    }
+    results.update(overrides)
+    return bench.Round(results, {"cached": [100_000, 100_000], "uncached": [100_000, 100_000]})
+
+
+def test_wrk_output_is_read_with_units_and_errors():
+    m = bench.parse_wrk(WRK_OUTPUT)
+    assert (m.rps, m.p50_ms, m.p99_ms, m.requests) == (1234.5, 0.85, 1200.0, 12345)
+    assert m.errors == 3 + 7  # socket errors, and every non-2xx that the script counted
+
+
+def test_unreadable_wrk_output_is_a_harness_error():
+    with pytest.raises(bench.HarnessError):
+        bench.parse_wrk("unable to connect to 127.0.0.1:8077 Connection refused")
+
+
+def test_targets_met_pass():
+    judged = bench.verdicts(a_round())
+    assert all(v.passed in (True, None) for v in judged.values())
+
+
+def test_targets_missed_fail():
+    judged = bench.verdicts(
+        a_round(
+            page=measurement(rps=100),
+            page_large=measurement(p50=151),
+            post=measurement(p99=100),
+        )
+    )
+    assert [k for k, v in judged.items() if v.passed is False] == ["page", "page_large", "post"]
+
+
+def test_a_row_with_errors_fails_whatever_its_speed():
+    lines = bench.table(a_round(page=measurement(rps=900, errors=1)))
+    page_row = next(line for line in lines if line.startswith("| article page, 200 comments, warm"))
+    assert page_row.endswith("| FAIL |")
+
+
+def test_worker_memory_growing_by_a_tenth_fails():
+    grown = a_round()
+    grown.rss_kb = {"cached": [120_000, 105_000], "uncached": [100_000, 100_000]}
+    lines, ok = bench.rss_lines([a_round(), grown])
+    assert not ok
+    assert "+12.5%" in lines[2]
+
+
+def test_worker_memory_within_noise_passes():
+    steady = a_round()
+    steady.rss_kb = {"cached": [104_000, 100_000], "uncached": [100_000, 100_000]}
+    assert bench.rss_lines([a_round(), steady])[1]
+
+
+def test_summary_names_what_was_met_and_missed():
+    text = bench.summary([a_round(), a_round(post=measurement(p99=250))])
+    assert text.startswith("**Met 5 of 6**")
+    assert "**Missed**: `POST` guest comment" in text
