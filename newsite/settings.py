@@ -288,6 +288,9 @@ ACCOUNT_RATE_LIMITS = {
 # Sign-up, log-in and password reset answer the same whether or not an address has an
 # account; the owner of a known address gets an email instead.
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an address with no account sends nothing: the same page is shown,
+# and nobody can make the site mail arbitrary addresses.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # --- REST framework and OpenAPI -----------------------------------------------------
 REST_FRAMEWORK = {
