@@ -12,7 +12,7 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def log_in(client, email, password="wrong password"):
+def log_in(client, email, password="wrong password"):  # noqa: S107
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
