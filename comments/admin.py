@@ -288,8 +288,7 @@ class CommentAdminBase(admin.ModelAdmin):
 
         def row(comment, label=""):
             return format_html(
-                '<li data-depth="{}">{}<a href="{}">#{}</a> {} <small>({}, {})</small>: '
-                "{}</li>",
+                '<li data-depth="{}">{}<a href="{}">#{}</a> {} <small>({}, {})</small>: {}</li>',
                 min(comment.depth, 20),
                 label,
                 _comment_admin_url(comment.pk),

@@ -16,9 +16,7 @@ def log_in(client, email, password="wrong password"):  # noqa: S107
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
-def test_five_failed_logins_lock_that_address_even_with_the_right_password(
-    client, verified_user
-):
+def test_five_failed_logins_lock_that_address_even_with_the_right_password(client, verified_user):
     for _ in range(5):
         assert "are not correct" in log_in(client, verified_user.email).content.decode()
 

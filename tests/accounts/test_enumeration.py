@@ -66,9 +66,7 @@ def test_signup_with_a_taken_address_tells_its_owner_by_email(client, verified_u
     assert verified_user.__class__.objects.filter(email=verified_user.email).count() == 1
 
 
-def test_login_error_is_the_same_for_a_wrong_password_and_an_unknown_address(
-    client, verified_user
-):
+def test_login_error_is_the_same_for_a_wrong_password_and_an_unknown_address(client, verified_user):
     def log_in(email):
         return client.post(reverse("account_login"), {"login": email, "password": "wrong one"})
 
