@@ -27,7 +27,7 @@ class PolicyMiddleware(CSPMiddleware):
     """django-csp's middleware with the one per-path exception our pages need.
 
     Every response gets ``settings.CONTENT_SECURITY_POLICY``. Under the paths in
-    ``CSP_RELAXED_STYLE_PREFIXES`` (none by default) style-src also allows
+    ``CSP_RELAXED_STYLE_PREFIXES`` (DRF's browsable API) style-src also allows
     'unsafe-inline': script-src never changes anywhere.
     """
 

@@ -31,7 +31,7 @@ def article(db):
     return make_article()
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/articles/", "/api/docs/", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/", "/api/docs/", "/admin/login/", "/accounts/login/"])
 def test_every_kind_of_page_gets_the_strict_policy(client, article, path):
     policy = directives(client.get(path))
     assert policy["default-src"] == ["'self'"]
@@ -42,6 +42,13 @@ def test_every_kind_of_page_gets_the_strict_policy(client, article, path):
     assert policy["base-uri"] == ["'self'"]
     assert policy["form-action"] == ["'self'"]
     assert policy["report-uri"] == ["/csp-report/"]
+
+
+def test_browsable_api_may_use_inline_styles_but_never_inline_script(client, article):
+    policy = directives(client.get("/api/v1/articles/", HTTP_ACCEPT="text/html"))
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
 
 
 def test_article_page_carries_the_other_security_headers(client, article):
@@ -65,12 +72,13 @@ def test_attachments_keep_their_own_sandbox_policy(client, db, settings, tmp_pat
     assert response["Content-Security-Policy"] == MEDIA_CSP
 
 
-def test_relaxed_style_prefix_allows_inline_styles_there_only(client, article, settings):
+def test_relaxed_style_prefixes_come_from_settings(client, article, settings):
     settings.CSP_RELAXED_STYLE_PREFIXES = ["/admin/"]
     admin = directives(client.get("/admin/login/"))
     assert admin["style-src"] == ["'self'", "'unsafe-inline'"]
     assert admin["script-src"] == ["'self'"]
     assert directives(client.get("/"))["style-src"] == ["'self'"]
+    assert directives(client.get("/api/v1/articles/"))["style-src"] == ["'self'"]
 
 
 def test_api_docs_start_up_script_is_a_file_not_inline(client):
