@@ -148,3 +148,18 @@ def test_csp_report_is_rate_limited_per_client(client, settings):
 
 def test_csp_report_only_takes_post(client):
     assert client.get(reverse("csp-report")).status_code == 405
+
+
+def test_production_sends_hsts_over_https(client, article, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_production_redirects_plain_http_except_the_health_probe(client, article, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{article.get_absolute_url()}"
+    assert client.get("/healthz").status_code == 200
