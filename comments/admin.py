@@ -129,7 +129,7 @@ class AttachmentInline(admin.TabularInline):
         if obj.thumbnail:
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
-                'style="max-height:80px"></a>',
+                'class="admin-thumb"></a>',
                 obj.get_absolute_url(),
                 obj.get_thumbnail_url(),
             )
@@ -288,9 +288,8 @@ class CommentAdminBase(admin.ModelAdmin):
 
         def row(comment, label=""):
             return format_html(
-                '<li style="margin-left:{}em">{}<a href="{}">#{}</a> {} <small>({}, {})</small>: '
-                "{}</li>",
-                comment.depth * 1.5,
+                '<li data-depth="{}">{}<a href="{}">#{}</a> {} <small>({}, {})</small>: {}</li>',
+                min(comment.depth, 20),
                 label,
                 _comment_admin_url(comment.pk),
                 comment.pk,
@@ -313,7 +312,7 @@ class CommentAdminBase(admin.ModelAdmin):
         if not ancestors and not replies:
             note = format_html("{}<p>{}</p>", note, "A top-level comment without replies.")
         return format_html(
-            '{}<ul style="margin:0;padding:0;list-style:none">{}</ul>',
+            '{}<ul class="admin-thread">{}</ul>',
             note,
             format_html_join("", "{}", ((item,) for item in items)),
         )

@@ -68,6 +68,20 @@ def env_rate(name: str, default: str) -> str:
     return value.replace(" ", "")
 
 
+_RATES = re.compile(r"^\d+/\d*[smhd](/(ip|key|user))?(,\d+/\d*[smhd](/(ip|key|user))?)*$")
+
+
+def env_rates(name: str, default: str) -> str:
+    """django-allauth's rate list, e.g. ``10/m/ip,5/5m/key`` (N per duration per
+    ip, key or user; comma-separated), or empty to turn that limit off."""
+    value = os.environ.get(name, default).replace(" ", "")
+    if value and not _RATES.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must look like 10/m/ip or 5/5m/key (comma-separated); got {value!r}"
+        )
+    return value
+
+
 def parse_email_url(url: str) -> dict:
     """Turn ``smtp://user:pass@host:587?tls=1`` (or ``console:``, or ``file:///dir`` for
     one file per connection in ``dir``) into EMAIL_* settings."""

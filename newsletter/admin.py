@@ -72,6 +72,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         self._unsubscribe(request, queryset, Subscriber.Reason.COMPLAINT, "Complaint recorded")
 
 
+PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; sandbox"
+
+
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
     list_display = ["subject", "status", "progress", "preview_link", "created_at", "sent_at"]
@@ -121,7 +124,11 @@ class IssueAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             return HttpResponse(status=403)
         issue = get_object_or_404(Issue, pk=pk)
-        return HttpResponse(emails.issue_html(content=emails.IssueContent.load(issue)))
+        response = HttpResponse(emails.issue_html(content=emails.IssueContent.load(issue)))
+        # An email's styles must be inline (mail clients ignore stylesheets), so this
+        # page alone allows them; the sandbox keeps any script from running at all.
+        response["Content-Security-Policy"] = PREVIEW_CSP
+        return response
 
     @admin.display(description="preview")
     def preview_link(self, obj):

@@ -67,17 +67,56 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-value-1234567890",
+    "ALLOWED_HOSTS": "news.example.org",
+}
+
+
 def test_deploy_check_is_clean_with_production_settings():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
-        ALLOWED_HOSTS="news.example.org",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def _production_setting(expression, **env):
+    result = _manage("shell", "-c", f"from django.conf import settings; print({expression})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_turns_on_https_only_cookies_hsts_and_the_redirect():
+    shown = _production_setting(
+        "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, "
+        "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD, "
+        "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE",
+        **PRODUCTION,
+    )
+    assert shown == "True 31536000 True False True True"
+
+
+def test_plain_http_runs_turn_the_redirect_off_by_environment():
+    shown = _production_setting(
+        "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="600",
+        **PRODUCTION,
+    )
+    assert shown == "False 600"
+
+
+def test_deploy_check_catches_a_production_site_without_https():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", SESSION_COOKIE_SECURE="0", **PRODUCTION
+    )
+    assert result.returncode != 0
+    assert "security.W012" in result.stderr
+
+
+def test_bad_allauth_rate_stops_start_up():
+    result = _manage("check", ACCOUNT_RATE_LIMIT_LOGIN_FAILED="five per minute")
+    assert result.returncode != 0
+    assert "ACCOUNT_RATE_LIMIT_LOGIN_FAILED" in result.stderr
 
 
 def test_s3_media_storage_needs_a_bucket():

@@ -14,19 +14,24 @@
     return Number(value).toFixed(1).replace(/\.0$/, "");
   }
 
+  function step(percent) {
+    return Math.min(100, Math.max(0, 5 * Math.round(percent / 5)));
+  }
+
   function render(root, data) {
     root.querySelector("[data-rating-average]").textContent = formatAverage(data.average);
     root.querySelector("[data-rating-count]").textContent = String(data.count);
     root.querySelector("[data-rating-voters]").textContent = data.count === 1 ? "voter" : "voters";
     var stars = root.querySelector(".rating__stars");
-    if (stars) stars.style.setProperty("--rating", String(data.average));
+    // Widths go in 5% steps through data-pct (site.css): no inline styles under our CSP.
+    if (stars) stars.setAttribute("data-pct", String(step(data.average * 20)));
     var distribution = root.querySelector("[data-rating-distribution]");
     distribution.hidden = data.count === 0;
     Object.keys(data.distribution).forEach(function (key) {
       var n = data.distribution[key];
       root.querySelector('[data-rating-n="' + key + '"]').textContent = String(n);
       var percent = data.count ? Math.round((100 * n) / data.count) : 0;
-      root.querySelector('[data-rating-fill="' + key + '"]').style.width = percent + "%";
+      root.querySelector('[data-rating-fill="' + key + '"]').setAttribute("data-pct", String(step(percent)));
     });
     var mine = root.querySelector("[data-rating-mine]");
     mine.textContent = data.mine ? "Your rating: " + data.mine + " of 5." : "";
