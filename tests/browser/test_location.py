@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from comments.geocoding import reverse
 from tests.factories import make_article
 
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
@@ -9,6 +10,13 @@ PARIS = {"latitude": 48.8566, "longitude": 2.3522}
 @pytest.fixture(autouse=True)
 def _publish_at_once(settings):
     settings.COMMENTS_MODERATION = "none"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _geocoder_loaded():
+    """The live server runs in this process: load the offline place list (seconds on a
+    busy machine) before a page waits on it, not while the page's timer runs."""
+    reverse(PARIS["latitude"], PARIS["longitude"])
 
 
 @pytest.fixture
