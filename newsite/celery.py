@@ -37,3 +37,12 @@ def _schedule_social_fetch(sender, **kwargs):
         sender.signature("social.tasks.fetch_social_sources"),
         name="social: fetch feeds",
     )
+
+
+@app.on_after_configure.connect
+def _schedule_outbox_drain(sender, **kwargs):
+    # Emails whose task could not be queued (broker down) or that failed and are due
+    # for a retry (comments.tasks.drain_outbox).
+    sender.add_periodic_task(
+        60.0, sender.signature("comments.tasks.drain_outbox"), name="comments: drain outbox"
+    )
