@@ -573,26 +573,39 @@ class TooManyAttachments(ValidationError):
         super().__init__({"file": [f"A comment can have at most {cap} attachments."]})
 
 
+class StorageUnavailable(Exception):
+    """Writing an uploaded file to storage failed (disk full, S3 down): HTTP 503, and
+    nothing of the comment or the attachment is kept."""
+
+    message = "We could not store your file just now. Nothing was saved; please try again."
+
+    def __init__(self):
+        super().__init__(self.message)
+
+
 def _store(prepared) -> tuple[str, str]:
-    """Write the file (and thumbnail) to storage; returns their storage names."""
+    """Write the file (and thumbnail) to storage; returns their storage names. Raises
+    ``StorageUnavailable`` with nothing left behind if either write fails."""
     from django.core.files.base import ContentFile
 
     from comments.models import _attachment_path, _thumbnail_path
 
     storage = Attachment._meta.get_field("file").storage
-    name = storage.save(
-        _attachment_path(None, f"f.{prepared.extension}"), ContentFile(prepared.data)
-    )
-    thumb = ""
-    if prepared.thumbnail is not None:
-        try:
+    name = thumb = ""
+    try:
+        name = storage.save(
+            _attachment_path(None, f"f.{prepared.extension}"), ContentFile(prepared.data)
+        )
+        if prepared.thumbnail is not None:
             thumb = storage.save(
                 _thumbnail_path(None, f"t.{prepared.thumbnail_extension}"),
                 ContentFile(prepared.thumbnail),
             )
-        except Exception:
-            storage.delete(name)
-            raise
+    # Any storage backend's failure (OSError locally, botocore's errors for S3).
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("attachment storage failed")
+        _discard_files(name)
+        raise StorageUnavailable() from exc
     return name, thumb
 
 
