@@ -11,11 +11,12 @@ PYTEST_ARGS ?= -n 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format lock demo bench clean
+.PHONY: help install run test soak lint format lock demo bench clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
 	@echo "make test   - install, lint, run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make soak   - 60 s of 32 clients against gunicorn + PostgreSQL (needs DATABASE_URL=postgres://...)"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check"
 	@echo "make format - apply ruff's fixes and formatting"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml"
@@ -49,6 +50,13 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The long soak: `make test` runs the same test for SOAK_SECONDS (15 by default).
+SOAK_SECONDS ?= 60
+soak: install
+	@case "$$DATABASE_URL" in postgres*) ;; \
+	  *) echo "make soak needs DATABASE_URL=postgres://... (it skips on SQLite)"; exit 1 ;; esac
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest tests/soak -n 0 -s -q
 
 format: install
 	$(BIN)/ruff check --fix .

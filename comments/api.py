@@ -79,6 +79,13 @@ def _service_errors(too_often: str = "You are doing that too often."):
         raise PermissionDenied(str(exc)) from exc
     except DjangoValidationError as exc:
         raise _as_api_error(exc) from exc
+    except services.StorageUnavailable as exc:
+        raise _StorageUnavailable(str(exc)) from exc
+
+
+class _StorageUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "storage_unavailable"
 
 
 # --- Input fields -----------------------------------------------------------------------

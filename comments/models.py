@@ -560,3 +560,47 @@ class Attachment(models.Model):
         from django.utils.text import get_valid_filename
 
         return get_valid_filename(self.name) or "file"
+
+
+class OutboxMessage(models.Model):
+    """An email to send about a comment, written in the same transaction as the change
+    that calls for it (the transactional outbox): if the task broker is down when the
+    transaction commits, the row is still there and the periodic ``drain_outbox`` task
+    sends it. Sent at most once per row (see ``comments.services.outbox_deliver``)."""
+
+    class Kind(models.TextChoices):
+        # Reply and thread-follower emails for a newly published comment.
+        COMMENT_PUBLISHED = "comment_published", "Comment published"
+        # Moderators hear about a new flag.
+        COMMENT_FLAGGED = "comment_flagged", "Comment flagged"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="outbox")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Not tried before this time (backoff after a failed attempt).
+    available_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # A comment is announced once, even if it is approved again after review.
+            models.UniqueConstraint(
+                fields=["comment"],
+                condition=Q(kind="comment_published"),
+                name="comments_outboxmessage_published_once",
+            ),
+        ]
+        indexes = [
+            # drain_outbox: filter(sent_at=None, available_at__lte=now).order_by("id").
+            models.Index(
+                fields=["available_at", "id"],
+                condition=Q(sent_at__isnull=True),
+                name="comments_outbox_unsent",
+            ),
+        ]
+
+    def __str__(self):
+        state = "sent" if self.sent_at else f"unsent, {self.attempts} attempts"
+        return f"{self.get_kind_display()} #{self.comment_id} ({state})"

@@ -4,10 +4,12 @@ so each rule is written once."""
 import ipaddress
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from comments.models import (
     CommentFlag,
     CommentLike,
     ModerationLog,
+    OutboxMessage,
     ThreadSubscription,
 )
 from comments.moderation import Banned  # noqa: F401 - re-exported for the views
@@ -64,22 +67,48 @@ def _bump_comment_count(article_id: int, delta: int) -> None:
         Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
 
 
-def _after_approval(comment: Comment) -> None:
+def _enqueue(task, *args) -> None:
+    """Hand a task to the broker; if the broker is unreachable, log and carry on — the
+    request has done its work, and what must not be lost is in the outbox."""
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    try:
+        task.delay(*args)
+    except (BrokerUnavailable, OSError) as exc:
+        logger.warning("task broker unavailable; %s(%s) not queued: %s", task.name, args, exc)
+
+
+def _outbox(kind: str, comment: Comment) -> None:
+    """Write an outbox row in the caller's transaction and, once it commits, ask a
+    worker to send it at once; ``drain_outbox`` sends it later if that fails."""
     from comments import tasks
 
-    comment_id = comment.pk
-    transaction.on_commit(lambda: tasks.send_comment_notifications.delay(comment_id))
+    with transaction.atomic():
+        if kind == OutboxMessage.Kind.COMMENT_PUBLISHED:
+            # Announced once (comments_outboxmessage_published_once), even if it is
+            # approved again after a review.
+            message, created = OutboxMessage.objects.get_or_create(kind=kind, comment=comment)
+            if not created:
+                return
+        else:
+            message = OutboxMessage.objects.create(kind=kind, comment=comment)
+    message_id = message.pk
+    transaction.on_commit(lambda: _enqueue(tasks.deliver_outbox_message, message_id))
+
+
+def _after_approval(comment: Comment) -> None:
+    _outbox(OutboxMessage.Kind.COMMENT_PUBLISHED, comment)
 
 
 def _after_hold(comment: Comment, *, flagged: bool = False) -> None:
     """Tell moderators something waits (batched; flags at once)."""
     from comments import tasks
 
-    comment_id = comment.pk
     if flagged:
-        transaction.on_commit(lambda: tasks.notify_moderators_flagged.delay(comment_id))
+        _outbox(OutboxMessage.Kind.COMMENT_FLAGGED, comment)
     elif comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: tasks.notify_moderators_pending.delay())
+        # No outbox row: the periodic moderation digest lists whatever waits anyway.
+        transaction.on_commit(lambda: _enqueue(tasks.notify_moderators_pending))
 
 
 _ACTION_FOR_STATUS = {
@@ -544,26 +573,39 @@ class TooManyAttachments(ValidationError):
         super().__init__({"file": [f"A comment can have at most {cap} attachments."]})
 
 
+class StorageUnavailable(Exception):
+    """Writing an uploaded file to storage failed (disk full, S3 down): HTTP 503, and
+    nothing of the comment or the attachment is kept."""
+
+    message = "We could not store your file just now. Nothing was saved; please try again."
+
+    def __init__(self):
+        super().__init__(self.message)
+
+
 def _store(prepared) -> tuple[str, str]:
-    """Write the file (and thumbnail) to storage; returns their storage names."""
+    """Write the file (and thumbnail) to storage; returns their storage names. Raises
+    ``StorageUnavailable`` with nothing left behind if either write fails."""
     from django.core.files.base import ContentFile
 
     from comments.models import _attachment_path, _thumbnail_path
 
     storage = Attachment._meta.get_field("file").storage
-    name = storage.save(
-        _attachment_path(None, f"f.{prepared.extension}"), ContentFile(prepared.data)
-    )
-    thumb = ""
-    if prepared.thumbnail is not None:
-        try:
+    name = thumb = ""
+    try:
+        name = storage.save(
+            _attachment_path(None, f"f.{prepared.extension}"), ContentFile(prepared.data)
+        )
+        if prepared.thumbnail is not None:
             thumb = storage.save(
                 _thumbnail_path(None, f"t.{prepared.thumbnail_extension}"),
                 ContentFile(prepared.thumbnail),
             )
-        except Exception:
-            storage.delete(name)
-            raise
+    # Any storage backend's failure (OSError locally, botocore's errors for S3).
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("attachment storage failed")
+        _discard_files(name)
+        raise StorageUnavailable() from exc
     return name, thumb
 
 
@@ -631,3 +673,82 @@ def attachments_purge(*, comment: Comment) -> None:
     """Remove every attachment of a comment (it was deleted, rejected or spam)."""
     for attachment in list(Attachment.objects.filter(comment=comment)):
         attachment_delete(attachment=attachment)
+
+
+# --- Outbox -------------------------------------------------------------------------------
+# Emails after a change are written as OutboxMessage rows in the change's transaction;
+# a task sends each one (queued on commit, and the periodic drain_outbox for those whose
+# queueing failed or whose sending failed and waits for a retry).
+OUTBOX_MAX_ATTEMPTS = 8
+
+
+def _outbox_send(message: OutboxMessage) -> None:
+    from comments import emails
+
+    comment = (
+        Comment.objects.select_related("article", "user", "reply_to", "reply_to__user")
+        .filter(pk=message.comment_id)
+        .first()
+    )
+    if comment is None:
+        return
+    if message.kind == OutboxMessage.Kind.COMMENT_PUBLISHED:
+        emails.send_comment_notifications(comment)
+    elif message.kind == OutboxMessage.Kind.COMMENT_FLAGGED:
+        emails.send_flag_alert(comment)
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one outbox message unless it is sent already or another worker is sending
+    it; returns whether this call sent it.
+
+    The row is locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite the
+    conditional update takes the write lock) while the email goes out, and marked sent
+    in the same transaction, so a row committed as sent is never sent again. The SMTP
+    boundary is at-least-once: a worker killed after the mail server accepted the email
+    but before the commit sends it again on the next try (a window of microseconds; the
+    alternative, marking before sending, would lose the email instead).
+
+    A failed send is recorded (``attempts``, ``last_error``) and retried by
+    ``outbox_drain`` after an exponential pause, at most ``OUTBOX_MAX_ATTEMPTS`` times.
+    """
+    skip_locked = db_connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=message_id, sent_at__isnull=True, attempts__lt=OUTBOX_MAX_ATTEMPTS)
+            .first()
+        )
+        if message is None:
+            return False
+        now = timezone.now()
+        claimed = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True)
+        if not claimed.filter(attempts=message.attempts).update(available_at=now):
+            return False
+        try:
+            _outbox_send(message)
+        except OSError as exc:  # smtplib.SMTPException and socket errors
+            attempts = message.attempts + 1
+            logger.warning("outbox: message %s failed (attempt %s): %s", message.pk, attempts, exc)
+            claimed.update(
+                attempts=attempts,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                available_at=now + timedelta(seconds=min(60 * 2**attempts, 6 * 3600)),
+            )
+            return False
+        claimed.update(sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+        return True
+
+
+def outbox_drain(*, limit: int = 500) -> int:
+    """Send what is due in the outbox, oldest first; returns how many were sent."""
+    due = (
+        OutboxMessage.objects.filter(
+            sent_at__isnull=True,
+            available_at__lte=timezone.now(),
+            attempts__lt=OUTBOX_MAX_ATTEMPTS,
+        )
+        .order_by("available_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_deliver(message_id=pk) for pk in list(due))

@@ -2,12 +2,26 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from comments import emails
+from comments import emails, services
 from comments.models import Comment
 
 PENDING_DIGEST_LOCK = "comments:moderators-pending-digest"
 
 
+@shared_task
+def deliver_outbox_message(message_id: int) -> bool:
+    """Send one outbox message at once (queued when its transaction commits)."""
+    return services.outbox_deliver(message_id=message_id)
+
+
+@shared_task
+def drain_outbox() -> int:
+    """Every minute (Celery beat, or ``manage.py drain_outbox`` from cron): send what
+    could not be queued (broker down) or failed and is due for a retry."""
+    return services.outbox_drain()
+
+
+# Kept for tasks queued before the outbox existed; new notifications use the outbox.
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_comment_notifications(comment_id: int) -> int:
     """Send reply and thread emails for a newly published comment."""

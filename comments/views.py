@@ -263,6 +263,9 @@ def comment_post(request, slug):
     except ValidationError as exc:
         form.add_service_errors(exc)
         return _article_page(request, article, form=form, status=400)
+    except services.StorageUnavailable as exc:
+        form.add_error(None, str(exc))
+        return _article_page(request, article, form=form, status=503)
 
     comment = created.comment
     # Anything not published (held, or silently spam) gets the same notice, so a bot
@@ -327,6 +330,10 @@ def comment_edit(request, pk):
             # The transaction is rolled back; show the comment as stored.
             comment.refresh_from_db()
             form.add_service_errors(exc)
+        except services.StorageUnavailable as exc:
+            comment.refresh_from_db()
+            form.add_error(None, str(exc))
+            status = 503
         else:
             messages.success(request, "Your comment has been updated.")
             return _see_other(comment_url(comment))

@@ -34,6 +34,9 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
             )
         )
     jobs += [
+        # Emails whose task could not be queued (broker down) or that failed and are
+        # due for a retry (comments.tasks.drain_outbox).
+        ("comments: drain outbox", 60.0, "comments.tasks.drain_outbox"),
         # The sidebar's social box: read every active RSS/Atom source.
         (
             "social: fetch feeds",

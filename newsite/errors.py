@@ -1,12 +1,43 @@
 """Error pages: JSON under /api/, the site's own HTML everywhere else."""
 
-from django.http import HttpResponseServerError, JsonResponse
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client should wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
 
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """A lost or refused connection (``OperationalError`` also covers a lock timeout
+    or a serialization failure: "try again" is the right answer to those as well)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable(request, exc: BaseException | None = None):
+    """503 with ``Retry-After``. The HTML page is rendered without a request context:
+    the context processors (the user, the site's sections) would query the database."""
+    logger.error("database unavailable: %s %s: %s", request.method, request.path, exc)
+    if _wants_json(request):
+        response = JsonResponse(
+            {"detail": "The service is temporarily unavailable. Please try again shortly."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def not_found(request, exception=None):
@@ -16,6 +47,10 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Called while the exception is being handled, so it is still at hand: a database
+    # failure outside a view (the session middleware loading or saving) gets the 503.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request, sys.exc_info()[1])
     if _wants_json(request):
         return JsonResponse({"detail": "Server error."}, status=500)
     # Rendered without a request context: the database may be what failed, and the

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A database outage answers 503 (see newsite.errors); first, so it sees every view.
+    "newsite.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsite.security.PolicyMiddleware",
     "newsite.security.PermissionsPolicyMiddleware",
@@ -121,9 +123,15 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Treats an unreachable Redis as an empty cache (see newsite.cache).
+            "BACKEND": "newsite.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsite"),
+            # Short timeouts: a dead Redis must not hold requests up.
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000,
+                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000,
+            },
         }
     }
 else:

@@ -115,3 +115,8 @@ def issue_html(*, content: IssueContent) -> str:
 
 def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+
+
+def message_id_domain() -> str:
+    """The right-hand side of the Message-IDs the newsletter sets itself."""
+    return _host() or "newsite.invalid"

@@ -379,7 +379,14 @@ def _deliver_next(*, issue, content, list_ids, exclude, mail_connection):
     killed mid-send rolls back: the row is pending again and sent by the next run. A row
     committed as sent is never picked again. Where there is no row locking (SQLite, which
     serialises writers anyway) the conditional claim below is what keeps two workers from
-    sending the same row.
+    sending the same row (tests/faults/test_newsletter_worker_killed.py kills one).
+
+    The SMTP boundary: delivery is at-least-once, never at-most-once. A worker killed
+    after the mail server accepted the message ("250 OK") but before the commit sends
+    it again on the next run — a window of a commit's length, where the rest of a send
+    (connecting, talking to the server) is safe. Marking the row before sending would
+    turn that duplicate into a silently lost email instead. The Message-ID is the same
+    for every try, so mail systems that deduplicate on it see one message.
     """
     skip_locked = db_connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
@@ -409,6 +416,9 @@ def _deliver_next(*, issue, content, list_ids, exclude, mail_connection):
             to=subscriber.email,
             manage_token=tokens.manage_token(subscriber),
             connection=mail_connection,
+        )
+        message.extra_headers["Message-ID"] = (
+            f"<newsletter.{issue.pk}.{subscriber.pk}@{emails.message_id_domain()}>"
         )
         try:
             message.send()

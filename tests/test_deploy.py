@@ -81,6 +81,7 @@ def test_beat_schedules_every_periodic_job():
     scheduled = {task for _, _, task in periodic_jobs(settings)}
     assert scheduled == {
         "comments.tasks.send_moderation_digest",
+        "comments.tasks.drain_outbox",
         "social.tasks.fetch_social_sources",
         "newsletter.tasks.resume_stalled_issues",
         "newsletter.tasks.forget_unconfirmed_subscribers",

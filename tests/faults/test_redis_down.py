@@ -1,0 +1,102 @@
+"""Redis is unreachable: the cache is empty, pages and posting keep working, and rate
+limits fail open (a news site would rather take a few extra comments for a minute than
+refuse every reader while Redis restarts; moderation and bans still apply)."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from comments.models import Comment
+from ratings.models import Vote
+from tests.factories import make_article, make_comment
+from tests.faults.conftest import closed_port
+
+pytestmark = pytest.mark.django_db
+
+GUEST = {"body": "Still here.", "name": "Ann", "email": "ann@example.com"}
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsite.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    settings.COMMENTS_MODERATION = "none"
+
+
+@pytest.fixture
+def article(db):
+    article = make_article()
+    make_comment(article, body="The first comment.")
+    return article
+
+
+def test_the_cache_reads_as_empty_and_writes_are_dropped(redis_down):
+    cache.set("k", 1)
+    assert cache.get("k", "miss") == "miss"
+    assert cache.add("k", 1) is False
+    with pytest.raises(ValueError):
+        cache.incr("k")
+
+
+def test_a_dead_redis_is_not_asked_again_for_every_call(redis_down):
+    cache.get("k")
+    started = time.monotonic()
+    for _ in range(100):
+        cache.get("k")
+    assert time.monotonic() - started < 0.25
+
+
+def test_article_page_shows_comments(client, article, redis_down):
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "The first comment." in response.content.decode()
+
+
+def test_comments_api_lists(api_client, article, redis_down):
+    response = api_client.get(f"/api/v1/articles/{article.slug}/comments/")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+def test_posting_through_the_api_works(api_client, article, redis_down):
+    response = api_client.post(f"/api/v1/articles/{article.slug}/comments/", GUEST, format="json")
+    assert response.status_code == 201
+    assert Comment.objects.filter(body="Still here.").exists()
+
+
+def test_posting_through_the_page_form_works(client, article, redis_down):
+    response = client.post(f"/articles/{article.slug}/comments/post/", GUEST)
+    assert response.status_code in (200, 302, 303)
+    assert Comment.objects.filter(body="Still here.", status="approved").exists()
+
+
+def test_voting_works(api_client, article, redis_down):
+    url = f"/api/v1/articles/{article.slug}/rating/"
+    response = api_client.put(url, {"stars": 4}, format="json")
+    assert response.status_code in (200, 201)
+    assert Vote.objects.filter(article=article, stars=4).exists()
+
+
+def _post_twice(api_client, article):
+    url = f"/api/v1/articles/{article.slug}/comments/"
+    first = api_client.post(url, GUEST, format="json")
+    second = api_client.post(url, {**GUEST, "body": "Again."}, format="json")
+    return first.status_code, second.status_code
+
+
+def test_rate_limits_fail_open(api_client, article, redis_down, settings):
+    settings.COMMENTS_RATE_LIMIT = "1/h"
+    assert _post_twice(api_client, article) == (201, 201)
+
+
+def test_rate_limits_hold_while_the_cache_works(api_client, article, settings):
+    """The control for the test above: the same two posts, with a working cache."""
+    settings.COMMENTS_MODERATION = "none"
+    settings.COMMENTS_RATE_LIMIT = "1/h"
+    assert _post_twice(api_client, article) == (201, 429)
