@@ -619,7 +619,7 @@ class _PublishedCommentMixin:
 
 @extend_schema_view(
     post=extend_schema(request=None, responses=LikeSerializer, summary="Like a comment"),
-    delete=extend_schema(request=None, responses=LikeSerializer, summary="Withdraw a like"),
+    delete=extend_schema(request=None, responses={200: LikeSerializer}, summary="Withdraw a like"),
 )
 class CommentLikeView(_PublishedCommentMixin, generics.GenericAPIView):
     """One like per voter (a registered reader, or a guest's voter cookie)."""

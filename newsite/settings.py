@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     # No badge from validator.swagger.io: the docs make no request to another host.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation's error answers (400/401/403/404/413/429...) in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api_schema.add_error_responses",
+    ],
 }
 
 # --- Articles ---------------------------------------------------------------------

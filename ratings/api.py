@@ -73,7 +73,7 @@ class ArticleRatingView(APIView):
             raise serializers.ValidationError(exc.message_dict) from exc
         return Response(self.summary(article, request))
 
-    @extend_schema(request=None, responses=RatingSerializer)
+    @extend_schema(request=None, responses={200: RatingSerializer})
     def delete(self, request, slug):
         article = self.get_article()
         try:
