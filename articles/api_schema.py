@@ -15,14 +15,14 @@ VALIDATION = "ValidationError"
 _COMPONENTS = {
     DETAIL: {
         "type": "object",
-        "description": "`{\"detail\": message}`",
+        "description": '`{"detail": message}`',
         "properties": {"detail": {"type": "string"}},
         "required": ["detail"],
     },
     VALIDATION: {
         "type": "object",
-        "description": "`{\"field\": [\"message\", ...]}` (`non_field_errors` for the whole "
-        "input, nested objects for nested fields), or `{\"detail\": message}` when the "
+        "description": '`{"field": ["message", ...]}` (`non_field_errors` for the whole '
+        'input, nested objects for nested fields), or `{"detail": message}` when the '
         "body cannot be parsed.",
         "additionalProperties": {
             "anyOf": [

@@ -23,7 +23,6 @@ from schemathesis.checks import (
 from tests.api.world import FUZZ_EXAMPLES, build_world, point_at_world
 
 
-
 def _load_schema():
     """The schema ``/api/schema/`` serves, generated in-process at import (no database
     is needed for it), bound to the WSGI application that every case is sent to."""
@@ -80,6 +79,4 @@ def test_api_as_a_signed_in_reader(case, real_ids, world, fuzz_counter):
     if real_ids:
         point_at_world(case, world)
     fuzz_counter.count()
-    case.call_and_validate(
-        checks=CHECKS, headers={"Authorization": f"Token {world.token}"}
-    )
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {world.token}"})

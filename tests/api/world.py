@@ -26,22 +26,25 @@ class World:
 def build_world() -> World:
     """An article with comments (one of them with an attachment, one owned by the
     reader whose token the signed-in run uses), a newsletter list and a social post."""
+    from rest_framework.authtoken.models import Token
+
     from comments import attachments, services
     from newsletter.models import NewsletterList
-    from rest_framework.authtoken.models import Token
     from social.models import SocialPost, SocialSource
 
     article = make_article(slug="fuzzed-story")
     comment = make_comment(article, body="A *first* comment with a [link](https://example.org).")
     reply = make_comment(article, parent=comment, body="A reply.")
-    reader = make_user("fuzz-reader")
+    reader = make_user("fuzz-reader", password=None)  # no slow hashing: signs in by token
     own = make_comment(article, user=reader, body="The reader's own comment.")
     upload = SimpleUploadedFile("note.txt", b"plain words\n", content_type="text/plain")
     attachment = services.attachment_add(comment=own, prepared=attachments.prepare(upload))
     NewsletterList.objects.create(name="Morning briefing", slug="morning", is_default=True)
     source = SocialSource.objects.create(name="Newsite on Mastodon")
     SocialPost.objects.create(
-        source=source, text="Read our story", url="https://example.org/p/1",
+        source=source,
+        text="Read our story",
+        url="https://example.org/p/1",
         published_at=timezone.now(),
     )
     return World(
