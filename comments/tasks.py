@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from comments import emails
+from comments import emails, services
 from comments.models import Comment
 
 PENDING_DIGEST_LOCK = "comments:moderators-pending-digest"
@@ -50,3 +50,9 @@ def send_moderation_digest() -> int:
     if sent:
         cache.set(PENDING_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL)
     return sent
+
+
+@shared_task
+def expire_idempotency_keys() -> int:
+    """Periodic (Celery beat, e.g. hourly): forget old idempotency keys."""
+    return services.idempotency_keys_expire()
