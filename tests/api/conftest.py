@@ -1,34 +1,40 @@
+from collections import Counter
+
 import pytest
 
-_USER_PROPERTY = "fuzz_cases"
+_USER_PROPERTY = "fuzz_statuses"
 
 
 class _Counter:
     def __init__(self):
-        self.cases = 0
+        self.statuses = Counter()
 
-    def count(self):
-        self.cases += 1
+    def count(self, response):
+        self.statuses[response.status_code] += 1
 
 
 @pytest.fixture
 def fuzz_counter(record_property):
-    """Counts generated cases; the number is reported at the end of the run (it travels
-    with the test report, so it adds up across xdist workers too)."""
+    """Counts the generated cases by the status they got; the numbers are reported at
+    the end of the run (they travel with the test report, so they add up across xdist
+    workers too)."""
     counter = _Counter()
     yield counter
-    record_property(_USER_PROPERTY, counter.cases)
+    record_property(_USER_PROPERTY, dict(counter.statuses))
 
 
 def pytest_terminal_summary(terminalreporter):
-    total = tests = 0
+    statuses, tests = Counter(), 0
     for reports in terminalreporter.stats.values():
         for report in reports:
             if getattr(report, "when", None) != "teardown":
                 continue
             for name, value in getattr(report, "user_properties", []):
                 if name == _USER_PROPERTY:
-                    total += value
+                    statuses.update({int(k): v for k, v in value.items()})
                     tests += 1
     if tests:
-        terminalreporter.write_line(f"API fuzz: {total} generated cases in {tests} tests")
+        answers = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
+        terminalreporter.write_line(
+            f"API fuzz: {statuses.total()} generated cases in {tests} tests ({answers})"
+        )

@@ -68,8 +68,7 @@ def world(db):
 def test_api_as_a_guest(case, real_ids, world, fuzz_counter):
     if real_ids:
         point_at_world(case, world)
-    fuzz_counter.count()
-    case.call_and_validate(checks=CHECKS)
+    fuzz_counter.count(case.call_and_validate(checks=CHECKS))
 
 
 @schema.parametrize()
@@ -78,5 +77,6 @@ def test_api_as_a_guest(case, real_ids, world, fuzz_counter):
 def test_api_as_a_signed_in_reader(case, real_ids, world, fuzz_counter):
     if real_ids:
         point_at_world(case, world)
-    fuzz_counter.count()
-    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {world.token}"})
+    fuzz_counter.count(
+        case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {world.token}"})
+    )
