@@ -10,6 +10,8 @@ ones the schema documents. The example count per operation is small and fixed
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import (
@@ -59,7 +61,16 @@ FUZZ_SETTINGS = settings(
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    """The fuzz calls the WSGI application itself, not Django's test client, so it must
+    do what the client does: keep the request cycle from closing the test's database
+    connection (and with it the test transaction that holds this data)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield build_world()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
