@@ -1,6 +1,7 @@
 """Property tests (hypothesis) for what readers type: the comment Markdown sanitiser
 and the location validator. Whatever comes in, the output keeps the rules."""
 
+import unicodedata
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -114,7 +115,7 @@ location_input = st.one_of(
     st.fixed_dictionaries(
         {},
         optional={
-            "name": st.one_of(anything, st.text(max_size=200)),
+            "name": st.one_of(anything, st.text(max_size=200), st.sampled_from(["a\x00b", "\x07"])),
             "latitude": coordinate,
             "longitude": coordinate,
             "precise": anything,
@@ -133,6 +134,7 @@ def test_a_location_is_refused_or_in_range_and_coarse(data):
         assert set(exc.message_dict) == {"location"}
         return
     assert isinstance(location.name, str) and len(location.name) <= NAME_MAX
+    assert not any(unicodedata.category(c) == "Cc" for c in location.name)
     if location.latitude is None:
         assert location.longitude is None
         return
