@@ -11,13 +11,19 @@ PYTEST_ARGS ?= -n 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test soak lint format lock demo bench clean
+# The vulnerability database pip-audit asks: pypi (PyPI's per-release JSON API), osv or
+# esms. If none answers, `make lint` fails; PIP_AUDIT=skip lints without the audit.
+PIP_AUDIT ?=
+PIP_AUDIT_SERVICE ?= pypi
+
+.PHONY: help install run test soak lint audit format lock demo bench clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
 	@echo "make test   - install, lint, run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make soak   - 60 s of 32 clients against gunicorn + PostgreSQL (needs DATABASE_URL=postgres://...)"
-	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check, audit"
+	@echo "make audit  - pip-audit: no known-vulnerable pins in requirements*.lock (PIP_AUDIT=skip to skip)"
 	@echo "make format - apply ruff's fixes and formatting"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml"
 	@echo "make bench  - load-test the site under gunicorn (PostgreSQL, Redis, wrk; ~4 min),"
@@ -47,6 +53,31 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+	$(MAKE) --no-print-directory audit
+
+# Every pin of both locks against a vulnerability database. --strict: a package that
+# could not be checked (the service is unreachable, or does not know it) fails too, so
+# the audit never passes by checking nothing.
+audit: install
+	@if [ "$(PIP_AUDIT)" = "skip" ]; then \
+	  echo "pip-audit: SKIPPED (PIP_AUDIT=skip): the locks were NOT checked for known vulnerabilities"; \
+	else \
+	  out=$$(mktemp); \
+	  if $(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+	      --vulnerability-service $(PIP_AUDIT_SERVICE) \
+	      -r requirements.lock -r requirements-dev.lock >$$out 2>&1; then \
+	    cat $$out; rm -f $$out; \
+	  else \
+	    cat $$out; \
+	    if grep -qiE "could not be audited|ConnectionError|NameResolution|timed out" $$out; then \
+	      echo >&2 "pip-audit: the '$(PIP_AUDIT_SERVICE)' vulnerability service could not be reached (or does not know these pins), so the locks were NOT audited."; \
+	      echo >&2 "  Try PIP_AUDIT_SERVICE=osv (or esms), or run with PIP_AUDIT=skip to lint without the audit."; \
+	    else \
+	      echo >&2 "pip-audit: known-vulnerable pins above: upgrade them in pyproject.toml and run make lock."; \
+	    fi; \
+	    rm -f $$out; exit 1; \
+	  fi; \
+	fi
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

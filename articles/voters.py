@@ -36,6 +36,17 @@ def voter_key(request) -> str:
     return f"g:{request.voter_id}"
 
 
+def known_voter_key(request) -> str | None:
+    """The voter key when the client already carries one (a signed-in reader, or a
+    guest whose cookie came with this request); None for a guest seen for the first
+    time, whose id was made up for this request and will differ on the next."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    existing = _read(request)
+    return f"g:{existing}" if existing else None
+
+
 class VoterCookieMiddleware:
     """Give every visitor a stable guest voter id, set as a signed cookie once."""
 

@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -31,7 +32,7 @@ from rest_framework.settings import api_settings
 
 from articles.models import Article
 from articles.voters import voter_key
-from comments import attachments, geocoding, moderation, services, tokens
+from comments import attachments, geocoding, idempotency, moderation, services, tokens
 from comments.forms import form_age
 from comments.models import Attachment, Comment, CommentFlag
 
@@ -44,6 +45,29 @@ EDIT_TOKEN_HEADER = OpenApiParameter(
     required=False,
     description="A guest author's `edit_token`, as returned once when the comment was created.",
 )
+
+IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
+    name=idempotency.HEADER,
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Any 1..100 printable ASCII characters (a UUID is a good choice). A "
+    "retry with the same key and the same comment within 24 hours creates nothing new "
+    "and gets the first answer again, with `Idempotent-Replayed: true`; the same key "
+    "with a different comment is a `409`.",
+)
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
 
 # The service speaks in model field names; the API's input names differ for guests.
 _SERVICE_TO_API_FIELD = {
@@ -459,7 +483,28 @@ class FlagResultSerializer(serializers.Serializer):
     post=extend_schema(
         summary="Post a comment",
         request=CommentCreateSerializer,
-        responses={201: CommentCreatedSerializer},
+        parameters=[
+            IDEMPOTENCY_KEY_HEADER,
+            OpenApiParameter(
+                REPLAYED_HEADER,
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                enum=["true"],
+                response=[201],
+                description="Present when this answer repeats an earlier one.",
+            ),
+        ],
+        responses={
+            201: OpenApiResponse(
+                CommentCreatedSerializer,
+                description="Created; or, for a repeated `Idempotency-Key`, the comment "
+                "the first request created.",
+            ),
+            409: OpenApiResponse(
+                ErrorDetailSerializer,
+                description="The `Idempotency-Key` was already used for a different comment.",
+            ),
+        },
     ),
 )
 class CommentList(generics.ListCreateAPIView):
@@ -485,6 +530,10 @@ class CommentList(generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         article = self.article
+        try:
+            key = idempotency.clean_key(request.headers.get(idempotency.HEADER))
+        except DjangoValidationError as exc:
+            raise _as_api_error(exc) from exc
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -495,28 +544,40 @@ class CommentList(generics.ListCreateAPIView):
                 {"attachments": [f"A comment can have at most {cap} attachments."]}
             )
         prepared = prepare_uploads(uploads, field="attachments")
+        create = {
+            "article": article,
+            "body": data["body"],
+            "user": _acting_user(request),
+            "guest_name": data.get("name", ""),
+            "guest_email": data.get("email", ""),
+            "parent": data.get("parent"),
+            "notify_replies": data["notify_replies"],
+            "subscribe": data["subscribe"],
+            "ip_address": services.client_ip(request),
+            "user_agent": request.headers.get("User-Agent", ""),
+            "honeypot": data.get("hp", ""),
+            "form_age": form_age(data.get("form_token")),
+            "location": data.get("location"),
+            "rating": data.get("rating"),
+            "voter": voter_key(request),
+            "attachments": prepared,
+        }
+        replayed = False
         try:
             with _service_errors(too_often="You are posting too fast."):
-                created = services.comment_create(
-                    article=article,
-                    body=data["body"],
-                    user=_acting_user(request),
-                    guest_name=data.get("name", ""),
-                    guest_email=data.get("email", ""),
-                    parent=data.get("parent"),
-                    notify_replies=data["notify_replies"],
-                    subscribe=data["subscribe"],
-                    ip_address=services.client_ip(request),
-                    user_agent=request.headers.get("User-Agent", ""),
-                    honeypot=data.get("hp", ""),
-                    form_age=form_age(data.get("form_token")),
-                    location=data.get("location"),
-                    rating=data.get("rating"),
-                    voter=voter_key(request),
-                    attachments=prepared,
-                )
+                if key is None:
+                    created = services.comment_create(**create)
+                else:
+                    created, replayed = services.comment_create_once(
+                        idempotency_key=key,
+                        **idempotency.scopes_of(request),
+                        fingerprint=idempotency.comment_fingerprint(create),
+                        **create,
+                    )
         except services.CommentsClosed as exc:
             raise PermissionDenied("Comments are closed for this article.") from exc
+        except services.IdempotencyConflict as exc:
+            raise Conflict(str(exc)) from exc
 
         comment = created.comment
         comment.article = article
@@ -527,6 +588,8 @@ class CommentList(generics.ListCreateAPIView):
         response = Response(
             out.data, status=status.HTTP_201_CREATED, headers={"Location": location}
         )
+        if replayed:
+            response[REPLAYED_HEADER] = "true"
         tokens.remember_edit_token(response, comment, created.edit_token)
         return response
 
@@ -626,7 +689,7 @@ class _PublishedCommentMixin:
 
 @extend_schema_view(
     post=extend_schema(request=None, responses=LikeSerializer, summary="Like a comment"),
-    delete=extend_schema(request=None, responses=LikeSerializer, summary="Withdraw a like"),
+    delete=extend_schema(request=None, responses={200: LikeSerializer}, summary="Withdraw a like"),
 )
 class CommentLikeView(_PublishedCommentMixin, generics.GenericAPIView):
     """One like per voter (a registered reader, or a guest's voter cookie)."""

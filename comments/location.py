@@ -7,6 +7,7 @@ Coordinates come both or neither, in range; the name is at most 120 characters. 
 offline reverse geocoder from the rounded point.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -69,6 +70,9 @@ def clean_location(data) -> Location:
     if not isinstance(name, str):
         raise _error("The place name must be text.")
     name = " ".join(name.split())
+    # Control characters are no part of a place name, and PostgreSQL cannot store NUL.
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise _error("The place name must be plain text.")
     if len(name) > NAME_MAX:
         raise _error(f"The place name can be at most {NAME_MAX} characters.")
     latitude = _number(data.get("latitude"), "Latitude", 90)

@@ -604,3 +604,34 @@ class OutboxMessage(models.Model):
     def __str__(self):
         state = "sent" if self.sent_at else f"unsent, {self.attempts} attempts"
         return f"{self.get_kind_display()} #{self.comment_id} ({state})"
+
+
+class IdempotencyKey(models.Model):
+    """A client's promise that two requests with the same key are one request: a
+    double-clicked form or an API POST retried after a lost answer creates one comment.
+
+    The key is scoped to the poster (``u:<id>``, the guest's voter key, or ``ip:<addr>``)
+    so that two people cannot collide. The unique (scope, key) constraint settles
+    races: the second insert waits for the first transaction and then fails, and the
+    loser answers with the winner's comment. ``fingerprint`` is a hash of what was
+    sent, to tell a retry from a different request reusing the key. A guest's edit
+    token is kept so that a replay can hand it out again (the first answer may never
+    have arrived); ``idempotency_keys_expire`` blanks it once the edit window is over
+    and deletes keys after ``COMMENTS_IDEMPOTENCY_TTL``.
+    """
+
+    scope = models.CharField(max_length=60)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    # Set in the same transaction as the claim; null only while it is being created.
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, related_name="+")
+    edit_token = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="comments_idempotencykey_once")
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.scope})"

@@ -24,6 +24,7 @@ from comments.models import (
     Comment,
     CommentFlag,
     CommentLike,
+    IdempotencyKey,
     ModerationLog,
     OutboxMessage,
     ThreadSubscription,
@@ -291,6 +292,76 @@ def comment_create(
         if notify:
             _after_hold(comment)
     return CreatedComment(comment=comment, edit_token=token)
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different request (HTTP 409)."""
+
+
+@transaction.atomic
+def comment_create_once(
+    *,
+    idempotency_key: str,
+    scope: str,
+    fingerprint: str,
+    other_scopes: tuple[str, ...] = (),
+    **create,
+) -> tuple[CreatedComment, bool]:
+    """``comment_create(**create)`` at most once per (scope, key); returns the created
+    comment and whether this was a replay of an earlier request.
+
+    The key is claimed first, in its own savepoint: of two racing requests the second
+    insert waits on the unique constraint until the first transaction ends, then fails
+    and answers with the first one's comment (on SQLite writers are serialised anyway).
+    If creating fails, the claim rolls back with it, so a corrected retry can use the
+    key. A replay is not rate limited: it creates nothing. ``other_scopes`` are where
+    the same poster's earlier key may be (a guest whose first request came without the
+    voter cookie was known by IP address then). Raises ``IdempotencyConflict`` when the
+    key came with a different ``fingerprint``.
+    """
+    now = timezone.now()
+    expired = now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
+    keys = IdempotencyKey.objects.select_related("comment__article", "comment__user")
+    keys.filter(scope=scope, key=idempotency_key, created_at__lt=expired).delete()
+    earlier = keys.filter(
+        scope__in=other_scopes, key=idempotency_key, created_at__gte=expired
+    ).first()
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(
+                    scope=scope, key=idempotency_key, fingerprint=fingerprint, created_at=now
+                )
+        except IntegrityError:
+            earlier = keys.get(scope=scope, key=idempotency_key)
+    if earlier is not None:
+        if earlier.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                "This Idempotency-Key was already used for a different comment."
+            ) from None
+        comment = earlier.comment
+        still_editable = comment.created_at + timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+        token = earlier.edit_token if earlier.edit_token and now < still_editable else None
+        return CreatedComment(comment=comment, edit_token=token), True
+    created = comment_create(**create)
+    claim.comment = created.comment
+    claim.edit_token = created.edit_token or ""
+    claim.save(update_fields=["comment", "edit_token"])
+    return created, False
+
+
+def idempotency_keys_expire(*, now=None) -> int:
+    """Forget keys older than ``COMMENTS_IDEMPOTENCY_TTL``, and guests' edit tokens
+    kept for replays once the edit window is over. Returns how many keys went. Run
+    periodically (``comments.tasks.expire_idempotency_keys``)."""
+    now = now or timezone.now()
+    IdempotencyKey.objects.filter(
+        created_at__lt=now - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    ).exclude(edit_token="").update(edit_token="")
+    deleted, _ = IdempotencyKey.objects.filter(
+        created_at__lt=now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

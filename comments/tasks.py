@@ -64,3 +64,9 @@ def send_moderation_digest() -> int:
     if sent:
         cache.set(PENDING_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL)
     return sent
+
+
+@shared_task
+def expire_idempotency_keys() -> int:
+    """Periodic (Celery beat, e.g. hourly): forget old idempotency keys."""
+    return services.idempotency_keys_expire()

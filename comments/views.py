@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import Article
 from articles.views import ArticleDetailView
 from articles.voters import voter_key
-from comments import emails, services, tokens
+from comments import emails, idempotency, services, tokens
 from comments.forms import (
     CommentEditForm,
     FlagForm,
@@ -233,25 +233,31 @@ def comment_post(request, slug):
             form.add_error(None, "The comment you are replying to no longer exists.")
             return _article_page(request, article, form=form, status=400)
     try:
-        created = services.comment_create(
-            article=article,
-            body=data["body"],
-            user=request.user if request.user.is_authenticated else None,
-            guest_name=data.get("name", ""),
-            guest_email=data.get("email", ""),
-            parent=parent,
-            notify_replies=data.get("notify_replies", False),
-            subscribe=data.get("subscribe", False),
-            ip_address=services.client_ip(request),
-            user_agent=request.headers.get("User-Agent", ""),
-            honeypot=data.get("homepage", ""),
-            form_age=form_age(data.get("form_token")),
-            location=form.location(),
-            rating=data.get("rating"),
-            # The stars count as this reader's vote, the same one the rating widget shows.
-            voter=voter_key(request),
-            attachments=data.get("attachments") or [],
-        )
+        key = idempotency.clean_key(request.POST.get(idempotency.FIELD) or None)
+    except ValidationError:
+        form.add_error(None, "This form was damaged on its way. Reload the page and post again.")
+        return _article_page(request, article, form=form, status=400)
+    create = {
+        "article": article,
+        "body": data["body"],
+        "user": request.user if request.user.is_authenticated else None,
+        "guest_name": data.get("name", ""),
+        "guest_email": data.get("email", ""),
+        "parent": parent,
+        "notify_replies": data.get("notify_replies", False),
+        "subscribe": data.get("subscribe", False),
+        "ip_address": services.client_ip(request),
+        "user_agent": request.headers.get("User-Agent", ""),
+        "honeypot": data.get("homepage", ""),
+        "form_age": form_age(data.get("form_token")),
+        "location": form.location(),
+        "rating": data.get("rating"),
+        # The stars count as this reader's vote, the same one the rating widget shows.
+        "voter": voter_key(request),
+        "attachments": data.get("attachments") or [],
+    }
+    try:
+        created = _create_once(request, key, create)
     except (services.CommentsClosed, services.Banned) as exc:
         return _forbidden(request, str(exc), article=article)
     except services.RateLimited as exc:
@@ -278,6 +284,26 @@ def comment_post(request, slug):
         response = _see_other(f"{article.get_absolute_url()}#c{comment.pk}")
     tokens.remember_edit_token(response, comment, created.edit_token)
     return response
+
+
+def _create_once(request, key: str | None, create: dict) -> services.CreatedComment:
+    """A double-clicked (or re-sent) form creates one comment: the form carries a fresh
+    ``idempotency_key`` each time it is shown, and a second post with the same key and
+    the same content gets the first one's comment. The same key with different content
+    means the reader went back to an old copy of the form (the back button restores
+    it) and wrote something new: that is a new comment, not a conflict."""
+    if key is None:
+        return services.comment_create(**create)
+    try:
+        created, _ = services.comment_create_once(
+            idempotency_key=key,
+            **idempotency.scopes_of(request),
+            fingerprint=idempotency.comment_fingerprint(create),
+            **create,
+        )
+    except services.IdempotencyConflict:
+        return services.comment_create(**create)
+    return created
 
 
 # --- One comment: edit, delete, like, flag ----------------------------------------------------

@@ -56,6 +56,8 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
             "newsletter.tasks.forget_unconfirmed_subscribers",
         ),
         ("sessions: clear expired", settings.CLEANUP_INTERVAL, "newsite.clear_expired_sessions"),
+        # Idempotency keys outlive any retry after COMMENTS_IDEMPOTENCY_TTL.
+        ("comments: expire idempotency keys", 3600.0, "comments.tasks.expire_idempotency_keys"),
     ]
     return jobs
 

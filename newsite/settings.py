@@ -347,6 +347,11 @@ SPECTACULAR_SETTINGS = {
     # No badge from validator.swagger.io: the docs make no request to another host.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation's error answers (400/401/403/404/413/429...) in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api_schema.add_error_responses",
+    ],
 }
 
 # --- Articles ---------------------------------------------------------------------
@@ -355,6 +360,9 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12, minimum=1)
 # --- Comments (used by the comments app; declared here once) -------------------------
 COMMENTS_MAX_ATTACHMENTS = env_int("COMMENTS_MAX_ATTACHMENTS", 3, minimum=0)
 COMMENTS_EDIT_WINDOW = env_int("COMMENTS_EDIT_WINDOW", 900, minimum=0)
+# How long an Idempotency-Key (API header, or the page form's hidden field) is
+# remembered: a retry within this many seconds gets the first answer again.
+COMMENTS_IDEMPOTENCY_TTL = env_int("COMMENTS_IDEMPOTENCY_TTL", 86400, minimum=60)
 COMMENTS_MODERATION = env_choice(
     "COMMENTS_MODERATION", "first_time_guests", ("none", "guests", "first_time_guests", "all")
 )

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -40,6 +41,10 @@ class ArticleRatingView(APIView):
 
     Guests are told apart by the signed voter cookie set on their first visit."""
 
+    # JSON only: stars must be a JSON number, and a form field is always text, so the
+    # schema must not offer form or multipart bodies that could never be accepted.
+    parser_classes = [JSONParser]
+
     def get_article(self):
         return get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])
 
@@ -73,7 +78,7 @@ class ArticleRatingView(APIView):
             raise serializers.ValidationError(exc.message_dict) from exc
         return Response(self.summary(article, request))
 
-    @extend_schema(request=None, responses=RatingSerializer)
+    @extend_schema(request=None, responses={200: RatingSerializer})
     def delete(self, request, slug):
         article = self.get_article()
         try:

@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 
 import pytest
 from django.conf import settings as settings_module
@@ -92,3 +93,26 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+# The API fuzz (tests/api/) records the statuses its cases got; the sum is shown at the
+# end of the run. Here, not in tests/api/conftest.py: under xdist only the controller
+# prints, and it loads this file only.
+FUZZ_PROPERTY = "fuzz_statuses"
+
+
+def pytest_terminal_summary(terminalreporter):
+    statuses, tests = Counter(), 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "teardown":
+                continue
+            for name, value in getattr(report, "user_properties", []):
+                if name == FUZZ_PROPERTY:
+                    statuses.update({int(k): v for k, v in value.items()})
+                    tests += 1
+    if tests:
+        answers = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
+        terminalreporter.write_line(
+            f"API fuzz: {statuses.total()} generated cases in {tests} tests ({answers})"
+        )

@@ -1,7 +1,9 @@
 """The article page's comment section, so that ``articles`` never imports ``comments``."""
 
 from django import template
+from django.utils.html import format_html
 
+from comments import idempotency
 from comments.attachments import THUMBNAIL_SIZE
 from comments.views import comment_section_context
 
@@ -46,3 +48,13 @@ def file_kind(content_type: str) -> str:
     """ "application/pdf" → "PDF": what a reader calls the file."""
     base = (content_type or "").split(";", 1)[0].strip().lower()
     return _KIND_LABELS.get(base) or base.rsplit("/", 1)[-1].upper() or "File"
+
+
+@register.simple_tag
+def idempotency_key_input():
+    """The comment form's hidden ``idempotency_key``: new on every render, so a
+    double-clicked form posts one comment and the next form another. (A page cache
+    must give each served page its own value; it looks for this input's name.)"""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.new_key()
+    )

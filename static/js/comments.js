@@ -25,12 +25,15 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function request(method, url, body, scope) {
+  function request(method, url, body, scope, extraHeaders) {
     var options = {
       method: method,
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": csrfToken(scope) },
     };
+    Object.keys(extraHeaders || {}).forEach(function (name) {
+      options.headers[name] = extraHeaders[name];
+    });
     if (window.FormData && body instanceof window.FormData) {
       // The browser writes the multipart Content-Type, with its boundary.
       options.body = body;
@@ -386,6 +389,17 @@
   }
 
   // --- Posting ----------------------------------------------------------------------------
+  // A random key like the server's (32 hex digits).
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return (b < 16 ? "0" : "") + b.toString(16);
+      })
+      .join("");
+  }
+
   // With files the comment goes as multipart/form-data, the same fields as text.
   function formData(payload) {
     var data = new FormData();
@@ -442,11 +456,17 @@
     clearErrors();
     setStatus(files.list().length ? "Posting your comment and files…" : "Posting your comment…");
     var payload = formPayload();
-    request("POST", apiUrl, files.list().length ? formData(payload) : payload, form)
+    // The form's idempotency key: a retried or repeated post of this form creates one
+    // comment (the server answers a repeat with the first one).
+    var keyInput = form.elements.idempotency_key;
+    var headers = keyInput && keyInput.value ? { "Idempotency-Key": keyInput.value } : {};
+    request("POST", apiUrl, files.list().length ? formData(payload) : payload, form, headers)
       .then(function (result) {
         button.disabled = false;
         setStatus("");
         if (result.status === 201) {
+          // The next comment from this form is a new one: it needs a key of its own.
+          if (keyInput) keyInput.value = newKey();
           form.elements.body.value = "";
           resetExtras();
           var pending = result.data.status === "pending";

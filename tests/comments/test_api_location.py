@@ -77,6 +77,9 @@ def test_location_as_a_json_string_in_multipart(api_client, article):
         {"latitude": "north", "longitude": 1},
         {"name": "x" * 121},
         {"name": 5},
+        # PostgreSQL cannot store NUL: this was a 500 there (found by fuzzing).
+        {"name": "Zurich\x00"},
+        {"name": "Bell\x07"},
         "not an object",
         [1, 2],
     ],

@@ -1,9 +1,11 @@
 """Races between real transactions on PostgreSQL (SQLite serialises writers anyway)."""
 
+from rest_framework.test import APIClient
+
 from comments import services
 from comments.models import Comment, CommentLike
 from tests.concurrency import needs_postgresql, race
-from tests.factories import make_comment
+from tests.factories import make_article, make_comment, make_user
 
 pytestmark = needs_postgresql
 
@@ -57,3 +59,27 @@ def test_twelve_racing_uploads_store_exactly_three(settings, tmp_path):
     assert len(refused) == 9
     # The refused uploads left no files behind: 3 attachments, 3 files.
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 3
+
+
+def test_concurrent_posts_with_one_idempotency_key_create_one_comment():
+    article = make_article()
+    reader = make_user("racer")
+    answers = []
+
+    def post(i):
+        client = APIClient()
+        client.force_authenticate(reader)
+        answers.append(
+            client.post(
+                f"/api/v1/articles/{article.slug}/comments/",
+                {"body": "Posted twice at once."},
+                format="json",
+                headers={"Idempotency-Key": "double-click"},
+            )
+        )
+
+    race(4, post)
+    assert Comment.objects.filter(article=article).count() == 1
+    assert [a.status_code for a in answers] == [201] * 4
+    assert {a.json()["id"] for a in answers} == {Comment.objects.get(article=article).pk}
+    assert sum(a.has_header("Idempotent-Replayed") for a in answers) == 3

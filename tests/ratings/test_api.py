@@ -114,3 +114,8 @@ def test_articles_api_shows_the_real_rating(api_client):
     api_client.put(url(article), {"stars": 4}, format="json")
     item = api_client.get("/api/v1/articles/").json()["results"][0]
     assert item["rating"] == {"average": 4.0, "count": 1}
+
+
+def test_a_form_encoded_vote_is_415_not_a_400_that_could_never_pass(api_client):
+    response = api_client.put(url(make_article()), {"stars": "4"})
+    assert response.status_code == 415
