@@ -29,6 +29,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from articles import cache as page_cache
 from articles.models import Article
 from articles.voters import voter_key
 from comments import attachments, geocoding, moderation, services, tokens
@@ -475,6 +476,28 @@ class CommentList(generics.ListCreateAPIView):
         if self.request is not None and self.request.method == "POST":
             return CommentCreateSerializer
         return CommentSerializer
+
+    def list(self, request, *args, **kwargs):
+        """Conditional GET: the list is the same for every reader, so its ETag is the
+        article's engagement version plus what else shapes the answer (the query
+        string, and the host and scheme of its absolute links)."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)  # the browsable API is per user
+        article = self.article
+        etag = page_cache.make_etag(
+            "comments",
+            page_cache.version_tag(article),
+            request.scheme,
+            request.get_host(),
+            request.META.get("QUERY_STRING", ""),
+        )
+        last_modified = max(article.engagement_changed_at, article.updated_at)
+        unchanged = page_cache.not_modified(request, etag=etag, last_modified=last_modified)
+        if unchanged is not None:
+            return unchanged
+        response = super().list(request, *args, **kwargs)
+        page_cache.add_validators(response, etag=etag, last_modified=last_modified)
+        return response
 
     def create(self, request, *args, **kwargs):
         article = self.article

@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Articles ---------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12, minimum=1)
+# Seconds an anonymous reader's article page is kept whole in the cache (keyed on the
+# article's engagement version, so any change shows on the next view); 0 turns it off.
+ARTICLES_PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 300, minimum=0)
 
 # --- Comments (used by the comments app; declared here once) -------------------------
 COMMENTS_MAX_ATTACHMENTS = env_int("COMMENTS_MAX_ATTACHMENTS", 3, minimum=0)
