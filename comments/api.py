@@ -294,6 +294,46 @@ class CommentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def public_comments_data(comments, *, article, request) -> list[dict]:
+    """``CommentSerializer(comments, many=True).data`` for the public list, built as
+    plain dicts: the same JSON in a fraction of the time a nested DRF serialisation
+    takes for a page of 100 (tests/comments/test_conditional_get.py compares them).
+    The comments must be ``article``'s, with users and attachments loaded."""
+    origin = request.build_absolute_uri("/")[:-1]
+    article_url = origin + article.get_absolute_url()
+    as_time = _DATETIME.to_representation
+    rows = []
+    for comment in comments:
+        deleted = comment.is_deleted
+        rows.append(
+            {
+                "id": comment.pk,
+                "parent": comment.parent_id,
+                "depth": comment.depth,
+                "author": {
+                    "name": DELETED_NAME if deleted else comment.author_name,
+                    "is_guest": comment.is_guest,
+                },
+                "body_html": "" if deleted else comment.body_html,
+                "created_at": as_time(comment.created_at),
+                "edited_at": as_time(comment.edited_at) if comment.edited_at else None,
+                "like_count": comment.like_count,
+                "attachments": []
+                if deleted
+                else [attachment_data(a, request) for a in comment.attachments.all()],
+                "location": location_of(comment),
+                "rating": None if deleted else comment.rating,
+                "reply_to": comment.reply_to_id,
+                "is_deleted": deleted,
+                "url": f"{article_url}#c{comment.pk}",
+            }
+        )
+    return rows
+
+
 def shown_status(status_value: str, *, moderator: bool) -> str:
     """The status a poster is told: ``approved``, or ``pending`` for anything the rules
     or a moderator held back, so that a bot never learns it was caught as spam.
@@ -495,7 +535,12 @@ class CommentList(generics.ListCreateAPIView):
         unchanged = page_cache.not_modified(request, etag=etag, last_modified=last_modified)
         if unchanged is not None:
             return unchanged
-        response = super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page is None:
+            response = super().list(request, *args, **kwargs)
+        else:
+            data = public_comments_data(page, article=article, request=request)
+            response = self.get_paginated_response(data)
         page_cache.add_validators(response, etag=etag, last_modified=last_modified)
         return response
 

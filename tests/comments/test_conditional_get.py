@@ -120,3 +120,27 @@ def test_articles_feed_etag_moves_with_an_edit(client):
     article.title = "After"
     article.save()
     assert client.get("/feeds/articles/atom/", headers={"if-none-match": etag}).status_code == 200
+
+
+def test_fast_list_matches_the_serializer_exactly(rf):
+    from comments.api import CommentSerializer, public_comments_data
+    from comments.attachments import prepare
+    from tests.comments import files
+    from tests.factories import make_user
+
+    article = make_article()
+    parent = make_comment(article, body="Will be deleted")
+    make_comment(article, parent=parent, body="A reply")
+    make_comment(article, user=make_user(display_name="Registered Rita"))
+    located = make_comment(article, location={"name": "Geneva", "latitude": 46.2, "longitude": 6.1})
+    services.attachment_add(
+        comment=located, prepared=prepare(files.upload(files.png_with_text(), "c.png"))
+    )
+    services.comment_edit(comment=located, body="Edited")
+    services.comment_delete(comment=parent)
+    request = rf.get("/", secure=True)
+    comments = list(article.comments.public().for_page())
+    expected = CommentSerializer(comments, many=True, context={"request": request}).data
+    fast = public_comments_data(comments, article=article, request=request)
+    assert [c["is_deleted"] for c in fast] == [True, False, False, False]
+    assert fast == [dict(row) for row in expected]
