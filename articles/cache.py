@@ -82,12 +82,19 @@ def articles_changed(article_ids: Iterable[int]) -> None:
     article_changed(*set(article_ids))
 
 
+VERSION_FIELDS = ("pk", "engagement_version", "engagement_changed_at")
+
+
 def version_tag(article) -> str:
-    """What the cached copies of this article's engagement are keyed on. The time is
-    part of it so that a version number written back by a stale save (or reused by a
-    test database rolled back to the same ids) never matches an old entry."""
-    changed = article.engagement_changed_at
-    return f"{article.pk}.{article.engagement_version}.{changed.timestamp() if changed else 0}"
+    """What the cached copies of this article's engagement are keyed on (an article,
+    or its ``VERSION_FIELDS`` as a tuple). The time is part of it so that a version
+    number written back by a stale save (or reused by a test database rolled back to
+    the same ids) never matches an old entry."""
+    if isinstance(article, tuple):
+        pk, version, changed = article
+    else:
+        pk, version, changed = article.pk, article.engagement_version, article.engagement_changed_at
+    return f"{pk}.{version}.{changed.timestamp() if changed else 0}"
 
 
 # --- Who may get the shared page ---------------------------------------------------------
@@ -179,18 +186,25 @@ def punch_holes(html: str) -> str | None:
     return punched
 
 
-def fill_holes(html: str, request) -> str:
-    """Fresh per-request values in a cached page: one per name, as one render would."""
-    values: dict[str, str] = {}
+def split_holes(html: str) -> list[bytes]:
+    """A punched page as UTF-8 [text, hole name, text, hole name, ..., text], so that a
+    serve is one join of bytes (a page of 200 comments has a CSRF hole in each like
+    form)."""
+    return [part.encode() for part in _HOLE.split(html)]
 
-    def fill(match):
-        name = match.group(1)
-        if name not in values:
-            make = _PER_REQUEST_INPUTS.get(name)
-            values[name] = escape(make(request)) if make else ""
-        return values[name]
 
-    return _HOLE.sub(fill, html)
+def fill_holes(html: str | list[bytes], request) -> str | bytes:
+    """Fresh per-request values in a cached page: one value per name, as one render
+    would. A punched string gives a string; split parts give bytes."""
+    parts = html if isinstance(html, list) else split_holes(html)
+    parts = list(parts)
+    values: dict[bytes, bytes] = {}
+    for name in set(parts[1::2]):
+        make = _PER_REQUEST_INPUTS.get(name.decode())
+        values[name] = escape(make(request)).encode() if make else b""
+    parts[1::2] = [values[name] for name in parts[1::2]]
+    filled = b"".join(parts)
+    return filled if isinstance(html, list) else filled.decode()
 
 
 def get_page(key: str):

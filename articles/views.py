@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -44,20 +44,30 @@ class ArticleDetailView(DetailView):
         ``articles.cache``): a hit costs the article's row and a cache read."""
         if not page_cache.page_cacheable(request):
             return super().get(request, *args, **kwargs)
-        self.object = self.get_object()
-        key = page_cache.page_key(request, self.object)
+        # Just the version first (no model, no join): a hit needs nothing else.
+        version = (
+            self.get_queryset()
+            .filter(slug=self.kwargs["slug"])
+            .values_list(*page_cache.VERSION_FIELDS)
+            .first()
+        )
+        if version is None:
+            raise Http404("No article found matching the query")
+        key = page_cache.page_key(request, version)
         cached = page_cache.get_page(key)
         if cached is not None:
             response = HttpResponse(page_cache.fill_holes(cached, request))
             response["X-Page-Cache"] = "hit"
             return response
+        self.object = self.get_object()
+        key = page_cache.page_key(request, self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.render()
         # Only a plain page is shared: nothing the render set for this one client.
         if response.status_code == 200 and not response.cookies:
             punched = page_cache.punch_holes(response.content.decode())
             if punched is not None:
-                page_cache.set_page(key, punched)
+                page_cache.set_page(key, page_cache.split_holes(punched))
         response["X-Page-Cache"] = "miss"
         return response
 
