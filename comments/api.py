@@ -304,10 +304,20 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
     The comments must be ``article``'s, with users and attachments loaded."""
     origin = request.build_absolute_uri("/")[:-1]
     article_url = origin + article.get_absolute_url()
-    as_time = _DATETIME.to_representation
+    zone = _DATETIME.default_timezone()
+
+    def as_time(value) -> str:
+        # What serializers.DateTimeField writes (ISO 8601, "Z" for UTC), without its
+        # per-call setting look-ups.
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
     rows = []
     for comment in comments:
         deleted = comment.is_deleted
+        files = getattr(comment, "_prefetched_objects_cache", {}).get("attachments")
+        if files is None:
+            files = comment.attachments.all()
         rows.append(
             {
                 "id": comment.pk,
@@ -321,9 +331,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                 "created_at": as_time(comment.created_at),
                 "edited_at": as_time(comment.edited_at) if comment.edited_at else None,
                 "like_count": comment.like_count,
-                "attachments": []
-                if deleted
-                else [attachment_data(a, request) for a in comment.attachments.all()],
+                "attachments": [] if deleted else [attachment_data(a, request) for a in files],
                 "location": location_of(comment),
                 "rating": None if deleted else comment.rating,
                 "reply_to": comment.reply_to_id,
