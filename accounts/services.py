@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from articles.cache import articles_changed
 from articles.models import Article
 from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
 from comments.services import comment_delete, thread_unsubscribe
@@ -268,6 +269,8 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     if policy == "remove":
         for comment in own.exclude(status=Comment.Status.DELETED):
             comment_delete(comment=comment, by=None)
+    # Row updates fire no signals: the pages showing these comments change here.
+    articles_changed(own.values_list("article_id", flat=True).distinct())
     # Deleted comments are never shown (at most as "[deleted]"): their text goes too.
     own.filter(status=Comment.Status.DELETED).update(body="", body_html="")
     own.update(

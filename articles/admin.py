@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.cache import articles_changed
 from articles.models import Article, Section
 
 
@@ -85,7 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        articles_changed(published.values_list("pk", flat=True))
+        updated = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"Unpublished {updated} article(s).", messages.SUCCESS)

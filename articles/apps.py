@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from articles.cache import on_article_saved
+
+        # Cache invalidation only (see articles.cache); no business rule hangs on it.
+        post_save.connect(on_article_saved, sender="articles.Article", dispatch_uid="article-page")

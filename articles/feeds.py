@@ -1,9 +1,15 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max, Sum
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from articles import cache as page_cache
 from articles.models import Article
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 FEED_SIZE = 30
 
@@ -12,6 +18,26 @@ class LatestArticlesFeed(Feed):
     title = settings.SITE_NAME
     link = reverse_lazy("articles:front")
     description = f"The newest articles from {settings.SITE_NAME}."
+
+    def __call__(self, request, *args, **kwargs):
+        """Conditional GET: one aggregate over the published articles says whether the
+        feed can have changed (an article published, edited, withdrawn or deleted)."""
+        state = Article.objects.published().aggregate(
+            count=Count("pk"),
+            ids=Sum("pk"),
+            updated=Max("updated_at"),
+            published=Max("published_at"),
+        )
+        etag = page_cache.make_etag(
+            self.feed_type.__name__, *state.values(), request.scheme, request.get_host()
+        )
+        last_modified = max(filter(None, (state["updated"], state["published"])), default=_EPOCH)
+        unchanged = page_cache.not_modified(request, etag=etag, last_modified=last_modified)
+        if unchanged is not None:
+            return unchanged
+        response = super().__call__(request, *args, **kwargs)
+        page_cache.add_validators(response, etag=etag, last_modified=last_modified)
+        return response
 
     def items(self):
         return Article.objects.published().for_list()[:FEED_SIZE]

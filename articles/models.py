@@ -132,6 +132,23 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     rating_count = models.PositiveIntegerField(default=0, editable=False)
     rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    # Moves on every change readers could see under the article (comments, likes,
+    # votes, attachments, the article itself), after the change commits: the page
+    # cache and the comments API's ETag are keyed on it (articles.cache). Read with
+    # the article row, so checking it costs no extra query.
+    engagement_version = models.BigIntegerField(default=0, editable=False)
+    engagement_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Written only with F() updates by the services, never by a whole-row save().
+    LIVE_FIELDS = frozenset(
+        {
+            "comment_count",
+            "rating_count",
+            "rating_sum",
+            "engagement_version",
+            "engagement_changed_at",
+        }
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -163,6 +180,15 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
+        elif update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # An editor's save must not write back the counters and the version as
+            # they were when the form was loaded: the services move them with F()
+            # meanwhile, and an old version number could match a stale cached page.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.LIVE_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -11,6 +11,8 @@ import secrets
 from django.conf import settings
 from django.core import signing
 
+from articles.cache import ENGAGED_COOKIE
+
 COOKIE = "voter"
 _SALT = "newsite.voter"
 _MAX_AGE = 60 * 60 * 24 * 365 * 2
@@ -47,8 +49,13 @@ def known_voter_key(request) -> str | None:
     return f"g:{existing}" if existing else None
 
 
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class VoterCookieMiddleware:
-    """Give every visitor a stable guest voter id, set as a signed cookie once."""
+    """Give every visitor a stable guest voter id, set as a signed cookie once; and mark
+    a client that wrote something (a comment, vote, like, flag...) so that it is no
+    longer served the shared cached page but sees its own state (``articles.cache``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,6 +69,19 @@ class VoterCookieMiddleware:
                 COOKIE,
                 request.voter_id,
                 salt=_SALT,
+                max_age=_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        if (
+            request.method in _UNSAFE_METHODS
+            and response.status_code < 400
+            and ENGAGED_COOKIE not in request.COOKIES
+        ):
+            response.set_cookie(
+                ENGAGED_COOKIE,
+                "1",
                 max_age=_MAX_AGE,
                 httponly=True,
                 samesite="Lax",

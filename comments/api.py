@@ -30,6 +30,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from articles import cache as page_cache
 from articles.models import Article
 from articles.voters import voter_key
 from comments import attachments, geocoding, idempotency, moderation, services, tokens
@@ -324,6 +325,54 @@ class CommentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def public_comments_data(comments, *, article, request) -> list[dict]:
+    """``CommentSerializer(comments, many=True).data`` for the public list, built as
+    plain dicts: the same JSON in a fraction of the time a nested DRF serialisation
+    takes for a page of 100 (tests/comments/test_conditional_get.py compares them).
+    The comments must be ``article``'s, with users and attachments loaded."""
+    origin = request.build_absolute_uri("/")[:-1]
+    article_url = origin + article.get_absolute_url()
+    zone = _DATETIME.default_timezone()
+
+    def as_time(value) -> str:
+        # What serializers.DateTimeField writes (ISO 8601, "Z" for UTC), without its
+        # per-call setting look-ups.
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    rows = []
+    for comment in comments:
+        deleted = comment.is_deleted
+        files = getattr(comment, "_prefetched_objects_cache", {}).get("attachments")
+        if files is None:
+            files = comment.attachments.all()
+        rows.append(
+            {
+                "id": comment.pk,
+                "parent": comment.parent_id,
+                "depth": comment.depth,
+                "author": {
+                    "name": DELETED_NAME if deleted else comment.author_name,
+                    "is_guest": comment.is_guest,
+                },
+                "body_html": "" if deleted else comment.body_html,
+                "created_at": as_time(comment.created_at),
+                "edited_at": as_time(comment.edited_at) if comment.edited_at else None,
+                "like_count": comment.like_count,
+                "attachments": [] if deleted else [attachment_data(a, request) for a in files],
+                "location": location_of(comment),
+                "rating": None if deleted else comment.rating,
+                "reply_to": comment.reply_to_id,
+                "is_deleted": deleted,
+                "url": f"{article_url}#c{comment.pk}",
+            }
+        )
+    return rows
+
+
 def shown_status(status_value: str, *, moderator: bool) -> str:
     """The status a poster is told: ``approved``, or ``pending`` for anything the rules
     or a moderator held back, so that a bot never learns it was caught as spam.
@@ -527,6 +576,41 @@ class CommentList(generics.ListCreateAPIView):
         if self.request is not None and self.request.method == "POST":
             return CommentCreateSerializer
         return CommentSerializer
+
+    def list(self, request, *args, **kwargs):
+        """Conditional GET: the list is the same for every reader, so its ETag is the
+        article's engagement version plus what else shapes the answer (the query
+        string, and the host and scheme of its absolute links)."""
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)  # the browsable API is per user
+        article = self.article
+        etag = page_cache.make_etag(
+            "comments",
+            page_cache.version_tag(article),
+            request.scheme,
+            request.get_host(),
+            request.META.get("QUERY_STRING", ""),
+        )
+        last_modified = max(article.engagement_changed_at, article.updated_at)
+        unchanged = page_cache.not_modified(request, etag=etag, last_modified=last_modified)
+        if unchanged is not None:
+            return unchanged
+        # The attachments in one query of our own: a prefetch builds a queryset per
+        # comment, a third of the time of a page of 100.
+        comments = self.get_queryset().prefetch_related(None)
+        page = self.paginate_queryset(self.filter_queryset(comments))
+        if page is None:
+            response = super().list(request, *args, **kwargs)
+        else:
+            files: dict[int, list] = {comment.pk: [] for comment in page}
+            for attachment in Attachment.objects.filter(comment_id__in=list(files)):
+                files[attachment.comment_id].append(attachment)
+            for comment in page:
+                comment._prefetched_objects_cache = {"attachments": files[comment.pk]}
+            data = public_comments_data(page, article=article, request=request)
+            response = self.get_paginated_response(data)
+        page_cache.add_validators(response, etag=etag, last_modified=last_modified)
+        return response
 
     def create(self, request, *args, **kwargs):
         article = self.article

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments"
+
+    def ready(self):
+        from articles.cache import register_per_request_input
+        from comments import cache_signals, idempotency
+        from comments.forms import form_token
+
+        cache_signals.connect()
+        # The comment form's signed "shown at" time must be the reader's own, not the
+        # time a shared cached page was rendered (the minimum fill time reads it).
+        register_per_request_input("form_token", lambda request: form_token())
+        # Each served copy of the form gets its own key, or two readers of one cached
+        # page would share it (a key is scoped to its poster, but one reader with two
+        # tabs open would not be).
+        register_per_request_input(idempotency.FIELD, lambda request: idempotency.new_key())

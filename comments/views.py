@@ -5,22 +5,28 @@ enhances the same forms through the JSON API when it can.
 """
 
 import math
+from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles import cache as page_cache
 from articles.models import Article
 from articles.views import ArticleDetailView
 from articles.voters import voter_key
@@ -51,13 +57,16 @@ def _int_or_none(value):
         return None
 
 
-def comment_threads(request, article, *, page_number: int, clamp: bool = True) -> dict:
+def comment_threads(
+    request, article, *, page_number: int, clamp: bool = True, for_viewer: bool = True
+) -> dict:
     """One page of an article's public threads, nested, in a fixed number of queries:
     the count of threads, the page's roots, every public comment of those threads, and
     which of them the current voter liked.
 
     ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
-    an empty list (the "Load more" fragment).
+    an empty list (the "Load more" fragment). Without ``for_viewer`` nothing is liked
+    or editable (the shared copy ``_cached_threads`` keeps).
     """
     roots = Comment.objects.public().filter(article=article, depth=0).order_by("path")
     # Without an approved comment nothing is public (a "[deleted]" placeholder needs an
@@ -78,21 +87,27 @@ def comment_threads(request, article, *, page_number: int, clamp: bool = True) -
             # Paths are fixed-width, so a root's prefix matches only its own thread.
             in_threads |= Q(path=path) | Q(path__startswith=path + "/")
         comments = list(Comment.objects.public().filter(in_threads, article=article).for_page())
-        liked = set(
-            CommentLike.objects.filter(
-                voter=voter_key(request), comment_id__in=[c.pk for c in comments]
-            ).values_list("comment_id", flat=True)
-        )
+        liked = set()
+        if for_viewer:
+            liked = set(
+                CommentLike.objects.filter(
+                    voter=voter_key(request), comment_id__in=[c.pk for c in comments]
+                ).values_list("comment_id", flat=True)
+            )
         for comment in comments:
             # A reply under a comment that is no longer public has no place to hang.
             if comment.depth and comment.parent_id not in shown:
                 continue
             comment.replies = []
             comment.liked = comment.pk in liked
-            comment.editable = not comment.is_deleted and services.can_edit(
-                comment=comment,
-                user=request.user,
-                token=tokens.edit_token_from_request(request, comment.pk),
+            comment.editable = (
+                for_viewer
+                and not comment.is_deleted
+                and services.can_edit(
+                    comment=comment,
+                    user=request.user,
+                    token=tokens.edit_token_from_request(request, comment.pk),
+                )
             )
             shown[comment.pk] = comment
             if comment.depth:
@@ -102,11 +117,104 @@ def comment_threads(request, article, *, page_number: int, clamp: bool = True) -
     return {"threads": threads, "page": page, "shown": shown}
 
 
+# --- The shared copy of a page of threads ----------------------------------------------------
+@dataclass(frozen=True)
+class _ThreadsPage:
+    """What ``_section.html`` reads of a Paginator page, for a cached page of threads."""
+
+    number: int
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _threads_shareable(request, article) -> bool:
+    """Whether this reader's page of threads is the neutral one apart from likes: they
+    may edit none of the comments (no guest edit token, not a moderator, no comment of
+    their own still in the edit window) and reply to none from the URL."""
+    if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
+        return False
+    if request.headers.get("X-Comment-Token"):
+        return False
+    if any(name.startswith("comment_edit_") for name in request.COOKIES):
+        return False
+    user = request.user
+    if not user.is_authenticated:
+        return True
+    if services.can_moderate(user):
+        return False
+    window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    return not Comment.objects.filter(article=article, user=user, created_at__gt=window).exists()
+
+
+def _like_button(comment_id: int, pressed: bool) -> str:
+    # As comments/_comment.html writes the like button's state.
+    state = "true" if pressed else "false"
+    return f'aria-pressed="{state}" data-like-url="/api/v1/comments/{comment_id}/like/"'
+
+
+def _cached_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:
+    """The page of threads as ``comments/_threads.html`` renders it, from a copy shared by
+    every reader for this article version, with the reader's likes and CSRF token put
+    in. None when the copy cannot be made right for this reader (then render it)."""
+    if not _threads_shareable(request, article):
+        return None
+    key = "comments:threads:" + page_cache.make_etag(
+        page_cache.version_tag(article),
+        page_number,
+        can_post,
+        settings.COMMENTS_PAGE_SIZE,
+        settings.COMMENTS_MAX_DEPTH,
+    )
+    entry = cache.get(key)
+    if entry is None:
+        data = comment_threads(request, article, page_number=page_number, for_viewer=False)
+        shown = data.pop("shown")
+        page = data["page"]
+        context = {
+            **data,
+            "article": article,
+            "article_url": article.get_absolute_url(),
+            "reply_to": None,
+            "can_post": can_post,
+            "page_query": _page_query(page),
+            "full_page": True,
+        }
+        html = page_cache.punch_holes(render_to_string("comments/_threads.html", context, request))
+        if html is None:
+            return None
+        entry = {"html": html, "page": page.number, "ids": list(shown)}
+        cache.set(key, entry, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
+    html = entry["html"]
+    if article.comment_count and entry["ids"]:
+        liked = CommentLike.objects.filter(
+            voter=voter_key(request), comment_id__in=entry["ids"]
+        ).values_list("comment_id", flat=True)
+        for comment_id in liked:
+            neutral = _like_button(comment_id, False)
+            if neutral not in html:
+                return None  # the template changed under us: render instead
+            html = html.replace(neutral, _like_button(comment_id, True), 1)
+    page = _ThreadsPage(entry["page"])
+    return {
+        "threads_html": mark_safe(page_cache.fill_holes(html, request)),  # noqa: S308
+        "page": page,
+        "shown": {},
+    }
+
+
 def comment_section_context(request, article, *, form=None) -> dict:
     """Everything ``comments/_section.html`` shows (used by the ``comment_section`` tag)."""
     user = request.user
     page_number = _page_number(request)
-    data = comment_threads(request, article, page_number=page_number)
+    data = None
+    if form is None:
+        data = _cached_threads(
+            request, article, page_number=page_number, can_post=_can_post(article)
+        )
+    if data is None:
+        data = comment_threads(request, article, page_number=page_number)
     if form is None:
         form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
     reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))

@@ -356,6 +356,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Articles ---------------------------------------------------------------------
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12, minimum=1)
+# Seconds an anonymous reader's article page is kept whole in the cache (keyed on the
+# article's engagement version, so any change shows on the next view); 0 turns it off.
+ARTICLES_PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 300, minimum=0)
 
 # --- Comments (used by the comments app; declared here once) -------------------------
 COMMENTS_MAX_ATTACHMENTS = env_int("COMMENTS_MAX_ATTACHMENTS", 3, minimum=0)
@@ -374,6 +377,9 @@ if COMMENTS_MAX_DEPTH > 20:
     raise ImproperlyConfigured("COMMENTS_MAX_DEPTH must be at most 20.")
 # Top-level threads per page under an article (and per "Load more").
 COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 20, minimum=1)
+# Seconds a page of rendered threads is kept (keyed on the article's engagement version,
+# shared by every reader who may edit none of them; likes filled in per reader). 0: off.
+COMMENTS_THREADS_CACHE_TIMEOUT = env_int("COMMENTS_THREADS_CACHE_TIMEOUT", 300, minimum=0)
 COMMENTS_MAX_LENGTH = 5000
 # Anti-abuse rules (comments.moderation): more links than this → held for review.
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2, minimum=0)

@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _vote_changed(sender, instance, **kwargs):
+    from articles.cache import article_changed
+
+    # The summary and the distribution under the article change with every vote.
+    article_changed(instance.article_id)
 
 
 class RatingsConfig(AppConfig):
     name = "ratings"
     verbose_name = "Ratings"
+
+    def ready(self):
+        post_save.connect(_vote_changed, sender="ratings.Vote", dispatch_uid="article-page-vote")
+        post_delete.connect(_vote_changed, sender="ratings.Vote", dispatch_uid="article-page-vote")

@@ -138,7 +138,10 @@ def test_headline_is_escaped(client):
     assert b"<img src=x onerror" not in response.content
 
 
-def test_sidebar_boxes_cost_no_query_once_cached(client, django_assert_num_queries):
+def test_sidebar_boxes_cost_no_query_once_cached(client, django_assert_num_queries, settings):
+    # With the page cache on, the second view would be a whole-page hit (one query,
+    # tests/articles/test_page_cache.py); this is about the rendered path.
+    settings.ARTICLES_PAGE_CACHE_TIMEOUT = 0
     article = make_article()
     client.get(article.get_absolute_url())
     # 1. the article, 2. latest headlines, 3. navigation, 4. the rating: the newsletter

@@ -1,0 +1,244 @@
+"""Caching the article page for anonymous readers, and the version it is keyed on.
+
+Every change that readers could see under an article (a comment posted, edited,
+moderated or deleted, a like, a vote, an attachment, the article itself) calls
+``article_changed``. Once the transaction commits, that moves the article's
+``engagement_version`` (and ``engagement_changed_at``) in the database, so every web
+process sees the new version with the article row it reads anyway, whatever cache it
+uses, and the next page view misses the old key. Keys still expire after
+``ARTICLES_PAGE_CACHE_TIMEOUT`` seconds, for what changes with the clock alone ("5
+minutes ago", the sidebar's other articles).
+
+A cached page is shared by every "plain" reader, so it must carry nothing of the
+reader who happened to render it: see ``page_cacheable`` for who gets it, and
+``punch_holes`` / ``fill_holes`` for the per-request values (the CSRF token, a form's
+one-time keys) swapped in on every serve.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.html import escape
+from django.utils.http import http_date
+
+# Set by articles.voters.VoterCookieMiddleware on a client's first successful write
+# (a comment, a vote, a like, a flag...): from then on it sees its own state rendered
+# live instead of the shared page.
+ENGAGED_COOKIE = "engaged"
+# Cookies whose presence means the page may differ for this client: a session (signed
+# in, or messages kept in the session), flash messages, a guest's edit tokens.
+_PERSONAL_COOKIE_PREFIXES = ("comment_edit_",)
+
+KEY_PREFIX = "articles:page"
+
+
+# --- The version -----------------------------------------------------------------------
+class _Bump:
+    """The on-commit callback for one article (recognisable, to register it once)."""
+
+    __slots__ = ("article_id",)
+
+    def __init__(self, article_id: int):
+        self.article_id = article_id
+
+    def __call__(self):
+        from articles.models import Article
+
+        Article.objects.filter(pk=self.article_id).update(
+            engagement_version=F("engagement_version") + 1,
+            engagement_changed_at=timezone.now(),
+        )
+
+
+def article_changed(*article_ids: int | None) -> None:
+    """Mark these articles as changed: their version moves once the current transaction
+    commits (at once outside a transaction), once per article however often a
+    transaction calls this. Nothing moves if the transaction rolls back."""
+    connection = transaction.get_connection()
+    pending = set()
+    if connection.in_atomic_block:
+        # Django drops the callbacks of a rolled-back savepoint from this list, so an
+        # article found here will be bumped if the current transaction commits.
+        pending = {
+            getattr(entry[1], "article_id", None)
+            for entry in connection.run_on_commit
+            if isinstance(entry[1], _Bump)
+        }
+    for article_id in dict.fromkeys(article_ids):
+        if article_id is not None and article_id not in pending:
+            transaction.on_commit(_Bump(article_id))
+
+
+def articles_changed(article_ids: Iterable[int]) -> None:
+    article_changed(*set(article_ids))
+
+
+VERSION_FIELDS = ("pk", "engagement_version", "engagement_changed_at")
+
+
+def version_tag(article) -> str:
+    """What the cached copies of this article's engagement are keyed on (an article,
+    or its ``VERSION_FIELDS`` as a tuple). The time is part of it so that a version
+    number written back by a stale save (or reused by a test database rolled back to
+    the same ids) never matches an old entry."""
+    if isinstance(article, tuple):
+        pk, version, changed = article
+    else:
+        pk, version, changed = article.pk, article.engagement_version, article.engagement_changed_at
+    return f"{pk}.{version}.{changed.timestamp() if changed else 0}"
+
+
+# --- Who may get the shared page ---------------------------------------------------------
+def page_cache_timeout() -> int:
+    return settings.ARTICLES_PAGE_CACHE_TIMEOUT
+
+
+def page_cacheable(request) -> bool:
+    """Whether this request may be answered with (and fill) the shared anonymous page:
+    GET/HEAD, no session (so not signed in, no messages kept in it), no flash messages,
+    no guest edit token and no marker of an earlier write by this client.
+
+    Decided from cookies alone, so a cached answer costs no session lookup.
+    """
+    if request.method not in ("GET", "HEAD") or not page_cache_timeout():
+        return False
+    cookies = request.COOKIES
+    if (
+        settings.SESSION_COOKIE_NAME in cookies
+        or ENGAGED_COOKIE in cookies
+        or "messages" in cookies  # django.contrib.messages' CookieStorage
+    ):
+        return False
+    if any(name.startswith(_PERSONAL_COOKIE_PREFIXES) for name in cookies):
+        return False
+    # The query string takes part in what is rendered (the login link's "next", the
+    # page of threads): only the page number is allowed, so that random parameters
+    # cannot fill the cache.
+    for name, value in request.GET.items():
+        if name != "cpage" or not (value.isdigit() and len(value) <= 6):
+            return False
+    return not request.GET.getlist("cpage")[1:]
+
+
+def page_key(request, article) -> str:
+    """The shared page's key: the article's version, the host and scheme (absolute
+    links are built from them) and the page of threads."""
+    parts = "|".join(
+        (
+            version_tag(article),
+            request.scheme,
+            request.get_host(),
+            request.GET.get("cpage", ""),
+        )
+    )
+    return f"{KEY_PREFIX}:{hashlib.sha256(parts.encode()).hexdigest()}"
+
+
+# --- Per-request holes ---------------------------------------------------------------------
+# Hidden inputs whose value must be fresh for every reader: name -> how to make one.
+# Apps add their own (``register_per_request_input``) in ``ready()``.
+_PER_REQUEST_INPUTS: dict[str, Callable] = {"csrfmiddlewaretoken": get_token}
+_INPUT_TAG = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
+_NAME_ATTR = re.compile(r'\bname="([^"]*)"')
+_VALUE_ATTR = re.compile(r'\bvalue="([^"]*)"')
+_HOLE = re.compile(r"\x00hole:([A-Za-z0-9_-]+)\x00")
+
+
+def register_per_request_input(name: str, make_value: Callable) -> None:
+    """Declare a hidden input (by name) whose value ``make_value(request)`` must be made
+    anew for every reader of a cached page (apps call this in ``ready()``)."""
+    _PER_REQUEST_INPUTS[name] = make_value
+
+
+def punch_holes(html: str) -> str | None:
+    """The rendered page with every per-request value replaced by a placeholder, or
+    None when a value also shows elsewhere in the page (then it must not be shared)."""
+    removed: set[str] = set()
+
+    def punch(match):
+        tag = match.group(0)
+        name = _NAME_ATTR.search(tag)
+        if name is None or name.group(1) not in _PER_REQUEST_INPUTS:
+            return tag
+        value = _VALUE_ATTR.search(tag)
+        if value is None:
+            return tag
+        if value.group(1):
+            removed.add(value.group(1))
+        start, end = value.span(1)
+        return f"{tag[:start]}\x00hole:{name.group(1)}\x00{tag[end:]}"
+
+    punched = _INPUT_TAG.sub(punch, html)
+    if "\x00hole:" in html or any(value in punched for value in removed):
+        return None
+    return punched
+
+
+def split_holes(html: str) -> list[bytes]:
+    """A punched page as UTF-8 [text, hole name, text, hole name, ..., text], so that a
+    serve is one join of bytes (a page of 200 comments has a CSRF hole in each like
+    form)."""
+    return [part.encode() for part in _HOLE.split(html)]
+
+
+def fill_holes(html: str | list[bytes], request) -> str | bytes:
+    """Fresh per-request values in a cached page: one value per name, as one render
+    would. A punched string gives a string; split parts give bytes."""
+    parts = html if isinstance(html, list) else split_holes(html)
+    parts = list(parts)
+    values: dict[bytes, bytes] = {}
+    for name in set(parts[1::2]):
+        make = _PER_REQUEST_INPUTS.get(name.decode())
+        values[name] = escape(make(request)).encode() if make else b""
+    parts[1::2] = [values[name] for name in parts[1::2]]
+    filled = b"".join(parts)
+    return filled if isinstance(html, list) else filled.decode()
+
+
+def get_page(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take pages down
+        return None
+
+
+def set_page(key: str, value) -> None:
+    try:
+        cache.set(key, value, page_cache_timeout())
+    except Exception:  # noqa: BLE001, S110 - the page was served; caching is a bonus
+        pass
+
+
+# --- Conditional GET ------------------------------------------------------------------------
+def make_etag(*parts) -> str:
+    """A strong ETag from what a response was built from."""
+    return '"' + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
+
+
+def not_modified(request, *, etag: str, last_modified):
+    """A 304 carrying the validators when the client's copy is current, else None.
+    ``If-None-Match`` wins over ``If-Modified-Since`` (RFC 9110)."""
+    seconds = int(last_modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=seconds)
+    if response is not None:
+        add_validators(response, etag=etag, last_modified=last_modified)
+    return response
+
+
+def add_validators(response, *, etag: str, last_modified) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(int(last_modified.timestamp()))
+
+
+# --- Signals (connected in ArticlesConfig.ready) ---------------------------------------------
+def on_article_saved(sender, instance, **kwargs) -> None:
+    """An editor's change in the admin (or anywhere) shows on the next page view."""
+    article_changed(instance.pk)
