@@ -830,3 +830,11 @@ def outbox_drain(*, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(outbox_deliver(message_id=pk) for pk in list(due))
+
+
+def outbox_retry(*, message_ids) -> int:
+    """Make unsent messages due again with a fresh set of attempts (an operator's
+    "retry now" after fixing the mail server); returns how many."""
+    return OutboxMessage.objects.filter(pk__in=message_ids, sent_at__isnull=True).update(
+        attempts=0, available_at=timezone.now(), last_error=""
+    )

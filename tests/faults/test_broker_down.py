@@ -131,3 +131,23 @@ def test_drains_racing_send_each_email_once(parent):
     race(4, lambda i: sent.append(services.outbox_drain()))
     assert sum(sent) == 3
     assert len(mail.outbox) == 3
+
+
+def test_an_operator_sends_a_given_up_message_again_from_the_admin(client, editor, parent):
+    comment = make_comment(parent.article, parent=parent)
+    OutboxMessage.objects.filter(comment=comment).update(
+        attempts=services.OUTBOX_MAX_ATTEMPTS, last_error="SMTPServerDisconnected"
+    )
+    assert services.outbox_drain() == 0  # given up: the drain leaves it alone
+    client.force_login(editor)
+    listing = client.get("/admin/comments/outboxmessage/?state=failed")
+    assert b"SMTPServerDisconnected" in listing.content
+    message = OutboxMessage.objects.get(comment=comment)
+    response = client.post(
+        "/admin/comments/outboxmessage/",
+        {"action": "retry_now", "_selected_action": [message.pk]},
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    assert [m.to for m in mail.outbox] == [["parent@example.com"]]
