@@ -238,6 +238,17 @@ def add_validators(response, *, etag: str, last_modified) -> None:
     response["Last-Modified"] = http_date(int(last_modified.timestamp()))
 
 
+def conditional(request, *, etag: str, last_modified, respond):
+    """A 304 when the client's copy is current, else ``respond()`` with the validators
+    (ETag and Last-Modified) added."""
+    unchanged = not_modified(request, etag=etag, last_modified=last_modified)
+    if unchanged is not None:
+        return unchanged
+    response = respond()
+    add_validators(response, etag=etag, last_modified=last_modified)
+    return response
+
+
 # --- Signals (connected in ArticlesConfig.ready) ---------------------------------------------
 def on_article_saved(sender, instance, **kwargs) -> None:
     """An editor's change in the admin (or anywhere) shows on the next page view."""

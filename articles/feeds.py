@@ -32,12 +32,13 @@ class LatestArticlesFeed(Feed):
             self.feed_type.__name__, *state.values(), request.scheme, request.get_host()
         )
         last_modified = max(filter(None, (state["updated"], state["published"])), default=_EPOCH)
-        unchanged = page_cache.not_modified(request, etag=etag, last_modified=last_modified)
-        if unchanged is not None:
-            return unchanged
-        response = super().__call__(request, *args, **kwargs)
-        page_cache.add_validators(response, etag=etag, last_modified=last_modified)
-        return response
+        render = super().__call__
+        return page_cache.conditional(
+            request,
+            etag=etag,
+            last_modified=last_modified,
+            respond=lambda: render(request, *args, **kwargs),
+        )
 
     def items(self):
         return Article.objects.published().for_list()[:FEED_SIZE]

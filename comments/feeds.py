@@ -22,12 +22,13 @@ class ArticleCommentsFeed(Feed):
             "comments-feed", page_cache.version_tag(article), request.scheme, request.get_host()
         )
         last_modified = max(article.engagement_changed_at, article.updated_at)
-        unchanged = page_cache.not_modified(request, etag=etag, last_modified=last_modified)
-        if unchanged is not None:
-            return unchanged
-        response = super().__call__(request, *args, **kwargs)
-        page_cache.add_validators(response, etag=etag, last_modified=last_modified)
-        return response
+        render = super().__call__
+        return page_cache.conditional(
+            request,
+            etag=etag,
+            last_modified=last_modified,
+            respond=lambda: render(request, *args, **kwargs),
+        )
 
     def get_object(self, request, slug):
         article = getattr(request, "feed_article", None)

@@ -1,9 +1,11 @@
 import os
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings as settings_module
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
 
 from tests.factories import make_user
@@ -116,3 +118,22 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"API fuzz: {statuses.total()} generated cases in {tests} tests ({answers})"
         )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a change registers for after its commit (the article's version bump,
+    emails), as a real request's transaction would. The test's own transaction never
+    commits, so version bumps registered earlier in it are dropped first (else a change
+    would be deduplicated against a bump that never runs)."""
+    from articles.cache import _Bump
+
+    @contextmanager
+    def run():
+        connection.run_on_commit = [
+            entry for entry in connection.run_on_commit if not isinstance(entry[1], _Bump)
+        ]
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return run

@@ -2,14 +2,12 @@
 shows on the next view, and nothing of one reader reaches another."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
 
-from articles.cache import ENGAGED_COOKIE, _Bump, punch_holes
+from articles.cache import ENGAGED_COOKIE, punch_holes
 from articles.models import Article
 from comments import services
 from comments.models import Comment
@@ -27,24 +25,6 @@ def _page_cache_on(settings, tmp_path):
     settings.ARTICLES_PAGE_CACHE_TIMEOUT = 300
     settings.COMMENTS_MODERATION = "none"
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a change registers for after its commit (the version bump), as a real
-    request's transaction would. The test's own transaction never commits, so bumps
-    registered earlier in it are dropped first (else a change would be deduplicated
-    against a bump that never runs)."""
-
-    @contextmanager
-    def run():
-        connection.run_on_commit = [
-            entry for entry in connection.run_on_commit if not isinstance(entry[1], _Bump)
-        ]
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            yield callbacks
-
-    return run
 
 
 def view(client, article):

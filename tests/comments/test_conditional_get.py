@@ -1,33 +1,14 @@
 """Conditional GET (ETag / Last-Modified) on the comments API list and the feeds."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils.http import http_date
 
-from articles.cache import _Bump
 from comments import services
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the version bump a change registers for after its commit (the test's own
-    transaction never commits; bumps registered earlier in it are dropped)."""
-
-    @contextmanager
-    def run():
-        connection.run_on_commit = [
-            entry for entry in connection.run_on_commit if not isinstance(entry[1], _Bump)
-        ]
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return run
 
 
 @pytest.fixture

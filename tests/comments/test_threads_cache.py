@@ -2,13 +2,10 @@
 for readers who may edit none of them, with each reader's likes put in."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection
 from django.test import Client
 
-from articles.cache import _Bump
 from comments import services
 from tests.factories import make_article, make_comment, make_user
 
@@ -20,19 +17,6 @@ def _only_the_threads_cache(settings):
     settings.ARTICLES_PAGE_CACHE_TIMEOUT = 0
     settings.COMMENTS_THREADS_CACHE_TIMEOUT = 300
     settings.COMMENTS_MODERATION = "none"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    @contextmanager
-    def run():
-        connection.run_on_commit = [
-            entry for entry in connection.run_on_commit if not isinstance(entry[1], _Bump)
-        ]
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return run
 
 
 @pytest.fixture
