@@ -14,14 +14,32 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 FEED_SIZE = 30
 
 
-class LatestArticlesFeed(Feed):
+class ConditionalFeed(Feed):
+    """A feed that answers 304 to a reader polling an unchanged feed: subclasses say
+    what the feed was built from in ``validators()`` (an ETag, a Last-Modified time)."""
+
+    def validators(self, request, *args, **kwargs):
+        raise NotImplementedError
+
+    def __call__(self, request, *args, **kwargs):
+        etag, last_modified = self.validators(request, *args, **kwargs)
+        render = super().__call__
+        return page_cache.conditional(
+            request,
+            etag=etag,
+            last_modified=last_modified,
+            respond=lambda: render(request, *args, **kwargs),
+        )
+
+
+class LatestArticlesFeed(ConditionalFeed):
     title = settings.SITE_NAME
     link = reverse_lazy("articles:front")
     description = f"The newest articles from {settings.SITE_NAME}."
 
-    def __call__(self, request, *args, **kwargs):
-        """Conditional GET: one aggregate over the published articles says whether the
-        feed can have changed (an article published, edited, withdrawn or deleted)."""
+    def validators(self, request, *args, **kwargs):
+        """One aggregate over the published articles says whether the feed can have
+        changed (an article published, edited, withdrawn or deleted)."""
         state = Article.objects.published().aggregate(
             count=Count("pk"),
             ids=Sum("pk"),
@@ -32,13 +50,7 @@ class LatestArticlesFeed(Feed):
             self.feed_type.__name__, *state.values(), request.scheme, request.get_host()
         )
         last_modified = max(filter(None, (state["updated"], state["published"])), default=_EPOCH)
-        render = super().__call__
-        return page_cache.conditional(
-            request,
-            etag=etag,
-            last_modified=last_modified,
-            respond=lambda: render(request, *args, **kwargs),
-        )
+        return etag, last_modified
 
     def items(self):
         return Article.objects.published().for_list()[:FEED_SIZE]

@@ -1,34 +1,27 @@
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 
 from articles import cache as page_cache
+from articles.feeds import ConditionalFeed
 from articles.models import Article
 from comments.models import Comment
 
 FEED_SIZE = 50
 
 
-class ArticleCommentsFeed(Feed):
+class ArticleCommentsFeed(ConditionalFeed):
     """RSS of an article's newest approved comments. No emails or addresses."""
 
-    def __call__(self, request, *args, **kwargs):
-        """Conditional GET, keyed on the article's engagement version: a feed reader
-        polling an unchanged conversation gets 304 after one query."""
+    def validators(self, request, *args, **kwargs):
+        """Keyed on the article's engagement version: a feed reader polling an
+        unchanged conversation gets 304 after one query."""
         article = get_object_or_404(Article.objects.published(), slug=kwargs.get("slug"))
         # The instance serves every request: the article travels on the request.
         request.feed_article = article
         etag = page_cache.make_etag(
             "comments-feed", page_cache.version_tag(article), request.scheme, request.get_host()
         )
-        last_modified = max(article.engagement_changed_at, article.updated_at)
-        render = super().__call__
-        return page_cache.conditional(
-            request,
-            etag=etag,
-            last_modified=last_modified,
-            respond=lambda: render(request, *args, **kwargs),
-        )
+        return etag, max(article.engagement_changed_at, article.updated_at)
 
     def get_object(self, request, slug):
         article = getattr(request, "feed_article", None)
