@@ -38,8 +38,9 @@ class Rate:
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind a proxy, have the proxy overwrite REMOTE_ADDR (e.g.
-    gunicorn --forwarded-allow-ips); X-Forwarded-For is not trusted here."""
+    """The client's address. Behind proxies, ``TRUSTED_PROXY_HOPS`` makes the WSGI entry
+    point (newsite/proxy.py) put the reader's address in REMOTE_ADDR; gunicorn itself
+    never does, and X-Forwarded-For is not trusted here."""
     return request.META.get("REMOTE_ADDR") or None
 
 

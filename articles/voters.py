@@ -16,8 +16,9 @@ from articles.cache import ENGAGED_COOKIE
 COOKIE = "voter"
 _SALT = "newsite.voter"
 _MAX_AGE = 60 * 60 * 24 * 365 * 2
-# Files and health probes: nobody votes there.
-_NO_COOKIE_PATHS = ("/static/", "/media/", "/healthz", "/livez")
+# Files, health probes and the browser's own CSP reports: nobody votes or writes there
+# (a report is not the reader's doing, so it must not end their cached pages either).
+_NO_COOKIE_PATHS = ("/static/", "/media/", "/healthz", "/livez", "/csp-report/")
 
 
 def _read(request) -> str | None:
@@ -64,7 +65,8 @@ class VoterCookieMiddleware:
         existing = _read(request)
         request.voter_id = existing or secrets.token_urlsafe(16)
         response = self.get_response(request)
-        if existing is None and not request.path.startswith(_NO_COOKIE_PATHS):
+        quiet = request.path.startswith(_NO_COOKIE_PATHS)
+        if existing is None and not quiet:
             response.set_signed_cookie(
                 COOKIE,
                 request.voter_id,
@@ -76,6 +78,7 @@ class VoterCookieMiddleware:
             )
         if (
             request.method in _UNSAFE_METHODS
+            and not quiet
             and response.status_code < 400
             and ENGAGED_COOKIE not in request.COOKIES
         ):

@@ -1,6 +1,7 @@
 """The shared article page for anonymous readers (articles.cache): every kind of change
 shows on the next view, and nothing of one reader reaches another."""
 
+import json
 import re
 
 import pytest
@@ -318,6 +319,18 @@ def test_write_marks_the_client_as_engaged_only_on_success(api_client, article):
     assert ENGAGED_COOKIE not in api_client.cookies
     assert api_client.put(url, {"stars": 2}, format="json").status_code == 200
     assert ENGAGED_COOKIE in api_client.cookies
+
+
+def test_a_browser_csp_report_does_not_mark_the_reader_engaged(client, article):
+    """Browsers post reports on their own; the reader keeps getting the cached page."""
+    view(client, article)
+    report = {"csp-report": {"violated-directive": "img-src", "blocked-uri": "https://x.test"}}
+    response = client.post(
+        "/csp-report/", json.dumps(report), content_type="application/csp-report"
+    )
+    assert response.status_code == 204
+    assert ENGAGED_COOKIE not in client.cookies
+    assert view(client, article)["X-Page-Cache"] == "hit"
 
 
 # --- Holes -----------------------------------------------------------------------------------
