@@ -18,10 +18,3 @@ def lists(db):
             ]
         )
     }
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the code defers until commit (emails, the sending task), as production
-    does once the request's transaction commits."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
