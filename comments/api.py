@@ -1014,9 +1014,7 @@ class CommentAttachmentUpload(_AuthorCanChange, generics.GenericAPIView):
         upload = AttachmentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         with _service_errors(too_often="Too many uploads."):
-            services.rate_limit(
-                "upload",
-                settings.UPLOADS_RATE_LIMIT,
+            services.upload_rate_limit(
                 ip_address=services.client_ip(request),
                 user=_acting_user(request),
                 voter=voter_key(request),

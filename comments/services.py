@@ -148,6 +148,11 @@ def rate_limit(
     )
 
 
+def upload_rate_limit(*, ip_address, user, voter) -> None:
+    """Count one file upload (the API's attachment endpoint, the page's edit form)."""
+    rate_limit("upload", settings.UPLOADS_RATE_LIMIT, ip_address=ip_address, user=user, voter=voter)
+
+
 @transaction.atomic
 def comment_create(
     *,

@@ -497,9 +497,7 @@ def _save_edit(request, comment: Comment, form: CommentEditForm) -> None:
     data = form.cleaned_data
     new_files = data.get("attachments") or []
     if new_files:
-        services.rate_limit(
-            "upload",
-            settings.UPLOADS_RATE_LIMIT,
+        services.upload_rate_limit(
             ip_address=services.client_ip(request),
             user=_user_or_none(request),
             voter=voter_key(request),

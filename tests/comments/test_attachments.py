@@ -179,6 +179,16 @@ def test_fourth_attachment_is_rejected(api_client):
     assert comment.attachments.count() == 3
 
 
+def test_uploads_over_the_rate_limit_are_429_and_not_stored(api_client, settings):
+    settings.UPLOADS_RATE_LIMIT = "1/m"
+    comment = make_comment()
+    assert upload_to(api_client, comment, files.TEXT, "1.txt").status_code == 201
+    response = upload_to(api_client, comment, files.TEXT, "2.txt")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert comment.attachments.count() == 1
+
+
 def test_the_cap_is_a_setting(api_client, settings):
     settings.COMMENTS_MAX_ATTACHMENTS = 1
     comment = make_comment()
