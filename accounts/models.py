@@ -31,11 +31,6 @@ class User(AbstractUser):
     def get_short_name(self):
         return self.public_name
 
-    @property
-    def is_moderator(self) -> bool:
-        """Moderators approve, edit and delete any comment (a staff permission)."""
-        return self.is_active and self.has_perm("comments.moderate_comment")
-
 
 def user_display(user) -> str:
     """How allauth names a user in its pages and emails: the public display name."""

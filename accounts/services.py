@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import User
 from articles.cache import articles_changed
 from articles.models import Article
+from articles.voters import user_voter_key
 from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
 from comments.services import comment_delete, thread_unsubscribe
 from newsletter.models import Subscriber
@@ -59,10 +60,6 @@ def thread_subscription_delete(*, user: User, article: Article) -> None:
 # --- The reader's data: export and erasure ------------------------------------------
 # A reader's likes, flags and votes are stored under their voter key (articles.voters);
 # flags and votes also carry the user, so both are matched.
-
-
-def _voter_key(user: User) -> str:
-    return f"u:{user.pk}"
 
 
 def _verified_emails(user: User) -> list[str]:
@@ -116,7 +113,7 @@ def account_export(*, user: User) -> dict:
     followed threads, whether they have an API token (never its key) and their newsletter
     subscriptions. Dates are ``datetime`` objects: encode with ``DjangoJSONEncoder``.
     """
-    key = _voter_key(user)
+    key = user_voter_key(user)
     comments = (
         Comment.objects.filter(user=user)
         .select_related("article")
@@ -258,7 +255,7 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     if policy not in ("anonymize", "remove"):
         raise ValueError(f"Unknown policy for a deleted account's comments: {policy!r}")
     user = User.objects.select_for_update().get(pk=user.pk)
-    key = _voter_key(user)
+    key = user_voter_key(user)
 
     votes_remove(votes=Vote.objects.filter(Q(user=user) | Q(voter=key)))
 

@@ -31,21 +31,25 @@ def _read(request) -> str | None:
     return None
 
 
-def voter_key(request) -> str:
-    """The caller's voter key (``u:<id>`` or ``g:<id>``)."""
-    user = getattr(request, "user", None)
+def user_voter_key(user) -> str | None:
+    """A signed-in user's voter key (``u:<id>``); None for anyone else."""
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}"
-    return f"g:{request.voter_id}"
+    return None
+
+
+def voter_key(request) -> str:
+    """The caller's voter key (``u:<id>`` or ``g:<id>``)."""
+    return user_voter_key(getattr(request, "user", None)) or f"g:{request.voter_id}"
 
 
 def known_voter_key(request) -> str | None:
     """The voter key when the client already carries one (a signed-in reader, or a
     guest whose cookie came with this request); None for a guest seen for the first
     time, whose id was made up for this request and will differ on the next."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"u:{user.pk}"
+    user_key = user_voter_key(getattr(request, "user", None))
+    if user_key is not None:
+        return user_key
     existing = _read(request)
     return f"g:{existing}" if existing else None
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from comments import moderation, services
+from comments import bans, moderation, outbox, services
 from comments.models import (
     PATH_SEP,
     Attachment,
@@ -28,12 +28,6 @@ from comments.models import (
     OutboxMessage,
     ThreadSubscription,
 )
-
-MODERATE = "comments.moderate_comment"
-
-
-def can_moderate(request) -> bool:
-    return request.user.has_perm(MODERATE)
 
 
 def _excerpt(text: str, chars: int = 80) -> str:
@@ -229,10 +223,10 @@ class CommentAdminBase(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request):
-        return can_moderate(request)
+        return services.can_moderate(request.user)
 
     def get_fieldsets(self, request, obj=None):
-        if can_moderate(request):
+        if services.can_moderate(request.user):
             return self.fieldsets
         # Addresses and browsers are for moderators only.
         return [
@@ -242,7 +236,7 @@ class CommentAdminBase(admin.ModelAdmin):
         ]
 
     def get_list_display(self, request):
-        if can_moderate(request):
+        if services.can_moderate(request.user):
             return self.list_display
         return [name for name in self.list_display if name != "ip_address"]
 
@@ -366,16 +360,16 @@ class CommentAdminBase(admin.ModelAdmin):
 
     @admin.action(description="Ban the authors (user or guest email)", permissions=["moderate"])
     def ban_author(self, request, queryset):
-        self._ban(request, queryset, services.ban_comment_author)
+        self._ban(request, queryset, bans.ban_comment_author)
 
     @admin.action(description="Ban the authors and mark as spam", permissions=["moderate"])
     def ban_author_and_spam(self, request, queryset):
-        self._ban(request, queryset, services.ban_comment_author)
+        self._ban(request, queryset, bans.ban_comment_author)
         self._move(request, queryset, Comment.Status.SPAM, "Marked as spam")
 
     @admin.action(description="Ban the IP addresses", permissions=["moderate"])
     def ban_ip(self, request, queryset):
-        self._ban(request, queryset, services.ban_comment_ip)
+        self._ban(request, queryset, bans.ban_comment_ip)
 
 
 @admin.register(Comment)
@@ -427,7 +421,7 @@ class ModerationQueueAdmin(CommentAdminBase):
 
     def has_view_permission(self, request, obj=None):
         # The queue is the moderators' desk: moderate_comment is enough to see it.
-        return can_moderate(request) or super().has_view_permission(request, obj)
+        return services.can_moderate(request.user) or super().has_view_permission(request, obj)
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, obj):
@@ -502,7 +496,7 @@ class BanAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         # Through the service, so the ban is logged with its moderator.
-        ban = services.ban_create(
+        ban = bans.ban_create(
             kind=obj.kind,
             by=request.user,
             user=obj.user,
@@ -616,7 +610,7 @@ class OutboxStateFilter(admin.SimpleListFilter):
         return [("unsent", "Waiting"), ("failed", "Given up"), ("sent", "Sent")]
 
     def queryset(self, request, queryset):
-        given_up = Q(sent_at__isnull=True, attempts__gte=services.OUTBOX_MAX_ATTEMPTS)
+        given_up = Q(sent_at__isnull=True, attempts__gte=outbox.OUTBOX_MAX_ATTEMPTS)
         if self.value() == "sent":
             return queryset.filter(sent_at__isnull=False)
         if self.value() == "failed":
@@ -648,8 +642,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again now", permissions=["change"])
     def retry_now(self, request, queryset):
-        count = services.outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
-        services.outbox_drain()
+        count = outbox.outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
+        outbox.outbox_drain()
         self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
 
     def has_add_permission(self, request):

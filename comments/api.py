@@ -31,10 +31,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from articles import cache as page_cache
+from articles import ratelimit
 from articles.models import Article
 from articles.voters import voter_key
-from comments import attachments, geocoding, idempotency, moderation, services, tokens
-from comments.forms import form_age
+from comments import attachments, geocoding, idempotency, moderation, posting, services, tokens
 from comments.models import Attachment, Comment, CommentFlag
 
 DELETED_NAME = "[deleted]"
@@ -98,13 +98,13 @@ def _service_errors(too_often: str = "You are doing that too often."):
     limit."""
     try:
         yield
-    except services.RateLimited as exc:
+    except ratelimit.RateLimited as exc:
         raise Throttled(wait=exc.retry_after, detail=too_often) from exc
     except moderation.Banned as exc:
         raise PermissionDenied(str(exc)) from exc
     except DjangoValidationError as exc:
         raise _as_api_error(exc) from exc
-    except services.StorageUnavailable as exc:
+    except attachments.StorageUnavailable as exc:
         raise _StorageUnavailable(str(exc)) from exc
 
 
@@ -624,45 +624,31 @@ class CommentList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         uploads = request.FILES.getlist("attachments") if request.FILES else []
-        if len(uploads) > settings.COMMENTS_MAX_ATTACHMENTS:
-            cap = settings.COMMENTS_MAX_ATTACHMENTS
-            raise serializers.ValidationError(
-                {"attachments": [f"A comment can have at most {cap} attachments."]}
-            )
+        with _service_errors():
+            attachments.check_count(len(uploads))
         prepared = prepare_uploads(uploads, field="attachments")
-        create = {
-            "article": article,
-            "body": data["body"],
-            "user": _acting_user(request),
-            "guest_name": data.get("name", ""),
-            "guest_email": data.get("email", ""),
-            "parent": data.get("parent"),
-            "notify_replies": data["notify_replies"],
-            "subscribe": data["subscribe"],
-            "ip_address": services.client_ip(request),
-            "user_agent": request.headers.get("User-Agent", ""),
-            "honeypot": data.get("hp", ""),
-            "form_age": form_age(data.get("form_token")),
-            "location": data.get("location"),
-            "rating": data.get("rating"),
-            "voter": voter_key(request),
-            "attachments": prepared,
-        }
-        replayed = False
+        poster = posting.poster_from_request(
+            request, honeypot=data.get("hp", ""), form_token=data.get("form_token")
+        )
         try:
             with _service_errors(too_often="You are posting too fast."):
-                if key is None:
-                    created = services.comment_create(**create)
-                else:
-                    created, replayed = services.comment_create_once(
-                        idempotency_key=key,
-                        **idempotency.scopes_of(request),
-                        fingerprint=idempotency.comment_fingerprint(create),
-                        **create,
-                    )
-        except services.CommentsClosed as exc:
+                created, replayed = posting.comment_submit(
+                    poster=poster,
+                    idempotency_key=key,
+                    article=article,
+                    body=data["body"],
+                    guest_name=data.get("name", ""),
+                    guest_email=data.get("email", ""),
+                    parent=data.get("parent"),
+                    notify_replies=data["notify_replies"],
+                    subscribe=data["subscribe"],
+                    location=data.get("location"),
+                    rating=data.get("rating"),
+                    attachments=prepared,
+                )
+        except posting.CommentsClosed as exc:
             raise PermissionDenied("Comments are closed for this article.") from exc
-        except services.IdempotencyConflict as exc:
+        except posting.IdempotencyConflict as exc:
             raise Conflict(str(exc)) from exc
 
         comment = created.comment
@@ -786,7 +772,7 @@ class CommentLikeView(_PublishedCommentMixin, generics.GenericAPIView):
         comment = self.get_object()
         with _service_errors():
             like_count, liked = services.comment_like(
-                comment=comment, voter=voter_key(request), ip_address=services.client_ip(request)
+                comment=comment, voter=voter_key(request), ip_address=ratelimit.client_ip(request)
             )
         return self._respond(like_count, liked)
 
@@ -824,7 +810,7 @@ class CommentFlagView(_PublishedCommentMixin, generics.GenericAPIView):
                 reason=serializer.validated_data["reason"],
                 note=serializer.validated_data.get("note", ""),
                 user=_acting_user(request),
-                ip_address=services.client_ip(request),
+                ip_address=ratelimit.client_ip(request),
             )
         result = FlagResultSerializer(
             {"reason": flag.reason, "detail": "Thank you. A moderator will review this comment."}
@@ -966,7 +952,7 @@ class ReverseGeocodeView(generics.GenericAPIView):
             services.rate_limit(
                 "geocode",
                 settings.GEOCODE_RATE_LIMIT,
-                ip_address=services.client_ip(request),
+                ip_address=ratelimit.client_ip(request),
                 voter=voter_key(request),
             )
         places = settings.COMMENTS_LOCATION_PRECISION
@@ -1015,13 +1001,13 @@ class CommentAttachmentUpload(_AuthorCanChange, generics.GenericAPIView):
         upload.is_valid(raise_exception=True)
         with _service_errors(too_often="Too many uploads."):
             services.upload_rate_limit(
-                ip_address=services.client_ip(request),
+                ip_address=ratelimit.client_ip(request),
                 user=_acting_user(request),
                 voter=voter_key(request),
             )
         (prepared,) = prepare_uploads([upload.validated_data["file"]], field="file")
         with _service_errors():
-            attachment = services.attachment_add(comment=comment, prepared=prepared)
+            attachment = attachments.attachment_add(comment=comment, prepared=prepared)
         return Response(attachment_data(attachment, request), status=status.HTTP_201_CREATED)
 
 
@@ -1037,5 +1023,5 @@ class AttachmentDetail(_AuthorCanChange, generics.GenericAPIView):
     def delete(self, request, pk):
         attachment = self.get_object()
         self.check_can_change(request, attachment.comment)
-        services.attachment_delete(attachment=attachment)
+        attachments.attachment_delete(attachment=attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,5 @@
-"""Checking and preparing uploaded files, by their content and never by their name.
+"""A comment's files: checking and preparing uploads (by their content, never by their
+name), storing them, and removing them again.
 
 Allowed: JPEG, PNG, GIF and WebP images (decoded by Pillow, then re-encoded so that
 EXIF, GPS, XMP and text chunks are gone and the orientation is applied; a thumbnail is
@@ -10,14 +11,22 @@ every frame costs a lot of memory for little use under a comment.
 """
 
 import io
+import logging
 import re
 import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Private in name only: the migrations refer to them as upload_to.
+from comments.models import Attachment, Comment, _attachment_path, _thumbnail_path
+
+logger = logging.getLogger(__name__)
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 THUMBNAIL_SIZE = (320, 320)
@@ -198,3 +207,120 @@ def _prepare_text(data: bytes, original: str) -> Prepared:
         data=data,
         extension="txt",
     )
+
+
+# --- Storing and removing ------------------------------------------------------------------
+def too_many_message() -> str:
+    return f"A comment can have at most {settings.COMMENTS_MAX_ATTACHMENTS} attachments."
+
+
+class TooManyAttachments(ValidationError):
+    """Over ``COMMENTS_MAX_ATTACHMENTS``: the one error for it, whoever counts (the
+    page forms, the API, ``attachment_add``). ``field`` is the input it belongs to."""
+
+    def __init__(self, field: str = "file"):
+        super().__init__({field: [too_many_message()]})
+
+
+def check_count(count: int, *, field: str = "attachments") -> None:
+    """Refuse more files than a new comment may have, before any is checked."""
+    if count > settings.COMMENTS_MAX_ATTACHMENTS:
+        raise TooManyAttachments(field)
+
+
+class StorageUnavailable(Exception):
+    """Writing an uploaded file to storage failed (disk full, S3 down): HTTP 503, and
+    nothing of the comment or the attachment is kept."""
+
+    message = "We could not store your file just now. Nothing was saved; please try again."
+
+    def __init__(self):
+        super().__init__(self.message)
+
+
+def _store(prepared) -> tuple[str, str]:
+    """Write the file (and thumbnail) to storage; returns their storage names. Raises
+    ``StorageUnavailable`` with nothing left behind if either write fails."""
+    storage = Attachment._meta.get_field("file").storage
+    name = thumb = ""
+    try:
+        name = storage.save(
+            _attachment_path(None, f"f.{prepared.extension}"), ContentFile(prepared.data)
+        )
+        if prepared.thumbnail is not None:
+            thumb = storage.save(
+                _thumbnail_path(None, f"t.{prepared.thumbnail_extension}"),
+                ContentFile(prepared.thumbnail),
+            )
+    # Any storage backend's failure (OSError locally, botocore's errors for S3).
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("attachment storage failed")
+        discard_files(name)
+        raise StorageUnavailable() from exc
+    return name, thumb
+
+
+def discard_files(*names: str) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for name in filter(None, names):
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - cleanup must not hide the real error
+            logger.exception("could not delete %s", name)
+
+
+def _discard_after_commit(*names: str) -> None:
+    transaction.on_commit(lambda: discard_files(*names))
+
+
+@transaction.atomic
+def attachment_add(*, comment: Comment, prepared) -> Attachment:
+    """Attach one prepared file (``comments.attachments.prepare``) to ``comment``.
+
+    Takes the lowest free slot in 1..``COMMENTS_MAX_ATTACHMENTS``; the unique
+    (comment, slot) constraint settles races, so concurrent uploads can never store
+    more than the cap. Raises ``TooManyAttachments`` when every slot is taken. If
+    anything fails, the files written to storage are removed again.
+    """
+    cap = settings.COMMENTS_MAX_ATTACHMENTS
+    taken = set(Attachment.objects.filter(comment=comment).values_list("slot", flat=True))
+    free = [slot for slot in range(1, cap + 1) if slot not in taken]
+    if not free:
+        raise TooManyAttachments()
+    name, thumb = _store(prepared)
+    try:
+        for slot in free:
+            try:
+                with transaction.atomic():
+                    return Attachment.objects.create(
+                        comment=comment,
+                        slot=slot,
+                        kind=prepared.kind,
+                        file=name,
+                        thumbnail=thumb,
+                        name=prepared.name,
+                        content_type=prepared.content_type,
+                        size=len(prepared.data),
+                        width=prepared.width,
+                        height=prepared.height,
+                    )
+            except IntegrityError:
+                continue  # someone took this slot a moment ago: try the next one
+        raise TooManyAttachments()
+    except BaseException:
+        discard_files(name, thumb)
+        raise
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment) -> None:
+    """Remove an attachment; its files go once the transaction has committed."""
+    names = (attachment.file.name, attachment.thumbnail.name)
+    attachment.delete()
+    _discard_after_commit(*names)
+
+
+def attachments_purge(*, comment: Comment) -> None:
+    """Remove every attachment of a comment (it was deleted, rejected or spam)."""
+    for attachment in list(Attachment.objects.filter(comment=comment)):
+        attachment_delete(attachment=attachment)

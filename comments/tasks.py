@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from comments import emails, services
+from comments import emails, outbox, posting
 from comments.models import Comment
 
 PENDING_DIGEST_LOCK = "comments:moderators-pending-digest"
@@ -11,14 +11,14 @@ PENDING_DIGEST_LOCK = "comments:moderators-pending-digest"
 @shared_task
 def deliver_outbox_message(message_id: int) -> bool:
     """Send one outbox message at once (queued when its transaction commits)."""
-    return services.outbox_deliver(message_id=message_id)
+    return outbox.outbox_deliver(message_id=message_id)
 
 
 @shared_task
 def drain_outbox() -> int:
     """Every minute (Celery beat, or ``manage.py drain_outbox`` from cron): send what
     could not be queued (broker down) or failed and is due for a retry."""
-    return services.outbox_drain()
+    return outbox.outbox_drain()
 
 
 # Kept for tasks queued before the outbox existed; new notifications use the outbox.
@@ -46,14 +46,6 @@ def notify_moderators_pending() -> int:
     return emails.send_pending_digest()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_moderators_flagged(comment_id: int) -> int:
-    comment = Comment.objects.select_related("article", "user").filter(pk=comment_id).first()
-    if comment is None:
-        return 0
-    return emails.send_flag_alert(comment)
-
-
 @shared_task
 def send_moderation_digest() -> int:
     """The periodic digest (Celery beat, and the ``send_moderation_digest`` command for
@@ -69,4 +61,4 @@ def send_moderation_digest() -> int:
 @shared_task
 def expire_idempotency_keys() -> int:
     """Periodic (Celery beat, e.g. hourly): forget old idempotency keys."""
-    return services.idempotency_keys_expire()
+    return posting.idempotency_keys_expire()

@@ -27,15 +27,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles import cache as page_cache
+from articles import ratelimit
 from articles.models import Article
 from articles.views import ArticleDetailView
 from articles.voters import voter_key
-from comments import emails, idempotency, services, tokens
+from comments import attachments, emails, idempotency, moderation, posting, services, tokens
 from comments.forms import (
     CommentEditForm,
     FlagForm,
     comment_form_class,
-    form_age,
     too_fast_message,
 )
 from comments.models import PATH_DIGITS, Attachment, Comment, CommentLike, ThreadSubscription
@@ -345,30 +345,31 @@ def comment_post(request, slug):
     except ValidationError:
         form.add_error(None, "This form was damaged on its way. Reload the page and post again.")
         return _article_page(request, article, form=form, status=400)
-    create = {
-        "article": article,
-        "body": data["body"],
-        "user": request.user if request.user.is_authenticated else None,
-        "guest_name": data.get("name", ""),
-        "guest_email": data.get("email", ""),
-        "parent": parent,
-        "notify_replies": data.get("notify_replies", False),
-        "subscribe": data.get("subscribe", False),
-        "ip_address": services.client_ip(request),
-        "user_agent": request.headers.get("User-Agent", ""),
-        "honeypot": data.get("homepage", ""),
-        "form_age": form_age(data.get("form_token")),
-        "location": form.location(),
-        "rating": data.get("rating"),
-        # The stars count as this reader's vote, the same one the rating widget shows.
-        "voter": voter_key(request),
-        "attachments": data.get("attachments") or [],
-    }
+    poster = posting.poster_from_request(
+        request, honeypot=data.get("homepage", ""), form_token=data.get("form_token")
+    )
     try:
-        created = _create_once(request, key, create)
-    except (services.CommentsClosed, services.Banned) as exc:
+        # A double-clicked (or re-sent) form creates one comment: the form carries a
+        # fresh key each time it is shown. The same key with other content means the
+        # reader went back to an old copy of the form and wrote something new.
+        created, _ = posting.comment_submit(
+            poster=poster,
+            idempotency_key=key,
+            new_on_conflict=True,
+            article=article,
+            body=data["body"],
+            guest_name=data.get("name", ""),
+            guest_email=data.get("email", ""),
+            parent=parent,
+            notify_replies=data.get("notify_replies", False),
+            subscribe=data.get("subscribe", False),
+            location=form.location(),
+            rating=data.get("rating"),
+            attachments=data.get("attachments") or [],
+        )
+    except (posting.CommentsClosed, moderation.Banned) as exc:
         return _forbidden(request, str(exc), article=article)
-    except services.RateLimited as exc:
+    except ratelimit.RateLimited as exc:
         # The reader's text stays in the form; they only have to wait and send again.
         form.add_error(None, too_fast_message(exc.retry_after))
         response = _article_page(request, article, form=form, status=429)
@@ -377,7 +378,7 @@ def comment_post(request, slug):
     except ValidationError as exc:
         form.add_service_errors(exc)
         return _article_page(request, article, form=form, status=400)
-    except services.StorageUnavailable as exc:
+    except attachments.StorageUnavailable as exc:
         form.add_error(None, str(exc))
         return _article_page(request, article, form=form, status=503)
 
@@ -392,26 +393,6 @@ def comment_post(request, slug):
         response = _see_other(f"{article.get_absolute_url()}#c{comment.pk}")
     tokens.remember_edit_token(response, comment, created.edit_token)
     return response
-
-
-def _create_once(request, key: str | None, create: dict) -> services.CreatedComment:
-    """A double-clicked (or re-sent) form creates one comment: the form carries a fresh
-    ``idempotency_key`` each time it is shown, and a second post with the same key and
-    the same content gets the first one's comment. The same key with different content
-    means the reader went back to an old copy of the form (the back button restores
-    it) and wrote something new: that is a new comment, not a conflict."""
-    if key is None:
-        return services.comment_create(**create)
-    try:
-        created, _ = services.comment_create_once(
-            idempotency_key=key,
-            **idempotency.scopes_of(request),
-            fingerprint=idempotency.comment_fingerprint(create),
-            **create,
-        )
-    except services.IdempotencyConflict:
-        return services.comment_create(**create)
-    return created
 
 
 # --- One comment: edit, delete, like, flag ----------------------------------------------------
@@ -457,14 +438,14 @@ def comment_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             _save_edit(request, comment, form)
-        except services.RateLimited as exc:
+        except ratelimit.RateLimited as exc:
             form.add_error(None, _slow_down(exc))
             status = 429
         except ValidationError as exc:
             # The transaction is rolled back; show the comment as stored.
             comment.refresh_from_db()
             form.add_service_errors(exc)
-        except services.StorageUnavailable as exc:
+        except attachments.StorageUnavailable as exc:
             comment.refresh_from_db()
             form.add_error(None, str(exc))
             status = 503
@@ -498,7 +479,7 @@ def _save_edit(request, comment: Comment, form: CommentEditForm) -> None:
     new_files = data.get("attachments") or []
     if new_files:
         services.upload_rate_limit(
-            ip_address=services.client_ip(request),
+            ip_address=ratelimit.client_ip(request),
             user=_user_or_none(request),
             voter=voter_key(request),
         )
@@ -507,9 +488,9 @@ def _save_edit(request, comment: Comment, form: CommentEditForm) -> None:
         with transaction.atomic():
             services.comment_edit(comment=comment, body=data["body"], location=form.location())
             for attachment in data.get("remove_attachments") or []:
-                services.attachment_delete(attachment=attachment)
+                attachments.attachment_delete(attachment=attachment)
             for prepared in new_files:
-                added.append(services.attachment_add(comment=comment, prepared=prepared))
+                added.append(attachments.attachment_add(comment=comment, prepared=prepared))
     except BaseException:
         for attachment in added:
             attachment.file.delete(save=False)
@@ -541,9 +522,9 @@ def comment_like(request, pk):
     else:
         try:
             services.comment_like(
-                comment=comment, voter=voter, ip_address=services.client_ip(request)
+                comment=comment, voter=voter, ip_address=ratelimit.client_ip(request)
             )
-        except services.RateLimited as exc:
+        except ratelimit.RateLimited as exc:
             messages.error(request, _slow_down(exc))
     return _see_other(comment_url(comment))
 
@@ -565,9 +546,9 @@ def comment_flag(request, pk):
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 user=request.user,
-                ip_address=services.client_ip(request),
+                ip_address=ratelimit.client_ip(request),
             )
-        except services.RateLimited as exc:
+        except ratelimit.RateLimited as exc:
             # Shown again with the reader's reason and note kept.
             form.add_error(None, _slow_down(exc))
             retry_after = exc.retry_after

@@ -50,7 +50,7 @@ def make_comment(article=None, **overrides):
     """A published guest comment (or a user's, with ``user=``), created through the
     service so that path, counters and rendering are real."""
     from comments.models import Comment
-    from comments.services import comment_create
+    from comments.posting import comment_create
 
     n = next(_seq)
     article = article or make_article()

@@ -30,7 +30,7 @@ def build_world() -> World:
     reader whose token the signed-in run uses), a newsletter list and a social post."""
     from rest_framework.authtoken.models import Token
 
-    from comments import attachments, services
+    from comments import attachments
     from newsletter.models import NewsletterList
     from social.models import SocialPost, SocialSource
 
@@ -40,7 +40,7 @@ def build_world() -> World:
     reader = make_user("fuzz-reader", password=None)  # no slow hashing: signs in by token
     own = make_comment(article, user=reader, body="The reader's own comment.")
     upload = SimpleUploadedFile("note.txt", b"plain words\n", content_type="text/plain")
-    attachment = services.attachment_add(comment=own, prepared=attachments.prepare(upload))
+    attachment = attachments.attachment_add(comment=own, prepared=attachments.prepare(upload))
     NewsletterList.objects.create(name="Morning briefing", slug="morning", is_default=True)
     source = SocialSource.objects.create(name="Newsite on Mastodon")
     SocialPost.objects.create(

@@ -10,7 +10,7 @@ from django.test import Client
 
 from articles.cache import ENGAGED_COOKIE, punch_holes
 from articles.models import Article
-from comments import services
+from comments import attachments, services
 from comments.models import Comment
 from ratings.services import rating_set
 from tests.comments import files
@@ -196,12 +196,12 @@ def test_attachment_add_and_delete_show(warm, article, committed):
     with committed():
         comment = make_comment(article)
     with committed():
-        attachment = services.attachment_add(
+        attachment = attachments.attachment_add(
             comment=comment, prepared=prepare(files.upload(files.PDF, "minutes.pdf"))
         )
     assert "minutes.pdf" in html(warm, article)
     with committed():
-        services.attachment_delete(attachment=attachment)
+        attachments.attachment_delete(attachment=attachment)
     assert "minutes.pdf" not in html(warm, article)
 
 

@@ -350,14 +350,14 @@ def test_ban_without_a_kind_is_refused_in_admin(mod_client):
 def test_comment_change_page_shows_attachments_location_and_rating(
     client, moderator, settings, tmp_path
 ):
-    from comments import attachments, services
+    from comments import attachments
     from tests.comments import files
 
     settings.MEDIA_ROOT = tmp_path
     moderator.is_superuser = True
     moderator.save()
     comment = make_comment(location={"name": "Harbour"}, rating=4)
-    services.attachment_add(
+    attachments.attachment_add(
         comment=comment, prepared=attachments.prepare(files.upload(files.PDF, "minutes.pdf"))
     )
     client.force_login(moderator)

@@ -236,7 +236,7 @@ def test_deleting_the_comment_removes_its_files(media, django_capture_on_commit_
 
     comment = make_comment()
     prepared = attachments.prepare(files.upload(files.PDF, "a.pdf"))
-    services.attachment_add(comment=comment, prepared=prepared)
+    attachments.attachment_add(comment=comment, prepared=prepared)
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_delete(comment=comment)
     assert stored_files(media) == []
@@ -289,13 +289,13 @@ def test_attachments_of_a_pending_comment_are_hidden_from_the_public(api_client,
 
 
 def test_listing_query_count_does_not_grow_with_attachments(api_client, django_assert_num_queries):
-    from comments import attachments, services
+    from comments import attachments
 
     article = make_article()
     for _ in range(10):
         comment = make_comment(article)
         for n in range(3):
-            services.attachment_add(
+            attachments.attachment_add(
                 comment=comment, prepared=attachments.prepare(files.upload(files.TEXT, f"{n}.txt"))
             )
     # 1. the article, 2. count, 3. the page of comments with authors, 4. their attachments.

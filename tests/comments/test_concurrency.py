@@ -50,8 +50,10 @@ def test_twelve_racing_uploads_store_exactly_three(settings, tmp_path):
 
     def upload(i):
         try:
-            services.attachment_add(comment=Comment.objects.get(pk=comment.pk), prepared=prepared)
-        except services.TooManyAttachments:
+            attachments.attachment_add(
+                comment=Comment.objects.get(pk=comment.pk), prepared=prepared
+            )
+        except attachments.TooManyAttachments:
             refused.append(i)
 
     race(12, upload)

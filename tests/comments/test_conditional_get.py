@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils.http import http_date
 
-from comments import services
+from comments import attachments, services
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_fast_list_matches_the_serializer_exactly(rf):
     make_comment(article, parent=parent, body="A reply")
     make_comment(article, user=make_user(display_name="Registered Rita"))
     located = make_comment(article, location={"name": "Geneva", "latitude": 46.2, "longitude": 6.1})
-    services.attachment_add(
+    attachments.attachment_add(
         comment=located, prepared=prepare(files.upload(files.png_with_text(), "c.png"))
     )
     services.comment_edit(comment=located, body="Edited")

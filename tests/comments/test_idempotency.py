@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from comments import services
+from comments import posting
 from comments.models import Comment, IdempotencyKey
 from tests.factories import make_article, make_user
 
@@ -123,7 +123,7 @@ def test_expiry_drops_old_keys_and_stale_edit_tokens(api_client):
     IdempotencyKey.objects.filter(key="recent").update(
         created_at=timezone.now() - timedelta(hours=1)
     )
-    assert services.idempotency_keys_expire() == 1
+    assert posting.idempotency_keys_expire() == 1
     assert list(IdempotencyKey.objects.values_list("key", "edit_token")) == [("recent", "")]
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
-from comments import services
+from comments import posting, services
 from comments.models import Comment
 from tests.factories import make_article, make_comment, make_user
 
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _guest_post(article, email="ana@example.com", **kwargs):
-    return services.comment_create(
+    return posting.comment_create(
         article=article, body="Hello", guest_name="Ana", guest_email=email, **kwargs
     ).comment
 
@@ -36,7 +36,7 @@ def test_policy_guests_holds_every_guest(settings):
 
 def test_policy_all_holds_registered_users_too(settings):
     settings.COMMENTS_MODERATION = "all"
-    created = services.comment_create(article=make_article(), body="Hi", user=make_user())
+    created = posting.comment_create(article=make_article(), body="Hi", user=make_user())
     assert created.comment.status == Comment.Status.PENDING
 
 
@@ -47,7 +47,7 @@ def test_policy_none_publishes_guests(settings):
 
 def test_moderators_are_never_held(settings, moderator):
     settings.COMMENTS_MODERATION = "all"
-    created = services.comment_create(article=make_article(), body="Hi", user=moderator)
+    created = posting.comment_create(article=make_article(), body="Hi", user=moderator)
     assert created.comment.status == Comment.Status.APPROVED
 
 
@@ -103,19 +103,19 @@ def test_parent_must_be_on_the_same_article():
 
 
 def test_closed_article_refuses_comments():
-    with pytest.raises(services.CommentsClosed):
+    with pytest.raises(posting.CommentsClosed):
         _guest_post(make_article(comments_open=False))
     assert Comment.objects.count() == 0
 
 
 def test_draft_article_refuses_comments():
-    with pytest.raises(services.CommentsClosed):
+    with pytest.raises(posting.CommentsClosed):
         _guest_post(make_article(status=Article.Status.DRAFT))
 
 
 def test_whitespace_body_is_refused():
     with pytest.raises(ValidationError):
-        services.comment_create(
+        posting.comment_create(
             article=make_article(), body="  \n ", guest_name="A", guest_email="a@example.com"
         )
 

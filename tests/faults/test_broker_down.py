@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from comments import services, tasks
+from comments import outbox, services, tasks
 from comments.models import Comment, OutboxMessage
 from newsite.celery import app
 from tests.concurrency import needs_postgresql, race
@@ -81,9 +81,9 @@ def test_broker_refusing_the_task_keeps_the_comment_and_the_email(
     assert mail.outbox == []
     assert OutboxMessage.objects.get(comment=comment).sent_at is None
 
-    assert services.outbox_drain() == 1
+    assert outbox.outbox_drain() == 1
     assert [m.to for m in mail.outbox] == [["parent@example.com"]]
-    assert services.outbox_drain() == 0
+    assert outbox.outbox_drain() == 0
     assert len(mail.outbox) == 1
 
 
@@ -102,14 +102,14 @@ def test_a_failed_send_waits_and_is_retried(parent):
     comment = make_comment(parent.article, parent=parent)
     message = OutboxMessage.objects.get(comment=comment)
     with mock.patch("comments.emails._send", side_effect=ConnectionRefusedError("smtp down")):
-        assert services.outbox_drain() == 0
+        assert outbox.outbox_drain() == 0
     message.refresh_from_db()
     assert (message.attempts, message.sent_at) == (1, None)
     assert "smtp down" in message.last_error
-    assert services.outbox_drain() == 0  # not due yet
+    assert outbox.outbox_drain() == 0  # not due yet
 
     OutboxMessage.objects.filter(pk=message.pk).update(available_at=timezone.now() - timedelta(1))
-    assert services.outbox_drain() == 1
+    assert outbox.outbox_drain() == 1
     assert len(mail.outbox) == 1
 
 
@@ -128,7 +128,7 @@ def test_drains_racing_send_each_email_once(parent):
             make_comment(parent.article, parent=parent, body=f"Reply {n}.")
     assert mail.outbox == []
     sent = []
-    race(4, lambda i: sent.append(services.outbox_drain()))
+    race(4, lambda i: sent.append(outbox.outbox_drain()))
     assert sum(sent) == 3
     assert len(mail.outbox) == 3
 
@@ -136,9 +136,9 @@ def test_drains_racing_send_each_email_once(parent):
 def test_an_operator_sends_a_given_up_message_again_from_the_admin(client, editor, parent):
     comment = make_comment(parent.article, parent=parent)
     OutboxMessage.objects.filter(comment=comment).update(
-        attempts=services.OUTBOX_MAX_ATTEMPTS, last_error="SMTPServerDisconnected"
+        attempts=outbox.OUTBOX_MAX_ATTEMPTS, last_error="SMTPServerDisconnected"
     )
-    assert services.outbox_drain() == 0  # given up: the drain leaves it alone
+    assert outbox.outbox_drain() == 0  # given up: the drain leaves it alone
     client.force_login(editor)
     listing = client.get("/admin/comments/outboxmessage/?state=failed")
     assert b"SMTPServerDisconnected" in listing.content

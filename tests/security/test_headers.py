@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from comments import attachments
+from comments.attachments import attachment_add
 from comments.downloads import MEDIA_CSP
-from comments.services import attachment_add
 from ratings.services import rating_set
 from tests.comments import files
 from tests.factories import make_article, make_comment

@@ -45,7 +45,7 @@ def alices_comment(alice):
         ip_address="198.51.100.23",
         location={"name": "Lisbon", "latitude": 38.72231, "longitude": -9.13934},
     )
-    services.attachment_add(
+    attachments.attachment_add(
         comment=comment, prepared=attachments.prepare(files.upload(files.PDF, "alice.pdf"))
     )
     return comment

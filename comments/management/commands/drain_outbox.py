@@ -5,12 +5,12 @@ With Celery beat running, ``comments.tasks.drain_outbox`` does the same every mi
 
 from django.core.management.base import BaseCommand
 
-from comments import services
+from comments import outbox
 
 
 class Command(BaseCommand):
     help = "Send comment notification emails that are due in the outbox."
 
     def handle(self, *args, **options):
-        sent = services.outbox_drain()
+        sent = outbox.outbox_drain()
         self.stdout.write(f"Sent {sent} outbox message(s).")

@@ -11,7 +11,7 @@ from django.db import transaction
 from articles.models import Article
 from comments.demo_content import READER_PASSWORD, READERS, THREADS
 from comments.models import Comment
-from comments.services import comment_create
+from comments.posting import comment_create
 
 
 def ensure_readers() -> dict:

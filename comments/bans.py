@@ -1,0 +1,103 @@
+"""Bans: who may not comment (a user, an email address or domain, an IP address or
+network), made by hand or from a comment in one click.
+
+Banning is kept apart from a comment's status: banning an author does not touch their
+comments (the admin's "ban author and mark spam" does both, explicitly). Whether a ban
+applies to a new comment is decided in ``comments.moderation.check_not_banned``."""
+
+import ipaddress
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from comments.models import Ban, Comment, ModerationLog
+from comments.services import log_action, normalize_email
+
+
+@transaction.atomic
+def ban_create(
+    *,
+    kind: str,
+    by,
+    user=None,
+    email: str = "",
+    domain: str = "",
+    network: str = "",
+    reason: str = "",
+    expires_at=None,
+    comment: Comment | None = None,
+) -> Ban:
+    """Ban a user, an email address, an email domain (with its subdomains) or an IP
+    address/network, and write a BAN row to the audit log (``comment``: the comment the
+    ban came from, if any). ``Ban.clean`` normalises the target; raises
+    ``ValidationError`` for a missing or malformed one."""
+    if kind not in Ban.Kind.values:
+        raise ValidationError({"kind": [f"Choose one of: {', '.join(Ban.Kind.values)}."]})
+    ban = Ban(
+        kind=kind,
+        user=user,
+        email=email or "",
+        domain=domain or "",
+        network=network or "",
+        reason=(reason or "")[:300],
+        expires_at=expires_at,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    ban.full_clean()
+    ban.save()
+    log_action(
+        comment=comment,
+        action=ModerationLog.Action.BAN,
+        actor=by,
+        reason=f"{ban}: {reason}" if reason else str(ban),
+    )
+    return ban
+
+
+def _active_ban(**target) -> Ban | None:
+    return Ban.objects.active().filter(**target).order_by("-created_at").first()
+
+
+def ban_comment_author(*, comment: Comment, by, reason: str = "", expires_at=None) -> Ban:
+    """Ban the comment's author: the account of a registered user, the email address of
+    a guest. An active ban of the same author is returned as it is (a second click does
+    not stack bans)."""
+    if comment.user_id:
+        target = {"kind": Ban.Kind.USER, "user_id": comment.user_id}
+        fields = {"user": comment.user}
+    elif comment.guest_email:
+        email = normalize_email(comment.guest_email)
+        target = {"kind": Ban.Kind.EMAIL, "email": email}
+        fields = {"email": email}
+    else:
+        raise ValidationError({"comment": ["This comment's author is no longer known."]})
+    existing = _active_ban(**target)
+    if existing is not None:
+        return existing
+    return ban_create(
+        kind=target["kind"],
+        by=by,
+        reason=reason,
+        expires_at=expires_at,
+        comment=comment,
+        **fields,
+    )
+
+
+def ban_comment_ip(*, comment: Comment, by, reason: str = "", expires_at=None) -> Ban:
+    """Ban the single address the comment came from (a /32 or /128 network). An active
+    ban of exactly that network is returned as it is."""
+    if not comment.ip_address:
+        raise ValidationError({"comment": ["This comment has no IP address."]})
+    network = str(ipaddress.ip_network(comment.ip_address))
+    existing = _active_ban(kind=Ban.Kind.NETWORK, network=network)
+    if existing is not None:
+        return existing
+    return ban_create(
+        kind=Ban.Kind.NETWORK,
+        by=by,
+        network=network,
+        reason=reason,
+        expires_at=expires_at,
+        comment=comment,
+    )

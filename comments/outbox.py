@@ -1,0 +1,128 @@
+"""The comment email outbox: emails a change causes are written as ``OutboxMessage``
+rows in the change's own transaction, so a rolled-back change sends nothing and a
+committed one is never lost. A task sends each row as soon as the transaction commits
+(``deliver_outbox_message``); the periodic ``drain_outbox`` sends whatever could not be
+queued (broker down) or failed and waits for a retry."""
+
+import logging
+from datetime import timedelta
+
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from comments.models import Comment, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_MAX_ATTEMPTS = 8
+
+
+def enqueue(task, *args) -> None:
+    """Hand a task to the broker; if the broker is unreachable, log and carry on — the
+    request has done its work, and what must not be lost is in the outbox."""
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    try:
+        task.delay(*args)
+    except (BrokerUnavailable, OSError) as exc:
+        logger.warning("task broker unavailable; %s(%s) not queued: %s", task.name, args, exc)
+
+
+def outbox_add(*, kind: str, comment: Comment) -> None:
+    """Write an outbox row in the caller's transaction and, once it commits, ask a
+    worker to send it at once; ``outbox_drain`` sends it later if that fails."""
+    from comments import tasks
+
+    with transaction.atomic():
+        if kind == OutboxMessage.Kind.COMMENT_PUBLISHED:
+            # Announced once (comments_outboxmessage_published_once), even if it is
+            # approved again after a review.
+            message, created = OutboxMessage.objects.get_or_create(kind=kind, comment=comment)
+            if not created:
+                return
+        else:
+            message = OutboxMessage.objects.create(kind=kind, comment=comment)
+    message_id = message.pk
+    transaction.on_commit(lambda: enqueue(tasks.deliver_outbox_message, message_id))
+
+
+def _send(message: OutboxMessage) -> None:
+    from comments import emails
+
+    comment = (
+        Comment.objects.select_related("article", "user", "reply_to", "reply_to__user")
+        .filter(pk=message.comment_id)
+        .first()
+    )
+    if comment is None:
+        return
+    if message.kind == OutboxMessage.Kind.COMMENT_PUBLISHED:
+        emails.send_comment_notifications(comment)
+    elif message.kind == OutboxMessage.Kind.COMMENT_FLAGGED:
+        emails.send_flag_alert(comment)
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one outbox message unless it is sent already or another worker is sending
+    it; returns whether this call sent it.
+
+    The row is locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite the
+    conditional update takes the write lock) while the email goes out, and marked sent
+    in the same transaction, so a row committed as sent is never sent again. The SMTP
+    boundary is at-least-once: a worker killed after the mail server accepted the email
+    but before the commit sends it again on the next try (a window of microseconds; the
+    alternative, marking before sending, would lose the email instead).
+
+    A failed send is recorded (``attempts``, ``last_error``) and retried by
+    ``outbox_drain`` after an exponential pause, at most ``OUTBOX_MAX_ATTEMPTS`` times.
+    """
+    skip_locked = db_connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=message_id, sent_at__isnull=True, attempts__lt=OUTBOX_MAX_ATTEMPTS)
+            .first()
+        )
+        if message is None:
+            return False
+        now = timezone.now()
+        claimed = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True)
+        if not claimed.filter(attempts=message.attempts).update(available_at=now):
+            return False
+        try:
+            _send(message)
+        except OSError as exc:  # smtplib.SMTPException and socket errors
+            attempts = message.attempts + 1
+            logger.warning("outbox: message %s failed (attempt %s): %s", message.pk, attempts, exc)
+            claimed.update(
+                attempts=attempts,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                available_at=now + timedelta(seconds=min(60 * 2**attempts, 6 * 3600)),
+            )
+            return False
+        claimed.update(sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+        return True
+
+
+def outbox_drain(*, limit: int = 500) -> int:
+    """Send what is due in the outbox, oldest first; returns how many were sent."""
+    due = (
+        OutboxMessage.objects.filter(
+            sent_at__isnull=True,
+            available_at__lte=timezone.now(),
+            attempts__lt=OUTBOX_MAX_ATTEMPTS,
+        )
+        .order_by("available_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_deliver(message_id=pk) for pk in list(due))
+
+
+def outbox_retry(*, message_ids) -> int:
+    """Make unsent messages due again with a fresh set of attempts (an operator's
+    "retry now" after fixing the mail server); returns how many."""
+    return OutboxMessage.objects.filter(pk__in=message_ids, sent_at__isnull=True).update(
+        attempts=0, available_at=timezone.now(), last_error=""
+    )

@@ -1,0 +1,370 @@
+"""Posting a comment: who posts (``Poster``), and the one workflow every way in uses —
+the page form, the API, demo data and imports — so the rules are written once.
+
+The page form and the API differ only in how they parse input: each builds a
+``Poster`` from the request with ``poster_from_request`` and hands it, with what the
+comment says, to ``comment_submit`` (or ``comment_create`` without an idempotency key).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article
+from articles.ratelimit import client_ip
+from articles.voters import user_voter_key, voter_key
+from comments import attachments as files
+from comments import idempotency, moderation, services
+from comments.forms import form_age
+from comments.location import clean_location
+from comments.models import PATH_SEP, Comment, IdempotencyKey, ModerationLog, ThreadSubscription
+from ratings.services import rating_set, validate_stars
+
+
+class CommentsClosed(PermissionDenied):
+    """Comments on this article are closed (HTTP 403)."""
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different request (HTTP 409)."""
+
+
+@dataclass
+class CreatedComment:
+    comment: Comment
+    # A guest's edit secret, shown once; None for registered users.
+    edit_token: str | None
+
+
+@dataclass(frozen=True)
+class Poster:
+    """Who is posting, and from where: everything about a new comment that is not what
+    it says. ``poster_from_request`` builds one for the page form and the API; demo
+    data, imports and tests make one directly (or pass these fields to
+    ``comment_create`` as keywords)."""
+
+    # A signed-in user; None (or an anonymous user, read as None) for a guest.
+    user: object = None
+    ip_address: str | None = None
+    user_agent: str = ""
+    # Whose vote the comment's stars are (``articles.voters``); None: the account's
+    # vote for a user, the comment's own for a guest without a voter cookie.
+    voter: str | None = None
+    # Whose idempotency keys are these (``comments.idempotency.scopes_of``).
+    idempotency_scope: str = ""
+    other_idempotency_scopes: tuple[str, ...] = field(default=())
+    # The page form's anti-spam signals (``comments.moderation.comment_moderate``).
+    form_age: float | None = None
+    honeypot: str = ""
+
+    def __post_init__(self):
+        if self.user is not None and not self.user.is_authenticated:
+            object.__setattr__(self, "user", None)
+
+
+def poster_from_request(request, *, honeypot: str = "", form_token: str | None = None) -> Poster:
+    """The poster of a page form or an API request. ``honeypot`` and ``form_token`` are
+    the page form's hidden fields (the API takes them as ``hp`` and ``form_token``)."""
+    scopes = idempotency.scopes_of(request)
+    return Poster(
+        user=request.user,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        # The stars count as this reader's vote, the same one the rating widget shows.
+        voter=voter_key(request),
+        idempotency_scope=scopes["scope"],
+        other_idempotency_scopes=scopes["other_scopes"],
+        form_age=form_age(form_token),
+        honeypot=honeypot or "",
+    )
+
+
+# --- Creating a comment: check, build, store ---------------------------------------------------
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    body: str,
+    poster: Poster | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    parent: Comment | None = None,
+    notify_replies: bool = False,
+    subscribe: bool = False,
+    location: dict | None = None,
+    rating: int | None = None,
+    attachments: list | None = None,
+    status: str | None = None,
+    notify: bool = True,
+    enforce_limits: bool = True,
+    **poster_fields,
+) -> CreatedComment:
+    """Create a comment by ``poster``, all or nothing.
+
+    Raises ``CommentsClosed`` when the article takes no comments, ``ValidationError``
+    (with field names) for a bad parent, a missing guest identity or too many files,
+    ``moderation.Banned`` for a banned poster and ``RateLimited`` over the rate limit
+    (unless ``enforce_limits`` is off, for imports). ``status`` forces a status (demo
+    data, imports); ``notify=False`` sends no emails. ``attachments`` are files already
+    checked by ``comments.attachments.prepare``. ``location`` is ``{name?, latitude?,
+    longitude?, precise?}`` (cleaned and coarsened by ``comments.location``);
+    ``rating`` (1..5) is also saved as the poster's vote on the article, in the same
+    transaction. Without ``poster``, the ``Poster`` fields may be given as keywords.
+    """
+    if poster is None:
+        poster = Poster(**poster_fields)
+    elif poster_fields:
+        raise TypeError("Give either poster or its fields, not both.")
+    attachments = list(attachments or [])
+    _check_can_post(
+        article=article,
+        body=body,
+        poster=poster,
+        guest_name=guest_name,
+        guest_email=guest_email,
+        parent=parent,
+        attachment_count=len(attachments),
+        enforce_limits=enforce_limits,
+    )
+    place = clean_location(location)
+    if rating is not None:
+        rating = _validate_rating(article, rating)
+    reasons = []
+    if status is None:
+        status, reasons = _decide(article=article, body=body, poster=poster, email=guest_email)
+    comment = Comment(
+        article=article,
+        status=status,
+        moderation_reasons=reasons,
+        rating=rating,
+        **_placement(parent),
+        **_author_fields(poster, guest_name, guest_email, notify_replies),
+        **place.as_fields(),
+    )
+    comment.set_body(body)
+    token = None if poster.user else comment.issue_edit_token()
+    # Field rules only (lengths, choices, the email's form). The article, parent and
+    # user were loaded by the caller, and the check constraints hold by construction
+    # here and are enforced by the database anyway: validating them again costs a
+    # query and a savepoint each (16 of a guest post's 25 queries before).
+    comment.full_clean(
+        exclude=["path", "body_html", "edit_token_hash", "article", "parent", "reply_to", "user"],
+        validate_constraints=False,
+    )
+    _store(
+        comment,
+        poster=poster,
+        subscribe=subscribe,
+        attachments=attachments,
+        enforce_limits=enforce_limits,
+    )
+    _announce(comment, notify=notify)
+    return CreatedComment(comment=comment, edit_token=token)
+
+
+def _check_can_post(
+    *, article, body, poster, guest_name, guest_email, parent, attachment_count, enforce_limits
+) -> None:
+    """Everything that refuses a comment before it is built, cheapest first."""
+    if not article.comments_open or not article.is_public:
+        raise CommentsClosed("Comments are closed for this article.")
+    if not (body or "").strip():
+        raise ValidationError({"body": ["Write something before posting."]})
+    if poster.user is None and not (guest_name.strip() and guest_email.strip()):
+        raise ValidationError({"name": ["Guests must give a name and an email."]})
+    moderation.check_not_banned(user=poster.user, email=guest_email, ip_address=poster.ip_address)
+    if enforce_limits:
+        services.rate_limit(
+            "comment",
+            settings.COMMENTS_RATE_LIMIT,
+            ip_address=poster.ip_address,
+            user=poster.user,
+            email=guest_email,
+        )
+    if parent is not None and (
+        parent.article_id != article.pk or parent.status != Comment.Status.APPROVED
+    ):
+        raise ValidationError({"parent": ["You can only reply to a published comment here."]})
+    files.check_count(attachment_count)
+
+
+def _validate_rating(article: Article, rating) -> int:
+    if not article.ratings_enabled:
+        raise ValidationError({"rating": ["Ratings are switched off for this article."]})
+    try:
+        return validate_stars(rating)
+    except ValidationError:
+        raise ValidationError({"rating": ["Choose from 1 to 5 stars."]}) from None
+
+
+def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str]]:
+    """The status the moderation rules give a new comment, and why."""
+    decision = moderation.comment_moderate(
+        article=article,
+        body=body,
+        user=poster.user,
+        guest_email=email,
+        is_moderator=services.can_moderate(poster.user),
+        honeypot=poster.honeypot,
+        form_age=poster.form_age,
+        context={"ip_address": poster.ip_address, "user_agent": poster.user_agent},
+    )
+    return decision.status, decision.reasons
+
+
+def _placement(parent: Comment | None) -> dict:
+    """Where a reply hangs: replies below the display cap attach to the deepest shown
+    level, and remember whom they answer in ``reply_to``."""
+    shown = parent
+    while shown is not None and shown.depth >= settings.COMMENTS_MAX_DEPTH - 1:
+        shown = shown.parent
+    return {"parent": shown, "reply_to": parent, "depth": shown.depth + 1 if shown else 0}
+
+
+def _author_fields(poster: Poster, guest_name: str, guest_email: str, notify_replies) -> dict:
+    guest = poster.user is None
+    return {
+        "user": poster.user,
+        "guest_name": guest_name.strip() if guest else "",
+        "guest_email": services.normalize_email(guest_email) if guest else "",
+        "notify_replies": bool(notify_replies) and guest,
+        "ip_address": poster.ip_address,
+        "user_agent": (poster.user_agent or "")[:300],
+    }
+
+
+def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_limits) -> None:
+    """Save the comment and what comes with it: the thread path, the follow, the vote and
+    the files (last: storage is outside the transaction, so nothing may fail after)."""
+    comment.save()
+    # The path needs the new id, so it is written right after the insert.
+    parent = comment.parent
+    comment.path = (f"{parent.path}{PATH_SEP}" if parent else "") + comment.thread_path()
+    Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+    if poster.user is not None and subscribe:
+        ThreadSubscription.objects.get_or_create(user=poster.user, article=comment.article)
+    if comment.rating is not None:
+        rating_set(
+            article=comment.article,
+            voter=poster.voter or user_voter_key(poster.user) or f"c:{comment.pk}",
+            stars=comment.rating,
+            user=poster.user,
+            ip_address=poster.ip_address,
+            enforce_limits=enforce_limits,
+        )
+    stored = []
+    try:
+        for prepared in attachments:
+            stored.append(files.attachment_add(comment=comment, prepared=prepared))
+    except BaseException:
+        files.discard_files(*(name for a in stored for name in (a.file.name, a.thumbnail.name)))
+        raise
+
+
+def _announce(comment: Comment, *, notify: bool) -> None:
+    """Count a published comment (and tell repliers and followers), or log why it was
+    held (and tell moderators)."""
+    if comment.status == Comment.Status.APPROVED:
+        services.bump_comment_count(comment.article_id, 1)
+        if notify:
+            services.after_approval(comment)
+    elif comment.moderation_reasons:
+        services.log_action(
+            comment=comment,
+            action=ModerationLog.Action.HELD,
+            to_status=comment.status,
+            reason=", ".join(comment.moderation_reasons),
+        )
+        if notify:
+            services.after_hold(comment)
+
+
+# --- Posting at most once ----------------------------------------------------------------------
+
+
+def comment_submit(
+    *, poster: Poster, idempotency_key: str | None, new_on_conflict: bool = False, **content
+) -> tuple[CreatedComment, bool]:
+    """What the page form and the API do with a new comment: ``comment_create``, at most
+    once per idempotency key when one came. Returns the comment and whether this answer
+    replays an earlier one. A key reused for other content raises
+    ``IdempotencyConflict``, or (``new_on_conflict``, the page form: the reader went
+    back to an old copy of the form and wrote something new) creates a new comment."""
+    if idempotency_key is None:
+        return comment_create(poster=poster, **content), False
+    try:
+        return comment_create_once(idempotency_key=idempotency_key, poster=poster, **content)
+    except IdempotencyConflict:
+        if not new_on_conflict:
+            raise
+        return comment_create(poster=poster, **content), False
+
+
+@transaction.atomic
+def comment_create_once(
+    *, idempotency_key: str, poster: Poster, **content
+) -> tuple[CreatedComment, bool]:
+    """``comment_create(poster=poster, **content)`` at most once per (the poster's
+    scope, key); returns the created comment and whether this was a replay of an
+    earlier request.
+
+    The key is claimed first, in its own savepoint: of two racing requests the second
+    insert waits on the unique constraint until the first transaction ends, then fails
+    and answers with the first one's comment (on SQLite writers are serialised anyway).
+    If creating fails, the claim rolls back with it, so a corrected retry can use the
+    key. A replay is not rate limited: it creates nothing. The poster's other scopes
+    are where their earlier key may be (a guest whose first request came without the
+    voter cookie was known by IP address then). Raises ``IdempotencyConflict`` when the
+    key came with different content.
+    """
+    scope = poster.idempotency_scope
+    fingerprint = idempotency.comment_fingerprint(content)
+    now = timezone.now()
+    expired = now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
+    keys = IdempotencyKey.objects.select_related("comment__article", "comment__user")
+    keys.filter(scope=scope, key=idempotency_key, created_at__lt=expired).delete()
+    earlier = keys.filter(
+        scope__in=poster.other_idempotency_scopes, key=idempotency_key, created_at__gte=expired
+    ).first()
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(
+                    scope=scope, key=idempotency_key, fingerprint=fingerprint, created_at=now
+                )
+        except IntegrityError:
+            earlier = keys.get(scope=scope, key=idempotency_key)
+    if earlier is not None:
+        if earlier.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                "This Idempotency-Key was already used for a different comment."
+            ) from None
+        comment = earlier.comment
+        still_editable = comment.created_at + timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+        token = earlier.edit_token if earlier.edit_token and now < still_editable else None
+        return CreatedComment(comment=comment, edit_token=token), True
+    created = comment_create(poster=poster, **content)
+    claim.comment = created.comment
+    claim.edit_token = created.edit_token or ""
+    claim.save(update_fields=["comment", "edit_token"])
+    return created, False
+
+
+def idempotency_keys_expire(*, now=None) -> int:
+    """Forget keys older than ``COMMENTS_IDEMPOTENCY_TTL``, and guests' edit tokens
+    kept for replays once the edit window is over. Returns how many keys went. Run
+    periodically (``comments.tasks.expire_idempotency_keys``)."""
+    now = now or timezone.now()
+    IdempotencyKey.objects.filter(
+        created_at__lt=now - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    ).exclude(edit_token="").update(edit_token="")
+    deleted, _ = IdempotencyKey.objects.filter(
+        created_at__lt=now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
+    ).delete()
+    return deleted
