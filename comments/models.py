@@ -41,8 +41,14 @@ class CommentQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything a rendered comment needs, in the thread order: one query, plus one
-        for all their attachments."""
-        return self.select_related("user").prefetch_related("attachments").order_by("path")
+        for all their attachments (a plain list in ``attachment_list``: a prefetch into
+        the related manager builds a queryset per comment, a third of the time of a page
+        of 100 in the API)."""
+        return (
+            self.select_related("user")
+            .prefetch_related(models.Prefetch("attachments", to_attr="attachment_list"))
+            .order_by("path")
+        )
 
 
 class Comment(models.Model):
@@ -189,6 +195,13 @@ class Comment(models.Model):
     def set_body(self, body: str) -> None:
         self.body = body
         self.body_html = render_comment(body)
+
+    @property
+    def files(self) -> list:
+        """The comment's attachments: the list ``for_page()`` loaded, else one query."""
+        if not hasattr(self, "attachment_list"):
+            self.attachment_list = list(self.attachments.all())
+        return self.attachment_list
 
     @property
     def is_deleted(self) -> bool:

@@ -38,7 +38,7 @@ from comments.forms import (
     comment_form_class,
     too_fast_message,
 )
-from comments.models import PATH_DIGITS, Attachment, Comment, CommentLike, ThreadSubscription
+from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
 
 # --- The comment section ------------------------------------------------------------
 
@@ -258,8 +258,9 @@ def _page_query(page) -> str:
 def _template_comment() -> Comment:
     comment = Comment(pk=0, guest_name="", body_html="", created_at=timezone.now())
     comment.liked, comment.editable, comment.replies = False, True, []
-    # As if prefetched: the skeleton has no attachments, and asking would cost a query.
-    comment._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
+    # As ``for_page`` loads them: the skeleton has no attachments, and asking would
+    # cost a query.
+    comment.attachment_list = []
     return comment
 
 

@@ -164,7 +164,7 @@ def test_reverse_geocode_bad_input_is_400(api_client):
 
 
 def test_reverse_geocode_is_rate_limited(api_client, settings):
-    settings.GEOCODE_RATE_LIMIT = "1/m"
+    settings.GEOCODE_RATE_LIMIT = "1/h"
     api_client.get("/api/v1/geocode/reverse/?latitude=1&longitude=1")
     response = api_client.get("/api/v1/geocode/reverse/?latitude=1&longitude=1")
     assert response.status_code == 429

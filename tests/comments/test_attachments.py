@@ -180,7 +180,7 @@ def test_fourth_attachment_is_rejected(api_client):
 
 
 def test_uploads_over_the_rate_limit_are_429_and_not_stored(api_client, settings):
-    settings.UPLOADS_RATE_LIMIT = "1/m"
+    settings.UPLOADS_RATE_LIMIT = "1/h"
     comment = make_comment()
     assert upload_to(api_client, comment, files.TEXT, "1.txt").status_code == 201
     response = upload_to(api_client, comment, files.TEXT, "2.txt")

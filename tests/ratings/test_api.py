@@ -99,7 +99,7 @@ def test_unknown_article_is_404(api_client):
 
 
 def test_votes_are_rate_limited(api_client, settings):
-    settings.VOTES_RATE_LIMIT = "2/m"
+    settings.VOTES_RATE_LIMIT = "2/h"
     article = make_article()
     for stars in (1, 2):
         api_client.put(url(article), {"stars": stars}, format="json")
