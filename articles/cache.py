@@ -17,7 +17,7 @@ one-time keys) swapped in on every serve.
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 
 # Set by articles.voters.VoterCookieMiddleware on a client's first successful write
 # (a comment, a vote, a like, a flag...): from then on it sees its own state rendered
@@ -158,9 +159,17 @@ def register_per_request_input(name: str, make_value: Callable) -> None:
     _PER_REQUEST_INPUTS[name] = make_value
 
 
-def punch_holes(html: str) -> str | None:
+def hole(name: str) -> str:
+    """A placeholder a template writes where a shared copy must show something of the
+    reader's own (``fill_holes``'s ``values`` fill it); ``name`` is ``[A-Za-z0-9_-]+``."""
+    return mark_safe(f"\x00hole:{name}\x00")  # noqa: S308 - a fixed marker, no input
+
+
+def punch_holes(html: str, *, placed: int = 0) -> str | None:
     """The rendered page with every per-request value replaced by a placeholder, or
-    None when a value also shows elsewhere in the page (then it must not be shared)."""
+    None when a value also shows elsewhere in the page (then it must not be shared).
+    ``placed`` is how many ``hole()`` markers the page was rendered with: any other
+    marker came from somewhere else, and the page is not shared either."""
     removed: set[str] = set()
 
     def punch(match):
@@ -177,7 +186,7 @@ def punch_holes(html: str) -> str | None:
         return f"{tag[:start]}\x00hole:{name.group(1)}\x00{tag[end:]}"
 
     punched = _INPUT_TAG.sub(punch, html)
-    if "\x00hole:" in html or any(value in punched for value in removed):
+    if html.count("\x00hole:") != placed or any(value in punched for value in removed):
         return None
     return punched
 
@@ -189,16 +198,22 @@ def split_holes(html: str) -> list[bytes]:
     return [part.encode() for part in _HOLE.split(html)]
 
 
-def fill_holes(html: str | list[bytes], request) -> str | bytes:
+def fill_holes(
+    html: str | list[bytes], request, values: Mapping[str, str] | None = None
+) -> str | bytes:
     """Fresh per-request values in a cached page: one value per name, as one render
-    would. A punched string gives a string; split parts give bytes."""
+    would; ``values`` gives those of ``hole()`` placeholders (escaped here). A punched
+    string gives a string; split parts give bytes."""
     parts = html if isinstance(html, list) else split_holes(html)
     parts = list(parts)
-    values: dict[bytes, bytes] = {}
+    values = values or {}
+    filled_in: dict[bytes, bytes] = {}
     for name in set(parts[1::2]):
-        make = _PER_REQUEST_INPUTS.get(name.decode())
-        values[name] = escape(make(request)).encode() if make else b""
-    parts[1::2] = [values[name] for name in parts[1::2]]
+        key = name.decode()
+        make = _PER_REQUEST_INPUTS.get(key)
+        value = values.get(key, make(request) if make else "")
+        filled_in[name] = escape(value).encode()
+    parts[1::2] = [filled_in[name] for name in parts[1::2]]
     filled = b"".join(parts)
     return filled if isinstance(html, list) else filled.decode()
 

@@ -207,8 +207,7 @@ class _AttachmentsMixin(forms.Form):
         )
 
     def too_many_message(self) -> str:
-        cap = settings.COMMENTS_MAX_ATTACHMENTS
-        return f"A comment can have at most {cap} attachments."
+        return attachments.too_many_message()
 
     def clean_attachments(self):
         uploads = self.cleaned_data.get("attachments") or []

@@ -1,282 +1,59 @@
-"""The comment section's pages: the section's data, posting, editing, likes, flags.
+"""The comment section's pages: posting, "Load more", editing, deleting, likes, flags,
+following and unsubscribing (what the section shows is read in ``comments.threads``).
 
 Every handler works as a plain HTML form (JavaScript off); ``static/js/comments.js``
 enhances the same forms through the JSON API when it can.
 """
 
-import math
-from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles import cache as page_cache
 from articles import ratelimit
 from articles.models import Article
 from articles.views import ArticleDetailView
 from articles.voters import voter_key
-from comments import attachments, emails, idempotency, moderation, posting, services, tokens
+from comments import (
+    attachments,
+    emails,
+    idempotency,
+    moderation,
+    posting,
+    services,
+    threads,
+    tokens,
+)
 from comments.forms import (
     CommentEditForm,
     FlagForm,
     comment_form_class,
     too_fast_message,
 )
-from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
-
-# --- The comment section ------------------------------------------------------------
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("cpage", 1)))
-    except (TypeError, ValueError):
-        return 1
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def comment_threads(
-    request, article, *, page_number: int, clamp: bool = True, for_viewer: bool = True
-) -> dict:
-    """One page of an article's public threads, nested, in a fixed number of queries:
-    the count of threads, the page's roots, every public comment of those threads, and
-    which of them the current voter liked.
-
-    ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
-    an empty list (the "Load more" fragment). Without ``for_viewer`` nothing is liked
-    or editable (the shared copy ``_cached_threads`` keeps).
-    """
-    roots = Comment.objects.public().filter(article=article, depth=0).order_by("path")
-    # Without an approved comment nothing is public (a "[deleted]" placeholder needs an
-    # approved reply), so an empty section costs no query at all.
-    if not article.comment_count:
-        roots = roots.none()
-    paginator = Paginator(roots.values_list("path", flat=True), settings.COMMENTS_PAGE_SIZE)
-    try:
-        page = paginator.get_page(page_number) if clamp else paginator.page(page_number)
-    except (EmptyPage, InvalidPage):
-        page = None
-    root_paths = list(page.object_list) if page else []
-
-    threads, shown = [], {}
-    if root_paths:
-        in_threads = Q()
-        for path in root_paths:
-            # Paths are fixed-width, so a root's prefix matches only its own thread.
-            in_threads |= Q(path=path) | Q(path__startswith=path + "/")
-        comments = list(Comment.objects.public().filter(in_threads, article=article).for_page())
-        liked = set()
-        if for_viewer:
-            liked = set(
-                CommentLike.objects.filter(
-                    voter=voter_key(request), comment_id__in=[c.pk for c in comments]
-                ).values_list("comment_id", flat=True)
-            )
-        for comment in comments:
-            # A reply under a comment that is no longer public has no place to hang.
-            if comment.depth and comment.parent_id not in shown:
-                continue
-            comment.replies = []
-            comment.liked = comment.pk in liked
-            comment.editable = (
-                for_viewer
-                and not comment.is_deleted
-                and services.can_edit(
-                    comment=comment,
-                    user=request.user,
-                    token=tokens.edit_token_from_request(request, comment.pk),
-                )
-            )
-            shown[comment.pk] = comment
-            if comment.depth:
-                shown[comment.parent_id].replies.append(comment)
-            else:
-                threads.append(comment)
-    return {"threads": threads, "page": page, "shown": shown}
-
-
-# --- The shared copy of a page of threads ----------------------------------------------------
-@dataclass(frozen=True)
-class _ThreadsPage:
-    """What ``_section.html`` reads of a Paginator page, for a cached page of threads."""
-
-    number: int
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
-def _threads_shareable(request, article) -> bool:
-    """Whether this reader's page of threads is the neutral one apart from likes: they
-    may edit none of the comments (no guest edit token, not a moderator, no comment of
-    their own still in the edit window) and reply to none from the URL."""
-    if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
-        return False
-    if request.headers.get("X-Comment-Token"):
-        return False
-    if any(name.startswith("comment_edit_") for name in request.COOKIES):
-        return False
-    user = request.user
-    if not user.is_authenticated:
-        return True
-    if services.can_moderate(user):
-        return False
-    window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
-    return not Comment.objects.filter(article=article, user=user, created_at__gt=window).exists()
-
-
-def _like_button(comment_id: int, pressed: bool) -> str:
-    # As comments/_comment.html writes the like button's state.
-    state = "true" if pressed else "false"
-    return f'aria-pressed="{state}" data-like-url="/api/v1/comments/{comment_id}/like/"'
-
-
-def _cached_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:
-    """The page of threads as ``comments/_threads.html`` renders it, from a copy shared by
-    every reader for this article version, with the reader's likes and CSRF token put
-    in. None when the copy cannot be made right for this reader (then render it)."""
-    if not _threads_shareable(request, article):
-        return None
-    key = "comments:threads:" + page_cache.make_etag(
-        page_cache.version_tag(article),
-        page_number,
-        can_post,
-        settings.COMMENTS_PAGE_SIZE,
-        settings.COMMENTS_MAX_DEPTH,
-    )
-    entry = cache.get(key)
-    if entry is None:
-        data = comment_threads(request, article, page_number=page_number, for_viewer=False)
-        shown = data.pop("shown")
-        page = data["page"]
-        context = {
-            **data,
-            "article": article,
-            "article_url": article.get_absolute_url(),
-            "reply_to": None,
-            "can_post": can_post,
-            "page_query": _page_query(page),
-            "full_page": True,
-        }
-        html = page_cache.punch_holes(render_to_string("comments/_threads.html", context, request))
-        if html is None:
-            return None
-        entry = {"html": html, "page": page.number, "ids": list(shown)}
-        cache.set(key, entry, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
-    html = entry["html"]
-    if article.comment_count and entry["ids"]:
-        liked = CommentLike.objects.filter(
-            voter=voter_key(request), comment_id__in=entry["ids"]
-        ).values_list("comment_id", flat=True)
-        for comment_id in liked:
-            neutral = _like_button(comment_id, False)
-            if neutral not in html:
-                return None  # the template changed under us: render instead
-            html = html.replace(neutral, _like_button(comment_id, True), 1)
-    page = _ThreadsPage(entry["page"])
-    return {
-        "threads_html": mark_safe(page_cache.fill_holes(html, request)),  # noqa: S308
-        "page": page,
-        "shown": {},
-    }
-
-
-def comment_section_context(request, article, *, form=None) -> dict:
-    """Everything ``comments/_section.html`` shows (used by the ``comment_section`` tag)."""
-    user = request.user
-    page_number = _page_number(request)
-    data = None
-    if form is None:
-        data = _cached_threads(
-            request, article, page_number=page_number, can_post=_can_post(article)
-        )
-    if data is None:
-        data = comment_threads(request, article, page_number=page_number)
-    if form is None:
-        form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
-    reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))
-    reply_comment = data.pop("shown").get(reply_id)
-    if reply_comment is not None and reply_comment.is_deleted:
-        reply_comment = None
-    if reply_comment is not None and not form.is_bound:
-        form.initial["parent"] = reply_comment.pk
-    page = data["page"]
-    article_url = article.get_absolute_url()
-    return {
-        **data,
-        "request": request,
-        "user": user,
-        "article": article,
-        "article_url": article_url,
-        "form": form,
-        "reply_to": reply_comment.pk if reply_comment else None,
-        "reply_comment": reply_comment,
-        "can_post": _can_post(article),
-        # The skeleton comments.js fills in for a comment posted without a reload.
-        "template_comment": _template_comment(),
-        "following": (
-            user.is_authenticated
-            and ThreadSubscription.objects.filter(user=user, article=article).exists()
-        ),
-        "next_for_login": f"{article_url}#comments",
-        "page_query": _page_query(page),
-    }
-
-
-def _can_post(article) -> bool:
-    return article.comments_open and article.is_public
-
-
-def _page_query(page) -> str:
-    """The start of a query string that keeps the reader on this page of threads."""
-    return f"cpage={page.number}&" if page and page.number > 1 else ""
-
-
-def _template_comment() -> Comment:
-    comment = Comment(pk=0, guest_name="", body_html="", created_at=timezone.now())
-    comment.liked, comment.editable, comment.replies = False, True, []
-    # As ``for_page`` loads them: the skeleton has no attachments, and asking would
-    # cost a query.
-    comment.attachment_list = []
-    return comment
+from comments.models import Comment, CommentLike
 
 
 @require_GET
 def comments_more(request, slug):
     """The next page of threads as an HTML fragment, for the "Load more" button."""
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
-    data = comment_threads(request, article, page_number=_page_number(request), clamp=False)
+    data = threads.comment_threads(
+        request, article, page_number=threads.page_number(request), clamp=False
+    )
     del data["shown"]
     context = {
         **data,
         "article": article,
         "article_url": article.get_absolute_url(),
         "reply_to": None,
-        "can_post": _can_post(article),
-        "page_query": _page_query(data["page"]),
+        "can_post": threads.can_post(article),
+        "page_query": threads.page_query(data["page"]),
     }
     response = render(request, "comments/_threads.html", context)
     response["X-Robots-Tag"] = "noindex"
@@ -290,19 +67,6 @@ def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
-
-
-def comment_url(comment: Comment) -> str:
-    """The comment's anchor on the page of threads that holds it."""
-    root_path = comment.path[:PATH_DIGITS]
-    before = (
-        Comment.objects.public()
-        .filter(article_id=comment.article_id, depth=0, path__lte=root_path)
-        .count()
-    )
-    page = max(1, math.ceil(before / settings.COMMENTS_PAGE_SIZE))
-    query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#c{comment.pk}"
 
 
 def _article_page(request, article, *, form, status: int):
@@ -388,7 +152,7 @@ def comment_post(request, slug):
     # cannot tell which rule caught it.
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Your comment has been posted.")
-        response = _see_other(comment_url(comment))
+        response = _see_other(threads.comment_url(comment))
     else:
         messages.success(request, "Your comment is awaiting moderation.")
         response = _see_other(f"{article.get_absolute_url()}#c{comment.pk}")
@@ -452,7 +216,7 @@ def comment_edit(request, pk):
             status = 503
         else:
             messages.success(request, "Your comment has been updated.")
-            return _see_other(comment_url(comment))
+            return _see_other(threads.comment_url(comment))
     return render(
         request,
         "comments/edit.html",
@@ -527,7 +291,7 @@ def comment_like(request, pk):
             )
         except ratelimit.RateLimited as exc:
             messages.error(request, _slow_down(exc))
-    return _see_other(comment_url(comment))
+    return _see_other(threads.comment_url(comment))
 
 
 def _slow_down(exc) -> str:
@@ -555,7 +319,7 @@ def comment_flag(request, pk):
             retry_after = exc.retry_after
         else:
             messages.success(request, "Thank you. A moderator will review this comment.")
-            return _see_other(comment_url(comment))
+            return _see_other(threads.comment_url(comment))
     response = render(
         request,
         "comments/flag.html",

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from comments import idempotency
 from comments.attachments import THUMBNAIL_SIZE
-from comments.views import comment_section_context
+from comments.threads import comment_section_context
 
 register = template.Library()
 

@@ -356,3 +356,20 @@ def test_idempotency_key_is_fresh_on_every_hit(rf):
     punched = punch_holes('<input type="hidden" name="idempotency_key" value="first">')
     request = rf.get("/")
     assert fill_holes(punched, request) != fill_holes(punched, request)
+
+
+def test_placed_holes_are_filled_with_the_readers_values_escaped(rf):
+    from articles.cache import fill_holes, hole
+
+    punched = punch_holes(f'<button aria-pressed="{hole("like-7")}">', placed=1)
+    assert fill_holes(punched, rf.get("/"), {"like-7": "true"}) == '<button aria-pressed="true">'
+    assert fill_holes(punched, rf.get("/"), {"like-7": '"><x'}) == (
+        '<button aria-pressed="&quot;&gt;&lt;x">'
+    )
+
+
+def test_a_hole_marker_the_page_did_not_place_is_never_shared():
+    from articles.cache import hole
+
+    page = f'<button aria-pressed="{hole("like-7")}"><p>{hole("csrfmiddlewaretoken")}</p>'
+    assert punch_holes(page, placed=1) is None

@@ -1,4 +1,4 @@
-"""The shared copy of a page of rendered threads (comments.views._cached_threads): used
+"""The shared copy of a page of rendered threads (comments.threads._cached_threads): used
 for readers who may edit none of them, with each reader's likes put in."""
 
 import re

@@ -1,0 +1,274 @@
+"""The read side of the comment section: a page of an article's threads, nested, in a
+fixed number of queries; the copy of it shared by every reader of an article version;
+everything ``comments/_section.html`` shows; and where a comment is (its page and
+anchor). The ``comment_section`` template tag and the pages in ``comments.views`` read
+from here.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from articles import cache as page_cache
+from articles.voters import voter_key
+from comments import services, tokens
+from comments.forms import comment_form_class
+from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
+
+
+def page_number(request) -> int:
+    """The page of threads asked for (``?cpage=``), 1 when missing or not a number."""
+    try:
+        return max(1, int(request.GET.get("cpage", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def can_post(article) -> bool:
+    return article.comments_open and article.is_public
+
+
+def page_query(page) -> str:
+    """The start of a query string that keeps the reader on this page of threads."""
+    return f"cpage={page.number}&" if page and page.number > 1 else ""
+
+
+# --- A page of threads -----------------------------------------------------------------------
+
+
+def comment_threads(
+    request, article, *, page_number: int, clamp: bool = True, for_viewer: bool = True
+) -> dict:
+    """One page of an article's public threads, nested, in a fixed number of queries:
+    the count of threads, the page's roots, every public comment of those threads (with
+    their files), and which of them the current voter liked.
+
+    ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
+    an empty list (the "Load more" fragment). Without ``for_viewer`` nothing is editable
+    and each like button's state is a hole (the shared copy ``_cached_threads`` keeps).
+    """
+    page = _page_of_roots(article, page_number, clamp=clamp)
+    root_paths = list(page.object_list) if page else []
+    if not root_paths:
+        return {"threads": [], "page": page, "shown": {}}
+    in_threads = Q()
+    for path in root_paths:
+        # Paths are fixed-width, so a root's prefix matches only its own thread.
+        in_threads |= Q(path=path) | Q(path__startswith=path + "/")
+    comments = list(Comment.objects.public().filter(in_threads, article=article).for_page())
+    liked = _liked(request, [c.pk for c in comments]) if for_viewer else set()
+    token_of = (lambda pk: tokens.edit_token_from_request(request, pk)) if for_viewer else None
+    threads, shown = [], {}
+    for comment in comments:
+        # A reply under a comment that is no longer public has no place to hang.
+        if comment.depth and comment.parent_id not in shown:
+            continue
+        comment.replies = []
+        comment.liked = comment.pk in liked
+        comment.like_hole = None if for_viewer else page_cache.hole(_like_hole(comment.pk))
+        comment.editable = (
+            token_of is not None
+            and not comment.is_deleted
+            and services.can_edit(comment=comment, user=request.user, token=token_of(comment.pk))
+        )
+        shown[comment.pk] = comment
+        if comment.depth:
+            shown[comment.parent_id].replies.append(comment)
+        else:
+            threads.append(comment)
+    return {"threads": threads, "page": page, "shown": shown}
+
+
+def _page_of_roots(article, number: int, *, clamp: bool):
+    """The Paginator page of the article's top-level comments (their paths), or None
+    for a page out of range when not ``clamp``ed."""
+    roots = Comment.objects.public().filter(article=article, depth=0).order_by("path")
+    # Without an approved comment nothing is public (a "[deleted]" placeholder needs an
+    # approved reply), so an empty section costs no query at all.
+    if not article.comment_count:
+        roots = roots.none()
+    paginator = Paginator(roots.values_list("path", flat=True), settings.COMMENTS_PAGE_SIZE)
+    try:
+        return paginator.get_page(number) if clamp else paginator.page(number)
+    except (EmptyPage, InvalidPage):
+        return None
+
+
+def _liked(request, comment_ids) -> set[int]:
+    """Which of these comments the current voter liked (one query)."""
+    return set(
+        CommentLike.objects.filter(
+            voter=voter_key(request), comment_id__in=comment_ids
+        ).values_list("comment_id", flat=True)
+    )
+
+
+def _like_hole(comment_id: int) -> str:
+    return f"like-{comment_id}"
+
+
+# --- The shared copy of a page of threads ----------------------------------------------------
+@dataclass(frozen=True)
+class _ThreadsPage:
+    """What ``_section.html`` reads of a Paginator page, for a cached page of threads."""
+
+    number: int
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _threads_shareable(request, article) -> bool:
+    """Whether this reader's page of threads is the neutral one apart from likes: they
+    may edit none of the comments (no guest edit token, not a moderator, no comment of
+    their own still in the edit window) and reply to none from the URL."""
+    if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
+        return False
+    if request.headers.get("X-Comment-Token"):
+        return False
+    if any(name.startswith("comment_edit_") for name in request.COOKIES):
+        return False
+    user = request.user
+    if not user.is_authenticated:
+        return True
+    if services.can_moderate(user):
+        return False
+    window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
+    return not Comment.objects.filter(article=article, user=user, created_at__gt=window).exists()
+
+
+def _cached_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:
+    """The page of threads as ``comments/_threads.html`` renders it, from a copy shared by
+    every reader for this article version, with the reader's likes and CSRF token put
+    in its holes. None when the copy cannot be made right for this reader (then render
+    it)."""
+    if not _threads_shareable(request, article):
+        return None
+    key = "comments:threads:v2:" + page_cache.make_etag(
+        page_cache.version_tag(article),
+        page_number,
+        can_post,
+        settings.COMMENTS_PAGE_SIZE,
+        settings.COMMENTS_MAX_DEPTH,
+    )
+    entry = cache.get(key)
+    if entry is None:
+        entry = _shared_threads(request, article, page_number=page_number, can_post=can_post)
+        if entry is None:
+            return None
+        cache.set(key, entry, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
+    liked = _liked(request, entry["ids"]) if article.comment_count and entry["ids"] else set()
+    pressed = {_like_hole(pk): "true" if pk in liked else "false" for pk in entry["ids"]}
+    return {
+        "threads_html": mark_safe(page_cache.fill_holes(entry["html"], request, pressed)),  # noqa: S308
+        "page": _ThreadsPage(entry["page"]),
+        "shown": {},
+    }
+
+
+def _shared_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:
+    """Render the neutral page of threads, its per-reader parts punched out as holes."""
+    data = comment_threads(request, article, page_number=page_number, for_viewer=False)
+    shown = data.pop("shown")
+    page = data["page"]
+    context = {
+        **data,
+        "article": article,
+        "article_url": article.get_absolute_url(),
+        "reply_to": None,
+        "can_post": can_post,
+        "page_query": page_query(page),
+        "full_page": True,
+    }
+    # One like button (and so one hole) per comment that is not a "[deleted]" placeholder.
+    liked_holes = sum(not comment.is_deleted for comment in shown.values())
+    html = page_cache.punch_holes(
+        render_to_string("comments/_threads.html", context, request), placed=liked_holes
+    )
+    if html is None:
+        return None
+    return {"html": html, "page": page.number, "ids": list(shown)}
+
+
+# --- The whole section ------------------------------------------------------------------------
+
+
+def comment_section_context(request, article, *, form=None) -> dict:
+    """Everything ``comments/_section.html`` shows (used by the ``comment_section`` tag)."""
+    user = request.user
+    number = page_number(request)
+    data = None
+    if form is None:
+        data = _cached_threads(request, article, page_number=number, can_post=can_post(article))
+    if data is None:
+        data = comment_threads(request, article, page_number=number)
+    if form is None:
+        form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
+    reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))
+    reply_comment = data.pop("shown").get(reply_id)
+    if reply_comment is not None and reply_comment.is_deleted:
+        reply_comment = None
+    if reply_comment is not None and not form.is_bound:
+        form.initial["parent"] = reply_comment.pk
+    article_url = article.get_absolute_url()
+    return {
+        **data,
+        "request": request,
+        "user": user,
+        "article": article,
+        "article_url": article_url,
+        "form": form,
+        "reply_to": reply_comment.pk if reply_comment else None,
+        "reply_comment": reply_comment,
+        "can_post": can_post(article),
+        # The skeleton comments.js fills in for a comment posted without a reload.
+        "template_comment": _template_comment(),
+        "following": (
+            user.is_authenticated
+            and ThreadSubscription.objects.filter(user=user, article=article).exists()
+        ),
+        "next_for_login": f"{article_url}#comments",
+        "page_query": page_query(data["page"]),
+    }
+
+
+def _template_comment() -> Comment:
+    comment = Comment(pk=0, guest_name="", body_html="", created_at=timezone.now())
+    comment.liked, comment.like_hole, comment.editable, comment.replies = False, None, True, []
+    # As ``for_page`` loads them: the skeleton has no attachments, and asking would
+    # cost a query.
+    comment.attachment_list = []
+    return comment
+
+
+# --- Where a comment is -----------------------------------------------------------------------
+
+
+def comment_url(comment: Comment) -> str:
+    """The comment's anchor on the page of threads that holds it."""
+    root_path = comment.path[:PATH_DIGITS]
+    before = (
+        Comment.objects.public()
+        .filter(article_id=comment.article_id, depth=0, path__lte=root_path)
+        .count()
+    )
+    page = max(1, math.ceil(before / settings.COMMENTS_PAGE_SIZE))
+    query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#c{comment.pk}"
