@@ -116,6 +116,9 @@ def comment_create(
     longitude?, precise?}`` (cleaned and coarsened by ``comments.location``);
     ``rating`` (1..5) is also saved as the poster's vote on the article, in the same
     transaction. Without ``poster``, the ``Poster`` fields may be given as keywords.
+
+    Over 60 lines only by its signature and keyword calls; the body is the steps, top
+    to bottom: ``_check_can_post`` → ``_decide`` → ``_build`` → ``_store`` → ``_announce``.
     """
     if poster is None:
         poster = Poster(**poster_fields)
@@ -138,24 +141,18 @@ def comment_create(
     reasons = []
     if status is None:
         status, reasons = _decide(article=article, body=body, poster=poster, email=guest_email)
-    comment = Comment(
+    comment, token = _build(
         article=article,
+        body=body,
+        poster=poster,
         status=status,
-        moderation_reasons=reasons,
+        reasons=reasons,
         rating=rating,
-        **_placement(parent),
-        **_author_fields(poster, guest_name, guest_email, notify_replies),
-        **place.as_fields(),
-    )
-    comment.set_body(body)
-    token = None if poster.user else comment.issue_edit_token()
-    # Field rules only (lengths, choices, the email's form). The article, parent and
-    # user were loaded by the caller, and the check constraints hold by construction
-    # here and are enforced by the database anyway: validating them again costs a
-    # query and a savepoint each (16 of a guest post's 25 queries before).
-    comment.full_clean(
-        exclude=["path", "body_html", "edit_token_hash", "article", "parent", "reply_to", "user"],
-        validate_constraints=False,
+        fields={
+            **_placement(parent),
+            **_author_fields(poster, guest_name, guest_email, notify_replies),
+            **place.as_fields(),
+        },
     )
     _store(
         comment,
@@ -216,6 +213,24 @@ def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str
         context={"ip_address": poster.ip_address, "user_agent": poster.user_agent},
     )
     return decision.status, decision.reasons
+
+
+def _build(*, article, body, poster, status, reasons, rating, fields) -> tuple[Comment, str | None]:
+    """The unsaved comment, its body rendered, and a guest's new edit token."""
+    comment = Comment(
+        article=article, status=status, moderation_reasons=reasons, rating=rating, **fields
+    )
+    comment.set_body(body)
+    token = None if poster.user else comment.issue_edit_token()
+    # Field rules only (lengths, choices, the email's form). The article, parent and
+    # user were loaded by the caller, and the check constraints hold by construction
+    # here and are enforced by the database anyway: validating them again costs a
+    # query and a savepoint each (16 of a guest post's 25 queries before).
+    comment.full_clean(
+        exclude=["path", "body_html", "edit_token_hash", "article", "parent", "reply_to", "user"],
+        validate_constraints=False,
+    )
+    return comment, token
 
 
 def _placement(parent: Comment | None) -> dict:

@@ -146,10 +146,14 @@ def comment_post(request, slug):
     except attachments.StorageUnavailable as exc:
         form.add_error(None, str(exc))
         return _article_page(request, article, form=form, status=503)
+    return _posted(request, created)
 
-    comment = created.comment
-    # Anything not published (held, or silently spam) gets the same notice, so a bot
-    # cannot tell which rule caught it.
+
+def _posted(request, created: posting.CreatedComment):
+    """Back to the new comment, with the guest's edit token in a cookie. Anything not
+    published (held, or silently spam) gets the same notice, so a bot cannot tell which
+    rule caught it."""
+    comment, article = created.comment, created.comment.article
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Your comment has been posted.")
         response = _see_other(threads.comment_url(comment))
