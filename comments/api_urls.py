@@ -2,23 +2,28 @@
 
 from django.urls import path
 
-from comments import api
+from comments.api.attachments import AttachmentDetail, CommentAttachmentUpload
+from comments.api.detail import CommentDetail
+from comments.api.geocoding import ReverseGeocodeView
+from comments.api.moderation import ModerationCommentList
+from comments.api.reactions import CommentFlagView, CommentLikeView
+from comments.api.threads import CommentList
 
 urlpatterns = [
-    path("articles/<slug:slug>/comments/", api.CommentList.as_view(), name="comment-list"),
-    path("comments/<int:pk>/", api.CommentDetail.as_view(), name="comment-detail"),
-    path("comments/<int:pk>/like/", api.CommentLikeView.as_view(), name="comment-like"),
-    path("comments/<int:pk>/flag/", api.CommentFlagView.as_view(), name="comment-flag"),
+    path("articles/<slug:slug>/comments/", CommentList.as_view(), name="comment-list"),
+    path("comments/<int:pk>/", CommentDetail.as_view(), name="comment-detail"),
+    path("comments/<int:pk>/like/", CommentLikeView.as_view(), name="comment-like"),
+    path("comments/<int:pk>/flag/", CommentFlagView.as_view(), name="comment-flag"),
     path(
         "moderation/comments/",
-        api.ModerationCommentList.as_view(),
+        ModerationCommentList.as_view(),
         name="moderation-comments",
     ),
     path(
         "comments/<int:pk>/attachments/",
-        api.CommentAttachmentUpload.as_view(),
+        CommentAttachmentUpload.as_view(),
         name="comment-attachments",
     ),
-    path("attachments/<int:pk>/", api.AttachmentDetail.as_view(), name="attachment-detail"),
-    path("geocode/reverse/", api.ReverseGeocodeView.as_view(), name="geocode-reverse"),
+    path("attachments/<int:pk>/", AttachmentDetail.as_view(), name="attachment-detail"),
+    path("geocode/reverse/", ReverseGeocodeView.as_view(), name="geocode-reverse"),
 ]

@@ -83,6 +83,24 @@ def poster_from_request(request, *, honeypot: str = "", form_token: str | None =
     )
 
 
+def content_from(data, *, article, parent, location, attachments) -> dict:
+    """What a comment says, as ``comment_create`` takes it, from the cleaned input of
+    the page form or the API (they share the field names). ``parent``, ``location`` and
+    ``attachments`` come parsed by the caller: the two ways in read them differently."""
+    return {
+        "article": article,
+        "body": data["body"],
+        "guest_name": data.get("name", ""),
+        "guest_email": data.get("email", ""),
+        "parent": parent,
+        "notify_replies": data.get("notify_replies", False),
+        "subscribe": data.get("subscribe", False),
+        "location": location,
+        "rating": data.get("rating"),
+        "attachments": attachments,
+    }
+
+
 # --- Creating a comment: check, build, store ---------------------------------------------------
 
 

@@ -121,16 +121,13 @@ def comment_post(request, slug):
             poster=poster,
             idempotency_key=key,
             new_on_conflict=True,
-            article=article,
-            body=data["body"],
-            guest_name=data.get("name", ""),
-            guest_email=data.get("email", ""),
-            parent=parent,
-            notify_replies=data.get("notify_replies", False),
-            subscribe=data.get("subscribe", False),
-            location=form.location(),
-            rating=data.get("rating"),
-            attachments=data.get("attachments") or [],
+            **posting.content_from(
+                data,
+                article=article,
+                parent=parent,
+                location=form.location(),
+                attachments=data.get("attachments") or [],
+            ),
         )
     except (posting.CommentsClosed, moderation.Banned) as exc:
         return _forbidden(request, str(exc), article=article)

@@ -104,7 +104,7 @@ def test_articles_feed_etag_moves_with_an_edit(client):
 
 
 def test_fast_list_matches_the_serializer_exactly(rf):
-    from comments.api import CommentSerializer, public_comments_data
+    from comments.api.serializers import CommentSerializer, public_comments_data
     from comments.attachments import prepare
     from tests.comments import files
     from tests.factories import make_user

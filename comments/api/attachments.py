@@ -1,0 +1,94 @@
+"""A comment's files: upload one, remove one, and the content checks every upload
+(also those sent with a new comment) goes through."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from articles import ratelimit
+from articles.voters import voter_key
+from comments import attachments as attachment_service
+from comments import services, tokens
+from comments.api.common import EDIT_TOKEN_HEADER, acting_user
+from comments.api.errors import PayloadTooLarge, service_errors
+from comments.api.serializers import AttachmentSerializer, attachment_data
+from comments.models import Attachment, Comment
+
+
+def prepare_uploads(files, *, field: str) -> list:
+    """Check uploads by content; 413 for a file over the size limit, 400
+    ``{field: [...]}`` for anything not allowed."""
+    prepared = []
+    for upload in files:
+        try:
+            prepared.append(attachment_service.prepare(upload))
+        except attachment_service.FileTooLarge as exc:
+            raise PayloadTooLarge(str(exc)) from exc
+        except DjangoValidationError as exc:
+            messages = [f"{upload.name}: {m}" for m in exc.message_dict.get("file", exc.messages)]
+            raise serializers.ValidationError({field: messages}) from exc
+    return prepared
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An image (JPEG, PNG, GIF, WebP), a PDF or plain text.")
+
+
+class _AuthorCanChange:
+    def check_can_change(self, request, comment) -> None:
+        token = tokens.edit_token_from_request(request, comment.pk)
+        if not services.can_edit(comment=comment, user=request.user, token=token):
+            raise PermissionDenied(
+                "Only the author (within the edit window) or a moderator can do that."
+            )
+
+
+class CommentAttachmentUpload(_AuthorCanChange, generics.GenericAPIView):
+    """Add a file to a comment: its author within the edit window, or a moderator.
+    A comment holds at most ``COMMENTS_MAX_ATTACHMENTS`` files."""
+
+    serializer_class = AttachmentUploadSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return Comment.objects.select_related("article")
+
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+        parameters=[EDIT_TOKEN_HEADER],
+    )
+    def post(self, request, pk):
+        comment = self.get_object()
+        self.check_can_change(request, comment)
+        upload = AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        with service_errors(too_often="Too many uploads."):
+            services.upload_rate_limit(
+                ip_address=ratelimit.client_ip(request),
+                user=acting_user(request),
+                voter=voter_key(request),
+            )
+        (prepared,) = prepare_uploads([upload.validated_data["file"]], field="file")
+        with service_errors():
+            attachment = attachment_service.attachment_add(comment=comment, prepared=prepared)
+        return Response(attachment_data(attachment, request), status=status.HTTP_201_CREATED)
+
+
+class AttachmentDetail(_AuthorCanChange, generics.GenericAPIView):
+    """Remove an attachment: the comment's author within the edit window, or a moderator."""
+
+    serializer_class = AttachmentSerializer
+
+    def get_queryset(self):
+        return Attachment.objects.select_related("comment__article")
+
+    @extend_schema(responses={204: None}, parameters=[EDIT_TOKEN_HEADER])
+    def delete(self, request, pk):
+        attachment = self.get_object()
+        self.check_can_change(request, attachment.comment)
+        attachment_service.attachment_delete(attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
