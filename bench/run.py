@@ -6,7 +6,7 @@ same load generator, on the same servers, in the same round. Steps:
 
 1. migrate a dedicated PostgreSQL database, load the bench data set
    (``manage.py load_bench``), collect static files;
-2. start two gunicorn servers (2 sync workers each, ``DEBUG=0``, the cache in Redis):
+2. start two gunicorn servers (``servers.py``; 2 sync workers each, ``DEBUG=0``, Redis cache):
    one as deployed, one with the page cache off (``PAGE_CACHE_TIMEOUT=0``);
 3. check every target answers as expected once, then measure each with wrk (bounded in
    time, 16 connections, after a short warm-up), two full rounds;
@@ -31,19 +31,16 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from servers import ROOT, HarnessError, Server, env_int, fetch
+
 RESULTS = ROOT / "bench" / "results"
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 README = ROOT / "README.md"
@@ -53,17 +50,6 @@ README_END = "<!-- bench:end -->"
 SMALL = "bench-200-comments"
 LARGE = "bench-10000-comments"
 POSTING = "bench-posting"
-
-
-class HarnessError(Exception):
-    """The bench could not measure (as opposed to: the site missed a target)."""
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, str(default))
-    if not value.isdigit() or int(value) < 1:
-        raise HarnessError(f"{name} must be a positive whole number; got {value!r}")
-    return int(value)
 
 
 # --- The targets ---------------------------------------------------------------------
@@ -133,114 +119,6 @@ class Measurement:
 class Round:
     results: dict[str, Measurement] = field(default_factory=dict)
     rss_kb: dict[str, list[int]] = field(default_factory=dict)  # server -> per worker
-
-
-# --- Servers -------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, name: str, env: dict, workdir: Path):
-        self.name = name
-        self.port = env_int(f"BENCH_PORT_{name.upper()}", free_port())
-        self.env = env
-        self.log = workdir / f"gunicorn-{name}.log"
-        self.process: subprocess.Popen | None = None
-        self.workers: list[int] = []
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        command = [
-            str(gunicorn),
-            "newsite.wsgi",
-            "--workers=2",
-            "--worker-class=sync",
-            f"--bind=127.0.0.1:{self.port}",
-            "--log-level=warning",
-            f"--error-logfile={self.log}",
-        ]
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise HarnessError(f"gunicorn ({self.name}) exited; see {self.log}:\n{self.tail()}")
-            try:
-                if fetch(self.base + "/livez")[0] == 200 and len(self.worker_pids()) == 2:
-                    self.workers = self.worker_pids()
-                    return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise HarnessError(f"gunicorn ({self.name}) did not answer in 60 s:\n{self.tail()}")
-
-    def worker_pids(self) -> list[int]:
-        if self.process is None:
-            return []
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return sorted(int(pid) for pid in children.read_text().split())
-        except OSError:
-            pids = []
-            for stat in Path("/proc").glob("[0-9]*/stat"):
-                try:
-                    # "pid (comm) state ppid ...": comm may hold spaces, so split after ")".
-                    after = stat.read_text().rpartition(")")[2].split()
-                except OSError:
-                    continue
-                if int(after[1]) == self.process.pid:
-                    pids.append(int(stat.parent.name))
-            return sorted(pids)
-
-    def rss_kb(self) -> list[int]:
-        """Resident memory of each worker (VmRSS), in KiB."""
-        sizes = []
-        for pid in self.worker_pids():
-            status = Path(f"/proc/{pid}/status").read_text()
-            match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-            sizes.append(int(match.group(1)) if match else 0)
-        return sizes
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the workers so far."""
-        ticks = 0
-        for pid in self.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
-
-    def tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def fetch(url: str, *, body: bytes | None = None) -> tuple[int, bytes]:
-    headers = {"Content-Type": "application/json"} if body else {}
-    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - loopback
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 # --- Load ----------------------------------------------------------------------------
@@ -478,23 +356,11 @@ def run(args) -> int:
         for target in TARGETS:
             check(target, servers[target.server])
         for number in (1, 2):
-            current = Round()
-            for target in TARGETS:
-                server = servers[target.server]
-                url = server.base + target.path
-                print(f"=== round {number}: {target.label}", flush=True)
-                clients = target.connections or connections
-                wrk(url, seconds=warmup, connections=clients, post=target.post)
-                cpu = server.cpu_seconds()
-                measured = wrk(url, seconds=seconds, connections=clients, post=target.post)
-                cpu = server.cpu_seconds() - cpu
-                measured.cpu_ms = cpu * 1000 / measured.requests if measured.requests else 0
-                current.results[target.key] = measured
-            for name, server in servers.items():
-                if server.worker_pids() != server.workers:
-                    raise HarnessError(f"gunicorn ({name}) replaced a worker:\n{server.tail()}")
-                current.rss_kb[name] = server.rss_kb()
-            rounds.append(current)
+            rounds.append(
+                measure_round(
+                    number, servers, seconds=seconds, warmup=warmup, connections=connections
+                )
+            )
     finally:
         for server in servers.values():
             server.stop()
@@ -502,16 +368,44 @@ def run(args) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     report = render(rounds, now, seconds, connections, time.monotonic() - started)
+    write_report(report, run_id, readme=args.readme)
+    return 0
+
+
+def measure_round(
+    number: int, servers: dict[str, Server], *, seconds: int, warmup: int, connections: int
+) -> Round:
+    """Every target under load once (after a warm-up), then each server's worker memory;
+    a worker that gunicorn replaced meanwhile breaks the run."""
+    current = Round()
+    for target in TARGETS:
+        server = servers[target.server]
+        url = server.base + target.path
+        print(f"=== round {number}: {target.label}", flush=True)
+        clients = target.connections or connections
+        wrk(url, seconds=warmup, connections=clients, post=target.post)
+        cpu = server.cpu_seconds()
+        measured = wrk(url, seconds=seconds, connections=clients, post=target.post)
+        cpu = server.cpu_seconds() - cpu
+        measured.cpu_ms = cpu * 1000 / measured.requests if measured.requests else 0
+        current.results[target.key] = measured
+    for name, server in servers.items():
+        if server.worker_pids() != server.workers:
+            raise HarnessError(f"gunicorn ({name}) replaced a worker:\n{server.tail()}")
+        current.rss_kb[name] = server.rss_kb()
+    return current
+
+
+def write_report(report: str, run_id: str, *, readme: bool) -> None:
     print()
     print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{run_id}.md").write_text(report)
     (RESULTS / "latest.md").write_text(report)
     print(f"written to bench/results/{run_id}.md and bench/results/latest.md")
-    if args.readme:
+    if readme:
         update_readme(report)
         print("README.md's Performance table updated")
-    return 0
 
 
 def machine() -> str:

@@ -2,15 +2,20 @@
 targets, without running a load."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "bench_run", Path(__file__).resolve().parent.parent / "bench" / "run.py"
-)
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+# Loaded as `python bench/run.py` runs it: with bench/ on the path, for its sibling modules.
+_BENCH_DIR = str(Path(__file__).resolve().parent.parent / "bench")
+sys.path.insert(0, _BENCH_DIR)
+try:
+    _spec = importlib.util.spec_from_file_location("bench_run", Path(_BENCH_DIR) / "run.py")
+    bench = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(bench)
+finally:
+    sys.path.remove(_BENCH_DIR)
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8077/livez
   2 threads and 4 connections

@@ -1,6 +1,5 @@
-"""The moderation panel: the queue, the full comment list, bans, blocked words and the
-audit log. Every change of a comment's status goes through ``comments.services``, so
-counters stay right and each action writes its audit row."""
+"""The full comment list and the moderation queue: their shared base with the thread
+context and the moderation actions, the inlines and the action form."""
 
 from collections import Counter
 
@@ -12,92 +11,13 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 
-from comments import bans, moderation, outbox, services
-from comments.models import (
-    PATH_SEP,
-    Attachment,
-    Ban,
-    BlockedWord,
-    Comment,
-    CommentFlag,
-    CommentLike,
-    ModerationLog,
-    ModerationQueueItem,
-    OutboxMessage,
-    ThreadSubscription,
-)
+from comments import bans, moderation, services
+from comments.admin import display
+from comments.admin.filters import QueueFilter, ReasonFilter
+from comments.models import PATH_SEP, Attachment, Comment, CommentFlag, ModerationQueueItem
 
 
-def _excerpt(text: str, chars: int = 80) -> str:
-    return Truncator(" ".join(text.split())).chars(chars)
-
-
-def _comment_admin_url(pk: int) -> str:
-    return reverse("admin:comments_comment_change", args=[pk])
-
-
-# --- Filters --------------------------------------------------------------------------
-class QueueFilter(admin.SimpleListFilter):
-    """What a queued comment waits for. The admin index links here (?queue=...)."""
-
-    title = "status"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("pending", "Pending review"),
-            ("flagged", "Flagged (pending or published)"),
-            ("published", "Published but flagged"),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "pending":
-            return queryset.filter(status=Comment.Status.PENDING)
-        if self.value() == "flagged":
-            return queryset.filter(flag_count__gt=0)
-        if self.value() == "published":
-            return queryset.filter(status=Comment.Status.APPROVED)
-        return queryset
-
-
-class ReasonFilter(admin.SimpleListFilter):
-    """Why the rules held a comment (codes of ``moderation.REASONS``)."""
-
-    title = "reason held"
-    parameter_name = "reason"
-
-    def lookups(self, request, model_admin):
-        return list(moderation.REASONS.items())
-
-    def queryset(self, request, queryset):
-        code = self.value()
-        if code not in moderation.REASONS:
-            return queryset
-        # The list is stored as JSON text; a code appears as "code" or "code:detail".
-        return queryset.filter(
-            Q(moderation_reasons__icontains=f'"{code}"')
-            | Q(moderation_reasons__icontains=f'"{code}:')
-        )
-
-
-class BanActiveFilter(admin.SimpleListFilter):
-    title = "active"
-    parameter_name = "active"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Active"), ("no", "Expired")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.active()
-        if self.value() == "no":
-            return queryset.filter(expires_at__lte=timezone.now())
-        return queryset
-
-
-# --- Comments -------------------------------------------------------------------------
 class CommentFlagInline(admin.TabularInline):
     model = CommentFlag
     extra = 0
@@ -250,7 +170,7 @@ class CommentAdminBase(admin.ModelAdmin):
     # --- Columns and fields -------------------------------------------------------
     @admin.display(description="Comment")
     def excerpt(self, obj):
-        return _excerpt(obj.body)
+        return display.excerpt(obj.body)
 
     @admin.display(description="Author")
     def author(self, obj):
@@ -286,12 +206,12 @@ class CommentAdminBase(admin.ModelAdmin):
                 '<li data-depth="{}">{}<a href="{}">#{}</a> {} <small>({}, {})</small>: {}</li>',
                 min(comment.depth, 20),
                 label,
-                _comment_admin_url(comment.pk),
+                display.comment_admin_url(comment.pk),
                 comment.pk,
                 comment.author_name,
                 comment.get_status_display().lower(),
                 f"{timezone.localtime(comment.created_at):%d %b %Y %H:%M}",
-                _excerpt(comment.body, 120),
+                display.excerpt(comment.body, 120),
             )
 
         items = [row(c) for c in ancestors]
@@ -301,7 +221,7 @@ class CommentAdminBase(admin.ModelAdmin):
         if obj.reply_to_id and obj.reply_to_id != obj.parent_id:
             note = format_html(
                 '<p>Answers <a href="{}">#{}</a> (shown under its thread\'s deepest level).</p>',
-                _comment_admin_url(obj.reply_to_id),
+                display.comment_admin_url(obj.reply_to_id),
                 obj.reply_to_id,
             )
         if not ancestors and not replies:
@@ -444,210 +364,3 @@ class ModerationQueueAdmin(CommentAdminBase):
             "", "<div><small>“{}”</small></div>", ((f.note,) for f in flags if f.note)
         )
         return format_html("<strong>{}</strong>: {}{}", obj.flag_count, summary, notes)
-
-
-# --- Bans, blocked words, audit log -------------------------------------------------------
-class BanForm(forms.ModelForm):
-    class Meta:
-        model = Ban
-        fields = ["kind", "user", "email", "domain", "network", "reason", "expires_at"]
-
-    def _post_clean(self):
-        # Ban.clean looks its target field up by kind; with no valid kind, the form's
-        # own "required" error is the answer (not a KeyError).
-        if "kind" in self._errors:
-            return
-        super()._post_clean()
-
-
-@admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
-    form = BanForm
-    list_display = ["__str__", "kind", "reason", "active", "expires_at", "created_by", "created_at"]
-    list_filter = ["kind", BanActiveFilter]
-    list_select_related = ["user", "created_by"]
-    search_fields = ["email", "domain", "network", "user__username", "user__email", "reason"]
-    raw_id_fields = ["user"]
-    fields = [
-        "kind",
-        "user",
-        "email",
-        "domain",
-        "network",
-        "reason",
-        "expires_at",
-        "created_by",
-        "created_at",
-    ]
-    actions = ["lift"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ["created_by", "created_at"]
-        # A ban's target is fixed; lift it and make another to ban someone else.
-        return ["kind", "user", "email", "domain", "network", "created_by", "created_at"]
-
-    @admin.display(boolean=True, description="Active")
-    def active(self, obj):
-        return obj.is_active
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        # Through the service, so the ban is logged with its moderator.
-        ban = bans.ban_create(
-            kind=obj.kind,
-            by=request.user,
-            user=obj.user,
-            email=obj.email,
-            domain=obj.domain,
-            network=obj.network,
-            reason=obj.reason,
-            expires_at=obj.expires_at,
-        )
-        obj.pk, obj.created_by, obj.created_at = ban.pk, ban.created_by, ban.created_at
-        obj._state.adding = False
-
-    @admin.action(description="Lift selected bans now", permissions=["change"])
-    def lift(self, request, queryset):
-        lifted = queryset.active().update(expires_at=timezone.now())
-        self.message_user(request, f"Lifted {lifted} ban(s).", messages.SUCCESS)
-
-
-@admin.register(BlockedWord)
-class BlockedWordAdmin(admin.ModelAdmin):
-    list_display = ["phrase", "action", "is_active", "note", "created_at"]
-    list_editable = ["action", "is_active"]
-    list_filter = ["action", "is_active"]
-    search_fields = ["phrase", "note"]
-
-
-@admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
-    """The audit log: read-only for everyone, superusers included."""
-
-    list_display = ["created_at", "who", "action", "comment_link", "transition", "reason"]
-    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
-    list_select_related = ["actor", "comment"]
-    search_fields = ["reason"]
-    search_help_text = "A comment id (e.g. 42 or #42), or words of the reason."
-    date_hierarchy = "created_at"
-    fields = [
-        "created_at",
-        "actor",
-        "action",
-        "comment_link",
-        "from_status",
-        "to_status",
-        "reason",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip().lstrip("#")
-        if term.isdigit():
-            return queryset.filter(comment_id=int(term)), False
-        return super().get_search_results(request, queryset, search_term)
-
-    @admin.display(description="Who", ordering="actor")
-    def who(self, obj):
-        return obj.actor or "rules"
-
-    @admin.display(description="Comment", ordering="comment")
-    def comment_link(self, obj):
-        if obj.comment_id is None:
-            return "—"
-        return format_html(
-            '<a href="{}">#{}</a> {}',
-            _comment_admin_url(obj.comment_id),
-            obj.comment_id,
-            _excerpt(obj.comment.body, 50),
-        )
-
-    @admin.display(description="From → to")
-    def transition(self, obj):
-        if not (obj.from_status or obj.to_status):
-            return "—"
-        return f"{obj.from_status or '—'} → {obj.to_status or '—'}"
-
-
-# --- Likes, flags, subscriptions ---------------------------------------------------------
-@admin.register(CommentFlag)
-class CommentFlagAdmin(admin.ModelAdmin):
-    list_display = ["comment", "reason", "note", "voter", "created_at"]
-    list_filter = ["reason", "created_at"]
-    list_select_related = ["comment", "comment__article", "comment__user"]
-    raw_id_fields = ["comment", "user"]
-
-
-@admin.register(CommentLike)
-class CommentLikeAdmin(admin.ModelAdmin):
-    list_display = ["comment", "voter", "created_at"]
-    raw_id_fields = ["comment"]
-
-
-@admin.register(ThreadSubscription)
-class ThreadSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "article", "created_at"]
-    raw_id_fields = ["user", "article"]
-
-
-class OutboxStateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("unsent", "Waiting"), ("failed", "Given up"), ("sent", "Sent")]
-
-    def queryset(self, request, queryset):
-        given_up = Q(sent_at__isnull=True, attempts__gte=outbox.OUTBOX_MAX_ATTEMPTS)
-        if self.value() == "sent":
-            return queryset.filter(sent_at__isnull=False)
-        if self.value() == "failed":
-            return queryset.filter(given_up)
-        if self.value() == "unsent":
-            return queryset.filter(sent_at__isnull=True).exclude(given_up)
-        return queryset
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """Comment emails waiting in the outbox: what a broker or mail-server outage left
-    behind, and a way to send what gave up again once the cause is fixed."""
-
-    list_display = ["id", "kind", "comment_link", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = [OutboxStateFilter, "kind"]
-    list_select_related = ["comment"]
-    date_hierarchy = "created_at"
-    fields = ["kind", "comment_link", "created_at", "available_at", "sent_at", "attempts"]
-    fields += ["last_error"]
-    readonly_fields = fields
-    actions = ["retry_now"]
-
-    @admin.display(description="comment")
-    def comment_link(self, obj):
-        return format_html(
-            '<a href="{}">#{}</a>', _comment_admin_url(obj.comment_id), obj.comment_id
-        )
-
-    @admin.action(description="Send again now", permissions=["change"])
-    def retry_now(self, request, queryset):
-        count = outbox.outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
-        outbox.outbox_drain()
-        self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

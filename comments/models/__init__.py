@@ -1,0 +1,63 @@
+"""The comments app's models, a module per topic:
+
+- ``comment``: ``Comment`` (and its ``CommentQuerySet``), ``CommentLike``,
+  ``CommentFlag``, ``ThreadSubscription``; the thread-path constants and ``hash_token``;
+- ``moderation``: ``Ban``, ``BlockedWord``, ``ModerationLog``, ``ModerationQueueItem``;
+- ``attachment``: ``Attachment`` and its upload paths;
+- ``delivery``: ``OutboxMessage`` and ``IdempotencyKey``.
+
+Import them from here (``from comments.models import Comment``): migrations name
+``comments.models._attachment_path`` and ``_thumbnail_path``, so those stay here too.
+"""
+
+# In the order the models stood in the single models.py they came from: the app
+# registry lists models in the order they are imported, and that order reaches content
+# types, get_models() and the related-object lists.
+from comments.models.comment import (
+    DELETED_USER_NAME,
+    PATH_DIGITS,
+    PATH_SEP,
+    Comment,
+    CommentFlag,
+    CommentLike,
+    CommentQuerySet,
+    ThreadSubscription,
+    hash_token,
+)
+
+# isort: split
+from comments.models.moderation import (
+    Ban,
+    BanQuerySet,
+    BlockedWord,
+    ModerationLog,
+    ModerationQueueItem,
+)
+
+# isort: split
+from comments.models.attachment import Attachment, _attachment_path, _thumbnail_path
+
+# isort: split
+from comments.models.delivery import IdempotencyKey, OutboxMessage
+
+__all__ = [
+    "DELETED_USER_NAME",
+    "PATH_DIGITS",
+    "PATH_SEP",
+    "Attachment",
+    "Ban",
+    "BanQuerySet",
+    "BlockedWord",
+    "Comment",
+    "CommentFlag",
+    "CommentLike",
+    "CommentQuerySet",
+    "IdempotencyKey",
+    "ModerationLog",
+    "ModerationQueueItem",
+    "OutboxMessage",
+    "ThreadSubscription",
+    "_attachment_path",
+    "_thumbnail_path",
+    "hash_token",
+]
