@@ -64,7 +64,7 @@ class NewsletterSubscriptionCreate(APIView):
                 lists=data.get("lists"),
                 ip_address=ratelimit.client_ip(request),
             )
-        except services.RateLimited as exc:
+        except ratelimit.RateLimited as exc:
             raise Throttled(wait=exc.retry_after, detail="Too many sign-ups; try later.") from exc
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc

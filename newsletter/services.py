@@ -25,7 +25,6 @@ from newsletter.models import Delivery, Issue, NewsletterList, Subscriber, Subsc
 
 logger = logging.getLogger(__name__)
 
-RateLimited = ratelimit.RateLimited
 InvalidToken = tokens.InvalidToken
 
 # What every sign-up hears, whether or not the address was known (no enumeration).

@@ -55,7 +55,7 @@ def subscribe(request):
             lists=request.POST.getlist("lists"),
             ip_address=ratelimit.client_ip(request),
         )
-    except services.RateLimited as exc:
+    except ratelimit.RateLimited as exc:
         messages.error(
             request,
             f"Too many sign-ups from here; please try again in {_minutes(exc.retry_after)}.",
