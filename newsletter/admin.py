@@ -2,12 +2,15 @@
 issues (compose, preview, test-send, send, progress) and their deliveries."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from newsletter import emails, services
 from newsletter.models import Delivery, Issue, NewsletterList, Subscriber, Subscription
@@ -162,6 +165,9 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send to subscribers", permissions=["send"])
     def send(self, request, queryset):
+        """Ask first, showing who would get each issue; send on the confirming POST."""
+        if request.POST.get("post") != "yes":
+            return self._confirm_send(request, queryset)
         for issue in queryset:
             try:
                 added = services.issue_send(issue=issue)
@@ -169,6 +175,24 @@ class IssueAdmin(admin.ModelAdmin):
                 self.message_user(request, f"“{issue}”: {' '.join(exc.messages)}", messages.ERROR)
             else:
                 self.message_user(request, f"“{issue}” queued for {added} new subscriber(s).")
+
+    def _confirm_send(self, request, queryset):
+        """The intermediate page, as Django's delete_selected asks before deleting."""
+        issues = list(queryset.prefetch_related("lists"))
+        for issue in issues:
+            issue.recipient_count = services.issue_recipients(issue=issue).count()
+        changelist = reverse("admin:newsletter_issue_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Send to subscribers?"),
+            "opts": self.opts,
+            "issues": issues,
+            "recipient_total": sum(issue.recipient_count for issue in issues),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": f"{changelist}?{request.GET.urlencode()}".rstrip("?"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsletter/issue/send_confirmation.html", context)
 
 
 @admin.register(Delivery)

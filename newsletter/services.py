@@ -278,6 +278,13 @@ def _recipients(list_ids):
     return Subscriber.objects.filter(Exists(confirmed))
 
 
+def issue_recipients(*, issue: Issue):
+    """The subscribers ``issue_send`` would queue ``issue`` for now: confirmed on any of
+    its lists and not queued for it yet. The admin counts them before asking to send."""
+    queued = Delivery.objects.filter(issue=issue, subscriber=OuterRef("pk"))
+    return _recipients(issue.lists.values("pk")).exclude(Exists(queued))
+
+
 @transaction.atomic
 def issue_send(*, issue: Issue) -> int:
     """Queue ``issue`` for every subscriber confirmed on any of its lists and start the
@@ -289,7 +296,7 @@ def issue_send(*, issue: Issue) -> int:
     if not list_ids:
         raise ValidationError({"lists": ["Choose at least one list to send to."]})
     before = issue.deliveries.count()
-    recipients = _recipients(list_ids).order_by("pk").values_list("pk", flat=True)
+    recipients = issue_recipients(issue=issue).order_by("pk").values_list("pk", flat=True)
     Delivery.objects.bulk_create(
         (Delivery(issue=issue, subscriber_id=pk) for pk in recipients.iterator()),
         ignore_conflicts=True,

@@ -2,15 +2,18 @@
 context and the moderation actions, the inlines and the action form."""
 
 from collections import Counter
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from comments import bans, moderation, services
 from comments.admin import display
@@ -62,11 +65,29 @@ class ModerationActionForm(helpers.ActionForm):
     )
 
 
+class StatusButton(NamedTuple):
+    name: str  # the submit button's name in the POST
+    label: str
+    status: str  # not offered on a comment already in this status
+    action: str  # the list action it runs on this one comment
+
+
+# The moderation buttons on a comment's change page. Each runs its list action, so a
+# button and the action are one rule: the service, the audit row, the counters.
+STATUS_BUTTONS = [
+    StatusButton("_approve", _("Approve"), Comment.Status.APPROVED, "approve"),
+    StatusButton("_reject", _("Reject"), Comment.Status.REJECTED, "reject"),
+    StatusButton("_spam", _("Spam"), Comment.Status.SPAM, "mark_spam"),
+]
+
+
 class CommentAdminBase(admin.ModelAdmin):
     """What the full comment list and the moderation queue share: the change page with
-    the thread context, and the moderation actions (each needs moderate_comment)."""
+    the thread context and the Approve / Reject / Spam buttons, and the moderation
+    actions (each needs moderate_comment)."""
 
     action_form = ModerationActionForm
+    change_form_template = "admin/comments/comment/change_form.html"
     actions = [
         "approve",
         "reject",
@@ -166,6 +187,44 @@ class CommentAdminBase(admin.ModelAdmin):
             stored = Comment.objects.get(pk=obj.pk)
             services.comment_edit(comment=stored, body=form.cleaned_data["body"], by=request.user)
         # Status and counters only change through the actions (the services).
+
+    # --- The change page's moderation buttons ---------------------------------------
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_moderate_permission(request):
+            context["status_buttons"] = [b for b in STATUS_BUTTONS if b.status != obj.status]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        button = self._pressed(request)
+        if button and object_id and not self.has_change_permission(request):
+            # A moderator who may only view the page has no edit to save (Django refuses
+            # their POST): move the comment straight away.
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:  # e.g. it has left the queue meanwhile; as Django answers
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            if not self.has_view_permission(request, obj):
+                raise PermissionDenied
+            return self._press(request, obj, button)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        # Reached after the form was saved, so an edit made before pressing is kept.
+        button = self._pressed(request)
+        if button is None:
+            return super().response_change(request, obj)
+        return self._press(request, obj, button)
+
+    def _pressed(self, request) -> StatusButton | None:
+        if request.method != "POST":
+            return None
+        return next((b for b in STATUS_BUTTONS if b.name in request.POST), None)
+
+    def _press(self, request, obj, button: StatusButton):
+        if not self.has_moderate_permission(request):
+            # Inside the change view's transaction: an edit saved before this is undone.
+            raise PermissionDenied
+        getattr(self, button.action)(request, Comment.objects.filter(pk=obj.pk))
+        return self.response_post_save_change(request, obj)
 
     # --- Columns and fields -------------------------------------------------------
     @admin.display(description="Comment")

@@ -1,10 +1,13 @@
 """The moderation panel in the admin: the queue, the actions, the audit log, the groups."""
 
+import importlib
 from datetime import timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -56,6 +59,30 @@ def listed_ids(response):
 def run_action(client, action, comments, url=COMMENTS, **extra):
     data = {"action": action, "_selected_action": [c.pk for c in comments], **extra}
     return client.post(url, data)
+
+
+def change_form(comment, **data):
+    """What a browser posts from a comment's change page: the body and the (read-only)
+    inlines' management forms, plus ``data``."""
+    management = {
+        f"{prefix}-{name}": 0
+        for prefix in ("flags", "attachments")
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    return {"body": comment.body, **management, **data}
+
+
+@pytest.fixture
+def attached(settings, tmp_path):
+    """A pending comment with an image (and its thumbnail) stored under a temporary
+    MEDIA_ROOT."""
+    from comments import attachments
+    from tests.comments import files
+
+    settings.MEDIA_ROOT = tmp_path
+    comment = queued()
+    upload = files.upload(files.png_with_text(), "evidence.png", "image/png")
+    return attachments.attachment_add(comment=comment, prepared=attachments.prepare(upload))
 
 
 # --- The queue ------------------------------------------------------------------------
@@ -140,8 +167,7 @@ def test_change_page_shows_parent_chain_and_replies(mod_client):
 
 def test_body_edit_in_admin_is_saved_and_logged(mod_client):
     comment = make_comment(body="Original words")
-    form = {"body": "Tidied words", "flags-TOTAL_FORMS": 0, "flags-INITIAL_FORMS": 0}
-    mod_client.post(f"{COMMENTS}{comment.pk}/change/", form)
+    mod_client.post(f"{COMMENTS}{comment.pk}/change/", change_form(comment, body="Tidied words"))
     comment.refresh_from_db()
     assert comment.body == "Tidied words"
     assert ModerationLog.objects.filter(comment=comment, action="edit").exists()
@@ -364,3 +390,137 @@ def test_comment_change_page_shows_attachments_location_and_rating(
     html = client.get(f"/admin/comments/comment/{comment.pk}/change/").content.decode()
     assert "minutes.pdf" in html
     assert "Harbour" in html
+
+
+# --- Attachments: moderators see what they judge ------------------------------------------
+def test_migration_lets_moderators_view_attachments_and_nothing_more():
+    perms = group_perms("Moderators")
+    assert "comments.view_attachment" in perms
+    assert not {"comments.change_attachment", "comments.delete_attachment"} & perms
+    assert "comments.view_attachment" not in group_perms("Editors")
+
+
+def test_moderator_sees_the_attachment_on_the_comment_page(mod_client, attached):
+    html = mod_client.get(f"{COMMENTS}{attached.comment_id}/change/").content.decode()
+    assert "evidence.png" in html
+    assert f'src="{attached.get_thumbnail_url()}"' in html
+
+
+def test_moderator_sees_the_attachment_on_the_queue_page(mod_client, attached):
+    html = mod_client.get(f"{QUEUE}{attached.comment_id}/change/").content.decode()
+    assert f'href="{attached.get_absolute_url()}"' in html
+
+
+def test_moderator_opens_a_pending_comments_file_and_thumbnail(mod_client, attached):
+    assert mod_client.get(attached.get_absolute_url()).status_code == 200
+    assert mod_client.get(attached.get_thumbnail_url()).status_code == 200
+
+
+def attachment_migration():
+    from django.db.migrations.loader import MigrationLoader
+
+    name = "0010_judges_view_attachments"
+    module = importlib.import_module(f"comments.migrations.{name}")
+    apps = MigrationLoader(connection).project_state(("comments", name)).apps
+    return module, apps, SimpleNamespace(connection=connection)
+
+
+def test_attachment_permission_migration_runs_again_and_reverses():
+    module, apps, schema_editor = attachment_migration()
+    module.grant(apps, schema_editor)
+    assert "comments.view_attachment" in group_perms("Moderators")
+    module.revoke(apps, schema_editor)
+    assert "comments.view_attachment" not in group_perms("Moderators")
+
+
+def test_attachment_permission_goes_to_editors_once_they_moderate():
+    module, apps, schema_editor = attachment_migration()
+    Group.objects.get(name="Editors").permissions.add(
+        Permission.objects.get(codename="moderate_comment")
+    )
+    module.grant(apps, schema_editor)
+    assert "comments.view_attachment" in group_perms("Editors")
+
+
+# --- Approve / Reject / Spam on a comment's change page ----------------------------------
+def press(client, comment, button, url=COMMENTS, **data):
+    return client.post(f"{url}{comment.pk}/change/", change_form(comment, **{button: "x"}, **data))
+
+
+@pytest.mark.parametrize(
+    ("button", "status"), [("_approve", "approved"), ("_reject", "rejected"), ("_spam", "spam")]
+)
+def test_change_page_button_moves_the_comment_and_logs_it(mod_client, mod, button, status):
+    comment = queued()
+    response = press(mod_client, comment, button)
+    comment.refresh_from_db()
+    log = ModerationLog.objects.get(comment=comment, actor=mod)
+    assert comment.status == status
+    assert (log.from_status, log.to_status) == ("pending", status)
+    assert response.status_code == 302
+
+
+def test_approve_button_counts_the_comment_and_says_so(mod_client):
+    comment = queued()
+    response = press(mod_client, comment, "_approve")
+    comment.article.refresh_from_db()
+    assert comment.article.comment_count == 1
+    assert "Approved 1 comment(s)." in [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_button_on_the_queue_page_goes_back_to_the_queue(mod_client):
+    comment = queued()
+    response = press(mod_client, comment, "_reject", url=QUEUE)
+    assert response.url == QUEUE
+
+
+def test_button_keeps_the_reason_in_the_log(mod_client):
+    comment = queued()
+    press(mod_client, comment, "_spam", reason="Casino links")
+    assert ModerationLog.objects.get(comment=comment, action="spam").reason == "Casino links"
+
+
+def test_button_keeps_an_edit_made_before_pressing(mod_client):
+    comment = queued(body="Buy cheap casino chips")
+    press(mod_client, comment, "_approve", body="Buy chips")
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("Buy chips", Comment.Status.APPROVED)
+
+
+def test_moderator_who_may_only_view_the_queue_can_press_the_buttons(client, moderator):
+    client.force_login(moderator)  # moderate_comment only: the queue page is read-only
+    comment = queued()
+    response = press(client, comment, "_approve", url=QUEUE)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert response.url == QUEUE
+
+
+def test_staff_who_may_edit_but_not_moderate_cannot_press_approve(client):
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    client.force_login(clerk)
+    comment = queued(body="Original words")
+    response = press(client, comment, "_approve", body="Changed words")
+    comment.refresh_from_db()
+    assert response.status_code == 403
+    assert (comment.body, comment.status) == ("Original words", Comment.Status.PENDING)
+    assert not ModerationLog.objects.filter(comment=comment).exists()
+
+
+def test_change_page_shows_the_buttons_but_not_the_current_status(mod_client):
+    comment = queued(status=Comment.Status.APPROVED, flags=1)
+    html = mod_client.get(f"{QUEUE}{comment.pk}/change/").content.decode()
+    assert 'name="_reject"' in html
+    assert 'name="_spam"' in html
+    assert 'name="_approve"' not in html
+
+
+def test_change_page_shows_no_buttons_to_staff_who_cannot_moderate(client):
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(clerk)
+    html = client.get(f"{COMMENTS}{queued().pk}/change/").content.decode()
+    assert 'name="_approve"' not in html

@@ -1,9 +1,11 @@
 """The editors' panel: preview, test send, send, progress, bounces."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from newsletter.models import Issue, Subscriber, Subscription
+from tests.factories import make_user
 from tests.newsletter.helpers import make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +24,10 @@ def admin_client(client, editor):
     return client
 
 
-def act(admin_client, model, action, *objects):
+def act(admin_client, model, action, *objects, **data):
     return admin_client.post(
         reverse(f"admin:newsletter_{model}_changelist"),
-        {"action": action, "_selected_action": [o.pk for o in objects]},
+        {"action": action, "_selected_action": [o.pk for o in objects], **data},
     )
 
 
@@ -47,13 +49,56 @@ def test_send_a_test_to_myself(admin_client, editor, issue, mailoutbox):
     assert issue.deliveries.count() == 0
 
 
-def test_send_action_queues_and_sends(admin_client, issue, lists, mailoutbox, committed):
+def test_send_action_queues_and_sends_once_confirmed(
+    admin_client, issue, lists, mailoutbox, committed
+):
     make_subscriber("ana@example.org", lists["climate"])
     with committed():
-        act(admin_client, "issue", "send", issue)
+        act(admin_client, "issue", "send", issue, post="yes")
     assert [m.to for m in mailoutbox] == [["ana@example.org"]]
     response = admin_client.get(reverse("admin:newsletter_issue_changelist"))
     assert b"1 sent / 0 failed / 0 remaining" in response.content
+
+
+def test_send_action_asks_first_with_the_recipient_count(
+    admin_client, issue, lists, mailoutbox, committed
+):
+    make_subscriber("ana@example.org", lists["climate"])
+    make_subscriber("ben@example.org", lists["climate"], lists["morning"])
+    make_subscriber("cy@example.org", lists["climate"], status=Subscription.Status.PENDING)
+    make_subscriber("di@example.org", lists["morning"])
+    with committed():
+        response = act(admin_client, "issue", "send", issue)
+    assert "2 confirmed subscribers will get it" in response.content.decode()
+    assert b'name="post" value="yes"' in response.content
+    assert mailoutbox == []
+    issue.refresh_from_db()
+    assert (issue.status, issue.deliveries.count()) == (Issue.Status.DRAFT, 0)
+
+
+def test_send_confirmation_counts_only_who_has_not_had_it(admin_client, issue, lists, committed):
+    make_subscriber("ana@example.org", lists["climate"])
+    with committed():
+        act(admin_client, "issue", "send", issue, post="yes")
+    make_subscriber("ben@example.org", lists["climate"])
+    response = act(admin_client, "issue", "send", issue)
+    assert "1 confirmed subscriber will get it" in response.content.decode()
+
+
+def test_send_confirmation_says_an_issue_without_lists_will_not_go(admin_client, lists):
+    issue = Issue.objects.create(subject="Unaddressed", body="Hi")
+    response = act(admin_client, "issue", "send", issue)
+    assert "no list chosen" in response.content.decode()
+
+
+def test_staff_without_send_permission_cannot_confirm_a_send(client, issue, lists, committed):
+    clerk = make_user(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_issue"))
+    client.force_login(clerk)
+    make_subscriber("ana@example.org", lists["climate"])
+    with committed():
+        act(client, "issue", "send", issue, post="yes")
+    assert issue.deliveries.count() == 0
 
 
 def test_issue_list_costs_the_same_however_many_issues(
