@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails (written by a worker, with no request at hand) and the demo banner use
+# SITE_URL: by default the address `make run` serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # The vulnerability database pip-audit asks: pypi (PyPI's per-release JSON API), osv or
 # esms. `make audit` is separate from `make lint` and `make test` (which must pass
@@ -42,8 +45,8 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput

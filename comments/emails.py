@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from articles.links import absolute_url
 from comments.models import Comment, ThreadSubscription
 
 _SALT = "comments.unsubscribe"
@@ -33,7 +34,7 @@ def read_unsubscribe_token(token: str) -> dict | None:
 
 
 def _send(*, template: str, to: str, context: dict, token: str) -> None:
-    unsubscribe_url = settings.SITE_URL + reverse("comments:unsubscribe", args=[token])
+    unsubscribe_url = absolute_url(reverse("comments:unsubscribe", args=[token]))
     context = {**context, "unsubscribe_url": unsubscribe_url, "SITE_NAME": settings.SITE_NAME}
     subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
     message = EmailMultiAlternatives(
@@ -61,7 +62,7 @@ def send_comment_notifications(comment: Comment) -> list[str]:
     if comment.status != Comment.Status.APPROVED:
         return []
     article = comment.article
-    url = settings.SITE_URL + comment.get_absolute_url()
+    url = absolute_url(comment.get_absolute_url())
     context = {"comment": comment, "article": article, "comment_url": url}
     own = {comment.author_email.lower()} if comment.author_email else set()
     sent: list[str] = []
@@ -147,10 +148,8 @@ def send_pending_digest(limit: int = 50) -> int:
     if not total:
         return 0
     comments = list(waiting.select_related("article", "user").order_by("created_at")[:limit])
-    queue_url = (
-        settings.SITE_URL
-        + reverse("admin:comments_comment_changelist")
-        + ("?status__exact=pending")
+    queue_url = absolute_url(
+        reverse("admin:comments_comment_changelist") + "?status__exact=pending"
     )
     return _send_to_moderators(
         "moderation_pending", {"comments": comments, "total": total, "queue_url": queue_url}
@@ -159,7 +158,7 @@ def send_pending_digest(limit: int = 50) -> int:
 
 def send_flag_alert(comment: Comment) -> int:
     flags = list(comment.flags.order_by("created_at"))
-    admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
+    admin_url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
     return _send_to_moderators(
         "moderation_flagged", {"comment": comment, "flags": flags, "admin_url": admin_url}
     )

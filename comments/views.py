@@ -157,7 +157,7 @@ def _posted(request, created: posting.CreatedComment):
     else:
         messages.success(request, "Your comment is awaiting moderation.")
         response = _see_other(f"{article.get_absolute_url()}#c{comment.pk}")
-    tokens.remember_edit_token(response, comment, created.edit_token)
+    tokens.remember_edit_token(request, response, comment, created.edit_token)
     return response
 
 
@@ -273,7 +273,7 @@ def comment_delete(request, pk):
         services.comment_delete(comment=comment, by=_user_or_none(request))
         messages.success(request, "Your comment has been deleted.")
         response = _see_other(f"{comment.article.get_absolute_url()}#comments")
-        tokens.forget_edit_token(response, comment.pk)
+        tokens.forget_edit_token(request, response, comment.pk)
         return response
     return render(request, "comments/delete.html", {"comment": comment, "article": comment.article})
 

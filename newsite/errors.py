@@ -40,6 +40,23 @@ def database_unavailable(request, exc: BaseException | None = None):
     return response
 
 
+NUL_REFUSED = "Null characters are not allowed."
+
+
+def bad_query(request, name: str):
+    """400 for a query parameter no view can use: ``{name: [message]}`` under /api/, the
+    site's page elsewhere."""
+    if _wants_json(request):
+        return JsonResponse({name or "query": [NUL_REFUSED]}, status=400)
+    return render(request, "400.html", {"message": NUL_REFUSED}, status=400)
+
+
+def bad_request(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": "Not found."}, status=404)

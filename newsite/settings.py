@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # A database outage answers 503 (see newsite.errors); first, so it sees every view.
     "newsite.middleware.DatabaseUnavailableMiddleware",
+    # A NUL in the query string is a 400 before any view (PostgreSQL cannot take one).
+    "newsite.middleware.NulInQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsite.security.PolicyMiddleware",
     "newsite.security.PermissionsPolicyMiddleware",
@@ -114,8 +116,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; wait for the lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite serialises writers. A deferred transaction (SQLite's default) that reads
+    # first and then writes fails at once ("database is locked") when another writer
+    # holds the lock, whatever the timeout; IMMEDIATE takes the write lock at BEGIN, so
+    # writers queue for up to `timeout` seconds instead. WAL lets readers go on while
+    # one writes; synchronous=NORMAL is WAL's safe, fast setting.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------

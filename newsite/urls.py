@@ -48,6 +48,7 @@ urlpatterns = [
     ),
 ]
 
+handler400 = errors.bad_request
 handler404 = errors.not_found
 handler500 = errors.server_error
 

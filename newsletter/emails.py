@@ -12,11 +12,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from articles.links import absolute_url
 from newsletter import tokens
 
 
 def _absolute(name: str, token: str) -> str:
-    return settings.SITE_URL + reverse(name, args=[token])
+    return absolute_url(reverse(name, args=[token]))
 
 
 def _render(template: str, context: dict) -> tuple[str, str, str]:
@@ -67,7 +68,7 @@ class IssueContent:
             {
                 "title": article.title,
                 "standfirst": article.standfirst,
-                "url": settings.SITE_URL + article.get_absolute_url(),
+                "url": absolute_url(article.get_absolute_url()),
             }
             for article in issue.featured_articles.published().order_by("-published_at")
         ]

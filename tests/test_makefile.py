@@ -30,3 +30,14 @@ def test_make_audit_still_audits_both_locks_strictly():
     recipe = dry_run("audit")
     assert "pip-audit --strict" in recipe
     assert "-r requirements.lock -r requirements-dev.lock" in recipe
+
+
+def test_make_run_on_another_port_links_to_that_port():
+    """Emails (sent with no request at hand) and the demo banner use SITE_URL."""
+    recipe = subprocess.run(  # noqa: S603 - our own Makefile, fixed arguments
+        [MAKE, "-n", "-B", "run", "PORT=8790"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "SITE_URL=http://127.0.0.1:8790 .venv/bin/python manage.py runserver 127.0.0.1:8790" in (
+        recipe
+    )
+    assert "SITE_URL=http://127.0.0.1:8790 .venv/bin/python manage.py load_demo" in recipe

@@ -105,5 +105,5 @@ class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
         self._check_can_edit(comment)
         services.comment_delete(comment=comment, by=acting_user(request))
         response = Response(status=status.HTTP_204_NO_CONTENT)
-        tokens.forget_edit_token(response, comment.pk)
+        tokens.forget_edit_token(request, response, comment.pk)
         return response

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from comments import moderation, services
 from comments.models import Comment, CommentFlag
 
+# What a deleted comment kept as a placeholder shows for its author and its text.
 DELETED_NAME = "[deleted]"
 
 
@@ -183,7 +184,7 @@ class CommentSerializer(serializers.ModelSerializer):
         return {"name": obj.author_name, "is_guest": obj.is_guest}
 
     def get_body_html(self, obj) -> str:
-        return "" if obj.is_deleted else obj.body_html
+        return DELETED_NAME if obj.is_deleted else obj.body_html
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, obj) -> list:
@@ -239,7 +240,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                     "name": DELETED_NAME if deleted else comment.author_name,
                     "is_guest": comment.is_guest,
                 },
-                "body_html": "" if deleted else comment.body_html,
+                "body_html": DELETED_NAME if deleted else comment.body_html,
                 "created_at": as_time(comment.created_at),
                 "edited_at": as_time(comment.edited_at) if comment.edited_at else None,
                 "like_count": comment.like_count,

@@ -237,5 +237,5 @@ class CommentList(generics.ListCreateAPIView):
         )
         if replayed:
             response[REPLAYED_HEADER] = "true"
-        tokens.remember_edit_token(response, comment, created.edit_token)
+        tokens.remember_edit_token(request, response, comment, created.edit_token)
         return response

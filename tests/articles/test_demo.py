@@ -53,3 +53,11 @@ def test_it_keeps_a_draft_unpublished():
     drafts = Article.objects.filter(status=Article.Status.DRAFT)
     assert drafts.exists()
     assert not Article.objects.published().filter(pk__in=drafts).exists()
+
+
+def test_the_banner_names_the_address_the_site_is_served_at(db, settings):
+    settings.SITE_URL = "http://127.0.0.1:8790"
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Site:       http://127.0.0.1:8790" in out.getvalue()
+    assert "Admin:      http://127.0.0.1:8790/admin/" in out.getvalue()

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from comments import attachments, services
 from comments.models import Attachment, Comment
-from comments.tokens import remember_edit_token
+from comments.tokens import COOKIE, remember_edit_token
 from ratings.services import rating_set
 from tests.comments import files
 from tests.factories import make_article, make_comment, make_user
@@ -90,14 +90,17 @@ def test_a_guests_edit_token_does_not_open_another_comment(api_client):
     assert theirs.body == "Theirs"
 
 
-def test_a_guests_edit_cookie_does_not_open_another_comment(client):
+def test_a_guests_edit_cookie_does_not_open_another_comment(client, rf):
     mine = make_comment(body="Mine")
     theirs = make_comment(body="Theirs")
-    # The page remembers a guest's token in a cookie named for their own comment.
+    # The page remembers a guest's tokens in one signed cookie, by comment id.
     response = HttpResponse()
-    remember_edit_token(response, mine, mine.edit_token)
+    remember_edit_token(rf.get("/"), response, mine, mine.edit_token)
     client.cookies.update(response.cookies)
-    client.cookies[f"comment_edit_{theirs.pk}"] = client.cookies[f"comment_edit_{mine.pk}"].value
+    assert client.post(f"/comments/{theirs.pk}/edit/", {"body": "Hijacked"}).status_code == 403
+    # Pointing the entry at their comment breaks the signature: the cookie is ignored.
+    value = client.cookies[COOKIE].value
+    client.cookies[COOKIE] = value.replace(f"{mine.pk}:", f"{theirs.pk}:", 1)
 
     assert client.post(f"/comments/{theirs.pk}/edit/", {"body": "Hijacked"}).status_code == 403
     theirs.refresh_from_db()

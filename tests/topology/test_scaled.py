@@ -19,9 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -31,10 +28,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.processes import WAIT, Processes, free_port, run, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SUBSCRIBERS = 1000
-WAIT = 60  # seconds any one outcome may take
 BUCKET = "newsite-topology-media"
 
 pytestmark = pytest.mark.skipif(
@@ -43,75 +41,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-# --- Plumbing ---------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(what: str, check, timeout: float = WAIT, every: float = 0.3):
-    """Poll ``check()`` until it returns something truthy; fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(every)
-
-
-class Processes:
-    """Subprocesses with their logs in files; all stopped on exit, logs printed on failure."""
-
-    def __init__(self, logs: Path):
-        self.logs = logs
-        self.running: dict[str, subprocess.Popen] = {}
-
-    def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(  # noqa: S603 - our own commands
-            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        log.close()
-        self.running[name] = proc
-        return proc
-
-    def log(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")
-
-    def check_alive(self):
-        for name, proc in self.running.items():
-            if proc.poll() is not None:
-                pytest.fail(f"{name} exited with {proc.returncode}:\n{self.log(name)[-3000:]}")
-
-    def stop_all(self):
-        for proc in self.running.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.running.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-    def dump(self):
-        for path in sorted(self.logs.glob("*.log")):
-            print(f"\n===== {path.name} (last 6000 characters) =====")
-            print(path.read_text(errors="replace")[-6000:])
-
-
-def run(args: list[str], env: dict, timeout: int = 180) -> str:
-    result = subprocess.run(  # noqa: S603 - our own commands
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
+# --- Plumbing (tests/processes.py) ---------------------------------------------------------
 @contextmanager
 def own_database(database_url: str):
     """A fresh PostgreSQL database on the server DATABASE_URL names, dropped after."""
@@ -374,6 +304,8 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
             "action": "send",
             "_selected_action": seed["issue"],
             "index": 0,
+            # The confirming POST of the "Send to subscribers" confirmation page.
+            "post": "yes",
             "csrfmiddlewaretoken": editor.cookies["csrftoken"],
         },
         timeout=30,

@@ -7,6 +7,7 @@ existing rows are never overwritten, so a second run changes nothing.
 from datetime import timedelta
 from io import StringIO
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command, get_commands
@@ -16,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.demo_content import ARTICLES, SECTIONS
+from articles.links import absolute_url
 from articles.models import Article, Section
 
-SITE_URL = "http://127.0.0.1:8000"
 MODERATOR_USERNAME = "moderator"
 MODERATOR_EMAIL = "moderator@example.com"
 MODERATOR_PASSWORD = "newsite-demo"  # noqa: S105 - a published demo login, local use only
@@ -37,6 +38,8 @@ GROUP_PERMISSIONS = {
         "comments.moderate_comment",
         "comments.view_comment",
         "comments.change_comment",
+        # comments/0010: moderators see the files they judge.
+        "comments.view_attachment",
         "comments.view_moderationqueueitem",
         "comments.change_moderationqueueitem",
         "comments.view_commentflag",
@@ -129,8 +132,8 @@ class Command(BaseCommand):
         lines = [
             "Newsite demo data is ready.",
             "",
-            f"Site:       {SITE_URL}",
-            f"Admin:      {SITE_URL}{reverse('admin:index')}",
+            f"Site:       {settings.SITE_URL}",
+            f"Admin:      {absolute_url(reverse('admin:index'))}",
             f"Moderator:  username {MODERATOR_USERNAME}, password {MODERATOR_PASSWORD}",
         ]
         if not moderator_created:
