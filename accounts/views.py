@@ -1,3 +1,4 @@
+import html
 import json
 import re
 
@@ -10,6 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -24,6 +27,17 @@ from comments.models import Comment, ThreadSubscription
 NEW_TOKEN_SESSION_KEY = "accounts_new_api_token"  # noqa: S105 (a session key name)
 
 MY_COMMENTS_PER_PAGE = 20
+MY_COMMENTS_EXCERPT_CHARS = 160
+
+
+def comment_excerpt(body_html: str, length: int = MY_COMMENTS_EXCERPT_CHARS) -> str:
+    """A comment as readers see it, as one line of plain text: its rendered (sanitized)
+    HTML without tags or entities, whitespace collapsed, cut at ``length`` characters.
+
+    Plain text, so the template escapes it again: a comment that shows "<b>" shows it here.
+    """
+    text = " ".join(html.unescape(strip_tags(body_html)).split())
+    return Truncator(text).chars(length)
 
 
 @login_required
@@ -59,6 +73,8 @@ def profile(request):
         .order_by("-created_at", "-pk"),
         MY_COMMENTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
+    for comment in my_comments:  # the page's own list, which the template reuses
+        comment.excerpt = comment_excerpt(comment.body_html)
     return render(
         request,
         "accounts/profile.html",

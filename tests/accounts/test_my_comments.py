@@ -22,6 +22,33 @@ def test_my_comments_lists_own_comments_with_article_link(reader_client, reader)
     assertContains(response, f'href="{comment.get_absolute_url()}">View comment</a>')
 
 
+def test_my_comments_shows_the_text_as_rendered_not_its_markdown(reader_client, reader):
+    make_comment(user=reader, body="It is **bold** & [linked](https://example.org/)")
+
+    response = reader_client.get(PROFILE)
+
+    assertContains(response, '<p class="my-comments__excerpt">It is bold &amp; linked</p>')
+    assertNotContains(response, "**bold**")
+
+
+def test_my_comments_shows_markup_typed_in_a_comment_as_text(reader_client, reader):
+    make_comment(user=reader, body="Try <script>alert(1)</script> here")
+
+    response = reader_client.get(PROFILE)
+
+    assertContains(response, "Try &lt;script&gt;alert(1)&lt;/script&gt; here")
+    assertNotContains(response, "<script>alert(1)")
+
+
+def test_my_comments_excerpt_is_one_line_cut_at_160_characters(reader_client, reader):
+    make_comment(user=reader, body="> Quoted\n\n" + "word " * 60)
+
+    response = reader_client.get(PROFILE)
+
+    excerpt = ("Quoted " + "word " * 60)[:159] + "…"
+    assertContains(response, f'<p class="my-comments__excerpt">{excerpt}</p>')
+
+
 def test_my_comments_does_not_list_other_peoples_comments(reader_client, reader, editor):
     make_comment(user=editor, body="The editor's own view")
     make_comment(body="A guest's view")

@@ -47,4 +47,4 @@ def test_bad_password_reset_link_page_uses_the_site_layout(client, db):
 def test_account_page_title_names_the_page_and_site(client, db, settings):
     response = client.get(reverse("account_login"))
 
-    assertContains(response, f"<title>Sign In · {settings.SITE_NAME}</title>")
+    assertContains(response, f"<title>Log in · {settings.SITE_NAME}</title>")

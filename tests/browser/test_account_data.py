@@ -20,7 +20,7 @@ def test_reader_exports_their_data_then_deletes_the_account(page, live_server, t
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(reader.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("form.account-form").get_by_role("button", name="Sign In").click()
+    page.locator("form.account-form").get_by_role("button", name="Log in", exact=True).click()
     account = page.get_by_role("navigation", name="Account")
     account.get_by_role("link", name="Maria Lopes").click()
 

@@ -16,7 +16,7 @@ def test_reader_signs_up_confirms_by_email_and_is_logged_in(
     page.get_by_label("Email").fill("jane.doe@example.com")
     page.get_by_label("Password", exact=True).fill("correct horse battery staple")
     page.get_by_label("Password (again)").fill("correct horse battery staple")
-    page.locator("form.account-form").get_by_role("button", name="Sign Up").click()
+    page.locator("form.account-form").get_by_role("button", name="Sign up", exact=True).click()
 
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
     assert len(mailoutbox) == 1
