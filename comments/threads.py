@@ -57,21 +57,25 @@ def comment_threads(
 ) -> dict:
     """One page of an article's public threads, nested, in a fixed number of queries:
     the count of threads, the page's roots, every public comment of those threads (with
-    their files), and which of them the current voter liked.
+    their files), and which of them the current voter liked. The viewer's own held
+    comments are shown to them in place (``_own_pending``), in the same query.
 
     ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
     an empty list (the "Load more" fragment). Without ``for_viewer`` nothing is editable
     and each like button's state is a hole (the shared copy ``_cached_threads`` keeps).
     """
+    own = _own_pending(request) if for_viewer else None
     page = _page_of_roots(article, page_number, clamp=clamp)
-    root_paths = list(page.object_list) if page else []
-    if not root_paths:
-        return {"threads": [], "page": page, "shown": {}}
-    in_threads = Q()
-    for path in root_paths:
+    where = Q()
+    for path in page.object_list if page else []:
         # Paths are fixed-width, so a root's prefix matches only its own thread.
-        in_threads |= Q(path=path) | Q(path__startswith=path + "/")
-    comments = list(Comment.objects.public().filter(in_threads, article=article).for_page())
+        where |= Q(path=path) | Q(path__startswith=path + "/")
+    if own is not None and page is not None and not page.has_next():
+        # The viewer's held new threads are the newest: they close the last page.
+        where |= own & Q(depth=0)
+    if not where:
+        return {"threads": [], "page": page, "shown": {}}
+    comments = list(Comment.objects.public_or(own).filter(where, article=article).for_page())
     liked = _liked(request, [c.pk for c in comments]) if for_viewer else set()
     token_of = (lambda pk: tokens.edit_token_from_request(request, pk)) if for_viewer else None
     threads, shown = [], {}
@@ -87,12 +91,30 @@ def comment_threads(
             and not comment.is_deleted
             and services.can_edit(comment=comment, user=request.user, token=token_of(comment.pk))
         )
+        # A guest's held comment needs its token as well as its id (both come from the
+        # signed cookie; the token is what proves authorship).
+        if comment.is_pending and comment.user_id is None and not comment.editable:
+            if not comment.token_matches(token_of(comment.pk)):
+                continue
         shown[comment.pk] = comment
         if comment.depth:
             shown[comment.parent_id].replies.append(comment)
         else:
             threads.append(comment)
     return {"threads": threads, "page": page, "shown": shown}
+
+
+def _own_pending(request) -> Q | None:
+    """The viewer's own comments that wait for moderation: a signed-in reader's by
+    account, a guest's by the comments their edit-token cookie names. None when they
+    can have none (no query is changed then)."""
+    user = request.user
+    if user.is_authenticated:
+        return Q(user=user, status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
+    ids = tokens.remembered_ids(request)
+    if not ids:
+        return None
+    return Q(pk__in=ids, user__isnull=True, status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
 
 
 def _page_of_roots(article, number: int, *, clamp: bool):
@@ -138,7 +160,8 @@ class _ThreadsPage:
 def _threads_shareable(request, article) -> bool:
     """Whether this reader's page of threads is the neutral one apart from likes: they
     may edit none of the comments (no guest edit token, not a moderator, no comment of
-    their own still in the edit window) and reply to none from the URL."""
+    their own still in the edit window), have none held for moderation (shown to them
+    alone) and reply to none from the URL."""
     if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
         return False
     if request.headers.get("X-Comment-Token"):
@@ -151,7 +174,8 @@ def _threads_shareable(request, article) -> bool:
     if services.can_moderate(user):
         return False
     window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
-    return not Comment.objects.filter(article=article, user=user, created_at__gt=window).exists()
+    own = Q(created_at__gt=window) | Q(status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
+    return not Comment.objects.filter(own, article=article, user=user).exists()
 
 
 def _cached_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:

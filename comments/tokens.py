@@ -70,6 +70,11 @@ def edit_token_from_request(request, comment_id: int) -> str | None:
     return entry[0] if entry else None
 
 
+def remembered_ids(request) -> list[int]:
+    """The comments this browser holds edit tokens for (its guest's own, newest last)."""
+    return list(_read(request))
+
+
 def forget_edit_token(request, response, comment_id: int) -> None:
     """The comment is gone: drop its token from the cookie."""
     entries = _read(request)

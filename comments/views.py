@@ -150,13 +150,13 @@ def _posted(request, created: posting.CreatedComment):
     """Back to the new comment, with the guest's edit token in a cookie. Anything not
     published (held, or silently spam) gets the same notice, so a bot cannot tell which
     rule caught it."""
-    comment, article = created.comment, created.comment.article
+    comment = created.comment
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Your comment has been posted.")
-        response = _see_other(threads.comment_url(comment))
     else:
+        # Shown to its author alone, in place (comments.threads), with a badge.
         messages.success(request, "Your comment is awaiting moderation.")
-        response = _see_other(f"{article.get_absolute_url()}#c{comment.pk}")
+    response = _see_other(threads.comment_url(comment))
     tokens.remember_edit_token(request, response, comment, created.edit_token)
     return response
 

@@ -32,12 +32,20 @@ class CommentQuerySet(models.QuerySet):
     def public(self):
         """What readers see: approved comments, and deleted ones kept as "[deleted]"
         placeholders because an approved reply hangs under them."""
+        return self.filter(self._public_q())
+
+    def public_or(self, own: Q | None):
+        """``public()``, plus the viewer's own comments that ``own`` selects (their held
+        ones, which only they are shown), in the same query."""
+        return self.filter(self._public_q() | own) if own is not None else self.public()
+
+    @staticmethod
+    def _public_q() -> Q:
         approved_reply = Comment.objects.filter(
             parent=OuterRef("pk"), status=Comment.Status.APPROVED
         )
-        return self.filter(
-            Q(status=Comment.Status.APPROVED)
-            | Q(Q(status=Comment.Status.DELETED) & Exists(approved_reply))
+        return Q(status=Comment.Status.APPROVED) | Q(
+            Q(status=Comment.Status.DELETED) & Exists(approved_reply)
         )
 
     def for_page(self):
@@ -203,6 +211,16 @@ class Comment(models.Model):
         if not hasattr(self, "attachment_list"):
             self.attachment_list = list(self.attachments.all())
         return self.attachment_list
+
+    # What its author is shown as "awaiting moderation": held by the rules or a
+    # moderator, or silently marked spam (a bot must not learn which).
+    SHOWN_TO_AUTHOR_AS_PENDING = ("pending", "spam")
+
+    @property
+    def is_pending(self) -> bool:
+        """Awaiting moderation as its author sees it (a saved comment only); nobody else
+        is shown it."""
+        return bool(self.pk) and self.status in self.SHOWN_TO_AUTHOR_AS_PENDING
 
     @property
     def is_deleted(self) -> bool:
