@@ -3,6 +3,8 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from articles.times import time_ago
+
 register = template.Library()
 
 # The same escapes Django's json_script uses, so that text such as "</script>" inside a
@@ -36,3 +38,10 @@ def article_jsonld(context, article):
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
+
+
+@register.filter
+def ago(value, now=None) -> str:
+    """ "3 hours ago" in the site's one wording (``articles.times``); write it in a
+    ``<time data-relative datetime=...>`` so that ``times.js`` keeps it current."""
+    return time_ago(value, now)

@@ -28,7 +28,7 @@ def test_box_shows_heading_text_source_and_relative_time(settings):
     assert "The Daily Test on social" in html
     assert "Hello" in html and "Mastodon" in html
     assert f'<time datetime="{published.isoformat()}"' in html
-    assert ">About 3 hours ago</time>" in html
+    assert ">3 hours ago</time>" in html
 
 
 def test_box_shows_the_newest_visible_posts_only(settings):
@@ -104,6 +104,6 @@ def test_relative_time_is_worked_out_per_view_even_when_cached(monkeypatch):
     make_post(published_at=timezone.now() - timedelta(minutes=5))
     render_box()
     later = timezone.now() + timedelta(hours=2)
-    monkeypatch.setattr("social.templatetags.social_tags.timezone.now", lambda: later)
-    assert "About 2 hours ago" in render_box()
+    monkeypatch.setattr("articles.times.timezone.now", lambda: later)
+    assert "2 hours ago" in render_box()
     assert SocialPost.objects.count() == 1

@@ -1,39 +1,10 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from social.templatetags.social_tags import about_ago
 from social.text import html_to_text, linkify
 
 NOW = datetime(2025, 6, 3, 12, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("ago", "expected"),
-    [
-        (timedelta(seconds=0), "Just now"),
-        (timedelta(seconds=59), "Just now"),
-        (timedelta(seconds=60), "About 1 minute ago"),
-        (timedelta(seconds=119), "About 1 minute ago"),
-        (timedelta(minutes=2), "About 2 minutes ago"),
-        (timedelta(minutes=59, seconds=59), "About 59 minutes ago"),
-        (timedelta(minutes=60), "About an hour ago"),
-        (timedelta(minutes=119), "About an hour ago"),
-        (timedelta(hours=2), "About 2 hours ago"),
-        (timedelta(hours=23, minutes=59), "About 23 hours ago"),
-        (timedelta(hours=24), "About a day ago"),
-        (timedelta(hours=47, minutes=59), "About a day ago"),
-        (timedelta(hours=48), "About 2 days ago"),
-        (timedelta(days=30), "About 30 days ago"),
-        (timedelta(seconds=-30), "Just now"),
-    ],
-)
-def test_about_ago_wording_at_boundaries(ago, expected):
-    assert about_ago(NOW - ago, now=NOW) == expected
-
-
-def test_about_ago_of_nothing_is_empty():
-    assert about_ago(None) == ""
 
 
 def test_linkify_links_http_and_https_urls():
