@@ -20,14 +20,11 @@ OUTBOX_MAX_ATTEMPTS = 8
 
 
 def enqueue(task, *args) -> None:
-    """Hand a task to the broker; if the broker is unreachable, log and carry on — the
-    request has done its work, and what must not be lost is in the outbox."""
-    from kombu.exceptions import OperationalError as BrokerUnavailable
-
-    try:
-        task.delay(*args)
-    except (BrokerUnavailable, OSError) as exc:
-        logger.warning("task broker unavailable; %s(%s) not queued: %s", task.name, args, exc)
+    """Hand a task to the broker once its work has committed; whatever goes wrong
+    (broker unreachable, anything else the client raises) is logged, never raised —
+    the request has done its work, and what must not be lost is in the outbox. See
+    the tasks' ``enqueue`` (``newsite.celery.Task``)."""
+    task.enqueue(*args)
 
 
 def outbox_add(*, kind: str, comment: Comment) -> None:

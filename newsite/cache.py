@@ -6,13 +6,16 @@ database and posting keeps working. ``incr`` raises ``ValueError``, as for a key
 not there, which every caller already handles: ``articles.ratelimit`` then counts the
 hit as the window's first, so rate limits *fail open* while Redis is down.
 
-After a failure the cache is treated as down for ``DOWN_SECONDS`` without trying Redis
-again, so a dead or unreachable Redis costs one short timeout now and then, not one
-per cache call.
+A circuit breaker keeps a dead Redis from costing a timeout on every call: after a
+failure the cache answers as empty without touching the network for ``down_seconds``
+(``OPTIONS``; default ``DOWN_SECONDS``), then lets one call through to try Redis again
+while the others still answer as empty. The breaker is shared by every thread of the
+process (Django gives each thread a cache object of its own).
 """
 
 import logging
-import time
+import threading
+from time import monotonic
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -23,23 +26,70 @@ logger = logging.getLogger(__name__)
 DOWN_SECONDS = 5.0
 
 
+class Breaker:
+    """Whether to ask Redis now. A plain monotonic deadline, read without a lock on
+    the hot path; the lock only picks the one caller that tries again."""
+
+    def __init__(self, down_seconds: float):
+        self.down_seconds = down_seconds
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    def allows(self) -> bool:
+        if not self._down_until:
+            return True
+        with self._lock:
+            now = monotonic()
+            if now < self._down_until:
+                return False
+            # This call tries Redis; until it answers, the others keep skipping it.
+            self._down_until = now + self.down_seconds
+            return True
+
+    def succeeded(self) -> None:
+        if self._down_until:
+            self._down_until = 0.0
+
+    def failed(self) -> None:
+        self._down_until = monotonic() + self.down_seconds
+
+
+_breakers: dict[tuple[str, float], Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(location: str, down_seconds: float) -> Breaker:
+    """The one breaker of the process for the Redis at ``location``."""
+    with _breakers_lock:
+        return _breakers.setdefault((location, down_seconds), Breaker(down_seconds))
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
-        super().__init__(server, params)
-        self._down_until = 0.0
+        options = dict(params.get("OPTIONS", {}))
+        down_seconds = float(options.pop("down_seconds", DOWN_SECONDS))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._breaker = breaker_for(str(server), down_seconds)
 
     def _call(self, method: str, default, *args, **kwargs):
-        if time.monotonic() < self._down_until:
+        if not self._breaker.allows():
             return default
         try:
-            return getattr(super(), method)(*args, **kwargs)
+            result = getattr(super(), method)(*args, **kwargs)
         except RedisError as exc:
             self._mark_down(method, exc)
             return default
+        self._breaker.succeeded()
+        return result
 
     def _mark_down(self, method: str, exc: Exception) -> None:
-        self._down_until = time.monotonic() + DOWN_SECONDS
-        logger.warning("cache unavailable (%s): %s; treating it as empty", method, exc)
+        self._breaker.failed()
+        logger.warning(
+            "cache unavailable (%s): %s; treating it as empty for %ss",
+            method,
+            exc,
+            self._breaker.down_seconds,
+        )
 
     def get(self, key, default=None, version=None):
         return self._call("get", default, key, default, version)
@@ -74,10 +124,15 @@ class FailSoftRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         """A counter cannot be faked: while Redis is away this raises ``ValueError``
         ("no such key"), so callers fall back as they do for an expired key."""
-        if time.monotonic() < self._down_until:
+        if not self._breaker.allows():
             raise ValueError(f"Key '{key}' not found (cache unavailable)")
         try:
-            return super().incr(key, delta, version)
+            value = super().incr(key, delta, version)
         except RedisError as exc:
             self._mark_down("incr", exc)
             raise ValueError(f"Key '{key}' not found (cache unavailable)") from exc
+        except ValueError:  # Redis answered: there is no such key
+            self._breaker.succeeded()
+            raise
+        self._breaker.succeeded()
+        return value

@@ -9,13 +9,38 @@ Tasks run in-process unless a broker is configured (``CELERY_BROKER_URL``, or
   stalled issues, and the daily clean-up.
 """
 
+import logging
 import os
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsite.settings")
 
-app = Celery("newsite")
+logger = logging.getLogger(__name__)
+
+
+class Task(DjangoTask):
+    """The base of every task of the site (``task_cls`` of the app below)."""
+
+    def enqueue(self, *args, **kwargs) -> None:
+        """``delay()`` for work that has committed (call it from ``on_commit``, or from
+        a task): failing to publish is logged, never raised. The request has done its
+        work; what must not be lost is in the comment outbox, and lost newsletter
+        chains are resumed by a periodic sweep. Publishing fails fast (the broker
+        timeouts and retry policy in the settings), so a dead broker costs little."""
+        try:
+            self.delay(*args, **kwargs)
+        except (BrokerUnavailable, OSError) as exc:
+            logger.warning("task broker unavailable; %s%s not queued: %s", self.name, args, exc)
+        except Exception:
+            # E.g. a RuntimeError from a result store's reconnect loop, or the task's
+            # own error when tasks run in-process.
+            logger.exception("%s%s not queued", self.name, args)
+
+
+app = Celery("newsite", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

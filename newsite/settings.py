@@ -130,6 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Short timeouts for the cache and for publishing tasks: a dead Redis must not hold
+# requests up.
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -137,10 +140,12 @@ if REDIS_URL:
             "BACKEND": "newsite.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsite"),
-            # Short timeouts: a dead Redis must not hold requests up.
             "OPTIONS": {
-                "socket_connect_timeout": env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000,
-                "socket_timeout": env_int("REDIS_TIMEOUT_MS", 250, minimum=1) / 1000,
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                # After a failure the cache answers as empty without asking Redis for
+                # this long, then one call tries again (0: try on every call).
+                "down_seconds": env_int("REDIS_DOWN_SECONDS", 5, minimum=0),
             },
         }
     }
@@ -451,9 +456,14 @@ TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
 
 # --- Background tasks (Celery) ------------------------------------------------------
 # With no broker configured, tasks run in-process right away (the embedded default).
-# REDIS_URL alone gives the cache, the rate limits, the broker and the result backend.
+# REDIS_URL alone gives the cache, the rate limits and the broker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL or None) or None
+# Every task is fire-and-forget: nothing reads a task's result, so none is stored and
+# publishing never waits on a result store (Redis's reconnect loop once turned a Redis
+# outage into a 19 s 500 for a post already saved). Set CELERY_RESULT_BACKEND only
+# for a tool that reads results.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_ALWAYS_EAGER = env_bool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
@@ -468,10 +478,28 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers an unacknowledged task after this long; longer than any task runs
-# (and than the newsletter's retry countdown), so nothing is sent twice by redelivery.
+# Tasks are published from requests, after their work has committed: with the broker
+# gone, publishing must fail in milliseconds (the caller logs it; what must not be
+# lost waits in the outbox or for a periodic sweep), not after the 0.6 s of pauses of
+# Celery's default policy. At most one immediate retry: a stopped Redis costs two
+# refused connects.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+    # Redis redelivers an unacknowledged task after this long; longer than any task
+    # runs (and than the newsletter's retry countdown), so nothing is sent twice by
+    # redelivery.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Bounds a publish to a Redis that vanished without closing the connection. Not
+    # retried on timeout (retry_on_timeout stays off): the push may have landed, and
+    # sending it again would queue the task twice.
+    "socket_timeout": REDIS_TIMEOUT,
 }
 # The periodic jobs (newsite/celery.py, run by exactly one `celery beat`).
 # Sweep for newsletter issues whose batch chain was lost (broker restart) every N s.

@@ -125,7 +125,9 @@ def subscription_request(
     list_ids = list(waiting.values_list("list_id", flat=True))
     if list_ids:
         subscriber_id = subscriber.pk
-        transaction.on_commit(lambda: tasks.send_confirmation_email.delay(subscriber_id, list_ids))
+        transaction.on_commit(
+            lambda: tasks.send_confirmation_email.enqueue(subscriber_id, list_ids)
+        )
 
 
 def _token_subscriber(payload: dict) -> Subscriber:

@@ -46,12 +46,14 @@ def send_issue_batch(issue_id: int) -> int:
 def start_sending(issue_id: int) -> None:
     """Start up to ``NEWSLETTER_PARALLEL_BATCHES`` batch chains for an issue, so that
     more workers send it faster: each claims rows the others have not locked, and a
-    chain that finds nothing left stops."""
+    chain that finds nothing left stops. Called once the issue's deliveries have
+    committed: a chain the broker refuses is logged and left to
+    ``resume_stalled_issues``."""
     batch = settings.NEWSLETTER_BATCH_SIZE
     unsent = Delivery.objects.filter(issue_id=issue_id).sendable().count()
     chains = max(1, min(settings.NEWSLETTER_PARALLEL_BATCHES, -(-unsent // batch)))
     for _ in range(chains):
-        send_issue_batch.delay(issue_id)
+        send_issue_batch.enqueue(issue_id)
 
 
 @shared_task(ignore_result=True)

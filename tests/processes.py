@@ -2,11 +2,14 @@
 the SQLite concurrency test): free ports, polling, subprocesses with their logs."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -80,3 +83,29 @@ def run(args: list[str], env: dict, timeout: int = 180) -> str:
     if result.returncode != 0:
         pytest.fail(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+@contextmanager
+def own_database(database_url: str):
+    """A fresh PostgreSQL database on the server DATABASE_URL names, dropped after."""
+    import psycopg
+
+    url = urlparse(database_url)
+    if url.scheme not in ("postgres", "postgresql", "pgsql"):
+        pytest.fail(f"REQUIRE_TOPOLOGY=1 needs DATABASE_URL on PostgreSQL, got {url.scheme}://")
+    name = f"newsite_topology_{secrets.token_hex(4)}"
+    server = dict(
+        host=url.hostname or "localhost",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with psycopg.connect(**server) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url._replace(path=f"/{name}").geturl(), {**server, "dbname": name}
+    finally:
+        with psycopg.connect(**server) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

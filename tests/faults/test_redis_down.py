@@ -2,12 +2,15 @@
 limits fail open (a news site would rather take a few extra comments for a minute than
 refuse every reader while Redis restarts; moderation and bans still apply)."""
 
+import itertools
 import time
 
 import pytest
 from django.core.cache import cache
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from comments.models import Comment
+from newsite import cache as failsoft
 from ratings.models import Vote
 from tests.factories import make_article, make_comment
 from tests.faults.conftest import closed_port
@@ -50,6 +53,100 @@ def test_a_dead_redis_is_not_asked_again_for_every_call(redis_down):
     for _ in range(100):
         cache.get("k")
     assert time.monotonic() - started < 0.25
+
+
+class FakeRedis:
+    """Stands in for a cache's Redis client: counts the calls that reach it."""
+
+    def __init__(self):
+        self.calls = 0
+        self.up = False
+
+    def _answer(self, value):
+        self.calls += 1
+        if not self.up:
+            raise RedisConnectionError("Connection refused")
+        return value
+
+    def get(self, key, default):
+        return self._answer(default)
+
+    def incr(self, key, delta):
+        return self._answer(1)
+
+
+_locations = itertools.count()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(failsoft, "monotonic", lambda: now[0])
+    return now
+
+
+def fail_soft_cache(redis: FakeRedis, location: str = "", down_seconds: float = 5):
+    """A cache on ``redis``; the same ``location`` means the same process-wide breaker."""
+    location = location or f"redis://fake-{next(_locations)}:6379/0"
+    backend = failsoft.FailSoftRedisCache(location, {"OPTIONS": {"down_seconds": down_seconds}})
+    backend._cache = redis
+    return backend
+
+
+def test_the_breaker_skips_redis_for_the_pause_after_a_failure(clock):
+    redis = FakeRedis()
+    backend = fail_soft_cache(redis)
+    assert backend.get("k", "miss") == "miss"
+    clock[0] += 4.9
+    assert backend.get("k", "miss") == "miss"
+    with pytest.raises(ValueError):
+        backend.incr("k")
+    assert redis.calls == 1
+
+
+def test_after_the_pause_the_breaker_asks_redis_again(clock):
+    redis = FakeRedis()
+    backend = fail_soft_cache(redis)
+    backend.get("k")
+    clock[0] += 5.1
+    backend.get("k")
+    assert redis.calls == 2
+    backend.get("k")  # that call failed too: another pause
+    assert redis.calls == 2
+
+
+def test_one_call_tries_again_while_the_others_still_skip_redis(clock):
+    breaker = failsoft.Breaker(5)
+    breaker.failed()
+    clock[0] += 5.1
+    assert [breaker.allows(), breaker.allows()] == [True, False]
+
+
+def test_a_redis_that_answers_again_is_asked_on_every_call(clock):
+    redis = FakeRedis()
+    backend = fail_soft_cache(redis)
+    backend.get("k")
+    redis.up = True
+    clock[0] += 5.1
+    for _ in range(3):
+        backend.get("k")
+    assert redis.calls == 4
+
+
+def test_every_thread_of_the_process_shares_the_breaker(clock):
+    """Django gives each thread a cache object of its own."""
+    first, second = FakeRedis(), FakeRedis()
+    fail_soft_cache(first, "redis://shared:6379/0").get("k")
+    fail_soft_cache(second, "redis://shared:6379/0").get("k")
+    assert (first.calls, second.calls) == (1, 0)
+
+
+def test_a_pause_of_zero_asks_redis_on_every_call(clock):
+    redis = FakeRedis()
+    backend = fail_soft_cache(redis, down_seconds=0)
+    backend.get("k")
+    backend.get("k")
+    assert redis.calls == 2
 
 
 def test_article_page_shows_comments(client, article, redis_down):

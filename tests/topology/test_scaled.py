@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.processes import WAIT, Processes, free_port, run, wait_for
+from tests.processes import WAIT, Processes, free_port, own_database, run, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -42,32 +42,6 @@ pytestmark = pytest.mark.skipif(
 
 
 # --- Plumbing (tests/processes.py) ---------------------------------------------------------
-@contextmanager
-def own_database(database_url: str):
-    """A fresh PostgreSQL database on the server DATABASE_URL names, dropped after."""
-    import psycopg
-
-    url = urlparse(database_url)
-    if url.scheme not in ("postgres", "postgresql", "pgsql"):
-        pytest.fail(f"REQUIRE_TOPOLOGY=1 needs DATABASE_URL on PostgreSQL, got {url.scheme}://")
-    name = f"newsite_topology_{secrets.token_hex(4)}"
-    server = dict(
-        host=url.hostname or "localhost",
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**server) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url._replace(path=f"/{name}").geturl(), {**server, "dbname": name}
-    finally:
-        with psycopg.connect(**server) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @contextmanager
 def own_redis_database(redis_url: str):
     """A Redis database number no test worker uses: pytest-xdist worker N takes the
