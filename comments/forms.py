@@ -201,6 +201,15 @@ class _AttachmentsMixin(forms.Form):
         return ATTACHMENT_ACCEPT
 
     @property
+    def attachment_not_allowed(self) -> str:
+        """The server's words for a refused type, for the picker's early warning."""
+        return attachments.NOT_ALLOWED
+
+    @property
+    def attachment_too_large(self) -> str:
+        return str(attachments.FileTooLarge())
+
+    @property
     def files_were_sent(self) -> bool:
         return bool(
             self.is_bound and self.files and self.files.getlist(self.add_prefix("attachments"))

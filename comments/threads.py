@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db.models import Q
@@ -77,6 +78,7 @@ def comment_threads(
         return {"threads": [], "page": page, "shown": {}}
     comments = list(Comment.objects.public_or(own).filter(where, article=article).for_page())
     liked = _liked(request, [c.pk for c in comments]) if for_viewer else set()
+    notices = _notices(request) if for_viewer else {}
     token_of = (lambda pk: tokens.edit_token_from_request(request, pk)) if for_viewer else None
     threads, shown = [], {}
     for comment in comments:
@@ -85,6 +87,8 @@ def comment_threads(
             continue
         comment.replies = []
         comment.liked = comment.pk in liked
+        comment.notices = notices.get(comment.pk, [])
+        comment.flagged = any("flagged" in (m.extra_tags or "").split() for m in comment.notices)
         comment.like_hole = None if for_viewer else page_cache.hole(_like_hole(comment.pk))
         comment.editable = (
             token_of is not None
@@ -141,6 +145,29 @@ def _liked(request, comment_ids) -> set[int]:
     )
 
 
+# --- Notices in place ----------------------------------------------------------------------
+# A message about one comment ("Your reply has been posted.", "Thank you. A moderator
+# will review this comment.") is shown next to that comment, not at the top of the page:
+# its extra tags name the comment (and "flagged" turns its Flag link into "Flagged").
+_NOTICE = "comment-"
+
+
+def notice_tag(comment_id: int, *, flagged: bool = False) -> str:
+    """The ``extra_tags`` of a message about one comment."""
+    return f"{_NOTICE}{comment_id}" + (" flagged" if flagged else "")
+
+
+def _notices(request) -> dict[int, list]:
+    """{comment id: [messages about it]} among this request's messages (not consumed:
+    ``base.html`` leaves these out of the page-top list)."""
+    found: dict[int, list] = {}
+    for message in messages.get_messages(request):
+        for tag in (message.extra_tags or "").split():
+            if tag.startswith(_NOTICE) and tag[len(_NOTICE) :].isdigit():
+                found.setdefault(int(tag[len(_NOTICE) :]), []).append(message)
+    return found
+
+
 def _like_hole(comment_id: int) -> str:
     return f"like-{comment_id}"
 
@@ -163,6 +190,8 @@ def _threads_shareable(request, article) -> bool:
     their own still in the edit window), have none held for moderation (shown to them
     alone) and reply to none from the URL."""
     if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
+        return False
+    if _notices(request):  # shown in place, next to their comments
         return False
     if request.headers.get("X-Comment-Token"):
         return False
@@ -276,6 +305,7 @@ def comment_section_context(request, article, *, form=None) -> dict:
 def _template_comment() -> Comment:
     comment = Comment(pk=0, guest_name="", body_html="", created_at=timezone.now())
     comment.liked, comment.like_hole, comment.editable, comment.replies = False, None, True, []
+    comment.notices, comment.flagged = [], False
     # As ``for_page`` loads them: the skeleton has no attachments, and asking would
     # cost a query.
     comment.attachment_list = []

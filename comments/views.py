@@ -151,11 +151,17 @@ def _posted(request, created: posting.CreatedComment):
     published (held, or silently spam) gets the same notice, so a bot cannot tell which
     rule caught it."""
     comment = created.comment
+    reply = comment.reply_to_id is not None
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Your comment has been posted.")
+        text = "Your reply has been posted." if reply else "Your comment has been posted."
     else:
         # Shown to its author alone, in place (comments.threads), with a badge.
-        messages.success(request, "Your comment is awaiting moderation.")
+        text = (
+            "Your reply is awaiting moderation."
+            if reply
+            else "Your comment is awaiting moderation."
+        )
+    messages.success(request, text, extra_tags=threads.notice_tag(comment.pk))
     response = _see_other(threads.comment_url(comment))
     tokens.remember_edit_token(request, response, comment, created.edit_token)
     return response
@@ -216,7 +222,9 @@ def comment_edit(request, pk):
             form.add_error(None, str(exc))
             status = 503
         else:
-            messages.success(request, "Your comment has been updated.")
+            messages.success(
+                request, "Your comment has been updated.", extra_tags=threads.notice_tag(pk)
+            )
             return _see_other(threads.comment_url(comment))
     return render(
         request,
@@ -291,7 +299,7 @@ def comment_like(request, pk):
                 comment=comment, voter=voter, ip_address=ratelimit.client_ip(request)
             )
         except ratelimit.RateLimited as exc:
-            messages.error(request, _slow_down(exc))
+            messages.error(request, _slow_down(exc), extra_tags=threads.notice_tag(pk))
     return _see_other(threads.comment_url(comment))
 
 
@@ -319,7 +327,11 @@ def comment_flag(request, pk):
             form.add_error(None, _slow_down(exc))
             retry_after = exc.retry_after
         else:
-            messages.success(request, "Thank you. A moderator will review this comment.")
+            messages.success(
+                request,
+                "Thank you. A moderator will review this comment.",
+                extra_tags=threads.notice_tag(pk, flagged=True),
+            )
             return _see_other(threads.comment_url(comment))
     response = render(
         request,

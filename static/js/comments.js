@@ -139,6 +139,36 @@
     if (first) first.focus();
   }
 
+  // --- Confirmations next to what was clicked -----------------------------------------
+  // A role="status" box put where the reader acted (the reply's place, the comment they
+  // flagged), which takes the focus so that neither the page nor the reader's place
+  // jumps away. It goes in empty and is filled a moment later: screen readers announce
+  // a change to a live region they know, not one that arrives with its text.
+  function showNotice(parent, before, messages) {
+    parent.querySelectorAll(":scope > [data-notice]").forEach(function (old) {
+      old.remove();
+    });
+    var box = document.createElement("div");
+    box.className = "messages comment__notice";
+    box.setAttribute("role", "status");
+    box.setAttribute("tabindex", "-1");
+    box.setAttribute("data-notice", "");
+    parent.insertBefore(box, before || null);
+    window.setTimeout(function () {
+      messages.forEach(function (message) {
+        var p = document.createElement("p");
+        p.className = "message message--" + (message.level || "success");
+        p.textContent = message.text;
+        box.appendChild(p);
+      });
+      box.focus({ preventScroll: true });
+      // Into view with some of what it is about, if the page moved (the form went home).
+      var rect = box.getBoundingClientRect();
+      if (rect.top < 64 || rect.bottom > window.innerHeight) box.scrollIntoView({ block: "center" });
+    }, 50);
+    return box;
+  }
+
   // --- Building a comment ----------------------------------------------------------------
   function relink(node, id) {
     node.querySelectorAll("[href], [action], [data-like-url], [data-reply-to]").forEach(function (el) {
@@ -374,9 +404,13 @@
       slot.id = "reply-" + id;
       comment.after(slot);
     }
+    // A new reply here replaces the confirmation of the last one.
+    slot.querySelectorAll("[data-notice]").forEach(function (old) {
+      old.remove();
+    });
     slot.appendChild(form);
     root.querySelectorAll(".comment__reply-slot").forEach(function (other) {
-      if (other !== slot) other.remove();
+      if (other !== slot && !other.querySelector("[data-notice]")) other.remove();
     });
     var name = comment.querySelector('[data-slot="author"]');
     form.elements.parent.value = String(id);
@@ -454,7 +488,9 @@
     if (button.disabled) return;
     button.disabled = true;
     clearErrors();
-    setStatus(files.list().length ? "Posting your comment and files…" : "Posting your comment…");
+    var wasReply = Boolean(form.elements.parent.value);
+    if (wasReply) setStatus(files.list().length ? "Posting your reply and files…" : "Posting your reply…");
+    else setStatus(files.list().length ? "Posting your comment and files…" : "Posting your comment…");
     var payload = formPayload();
     // The form's idempotency key: a retried or repeated post of this form creates one
     // comment (the server answers a repeat with the first one).
@@ -470,13 +506,20 @@
           form.elements.body.value = "";
           resetExtras();
           var pending = result.data.status === "pending";
-          var wasReply = Boolean(form.elements.parent.value);
-          moveFormHome();
-          if (pending) {
+          var slot = wasReply ? form.closest(".comment__reply-slot") : null;
+          var article = pending ? null : insertComment(result.data);
+          if (slot) {
+            // A reply: its confirmation stays where the reply was written, the form goes
+            // home (the notice keeps the slot), and the reader stays in the thread.
+            showNotice(slot, form, [
+              { text: pending ? "Your reply is awaiting moderation." : "Your reply has been posted." },
+            ]);
+            moveFormHome();
+          } else if (pending) {
             setStatus("Your comment is awaiting moderation.");
+            form.querySelector("[data-form-status]").focus();
           } else {
-            var article = insertComment(result.data);
-            setStatus(wasReply ? "Your reply has been posted." : "Your comment has been posted.");
+            setStatus("Your comment has been posted.");
             article.scrollIntoView({ block: "center" });
             article.focus({ preventScroll: true });
           }
@@ -518,6 +561,165 @@
       .catch(function () {
         likeForm.submit();
       });
+  }
+
+  // --- Flag in place ------------------------------------------------------------------
+  // "Flag" opens the flag page's own form (reasons and note, fetched from that page)
+  // under the comment and sends it to the API. Once sent, the control reads "Flagged"
+  // for the rest of this page view and the thanks sit under the comment. Anything
+  // unexpected falls back to the flag page.
+  function prefixIds(node, prefix) {
+    node.querySelectorAll("[id]").forEach(function (el) {
+      el.id = prefix + el.id;
+    });
+    node.querySelectorAll("label[for]").forEach(function (label) {
+      label.htmlFor = prefix + label.htmlFor;
+    });
+    node.querySelectorAll("[aria-describedby]").forEach(function (el) {
+      var ids = el.getAttribute("aria-describedby").split(" ").filter(Boolean);
+      el.setAttribute(
+        "aria-describedby",
+        ids
+          .map(function (id) {
+            return prefix + id;
+          })
+          .join(" ")
+      );
+    });
+  }
+
+  function closeFlag(comment) {
+    var panel = comment.querySelector("[data-flag-panel]");
+    if (panel) panel.remove();
+    var link = comment.querySelector("[data-flag-link]");
+    if (link) {
+      link.setAttribute("aria-expanded", "false");
+      link.focus();
+    }
+  }
+
+  function openFlag(link) {
+    var comment = link.closest("article.comment");
+    if (!comment) return false;
+    var open = comment.querySelector("[data-flag-panel]");
+    if (open) {
+      closeFlag(comment);
+      return true;
+    }
+    if (link.getAttribute("aria-busy") === "true") return true;
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        link.removeAttribute("aria-busy");
+        var source = new DOMParser().parseFromString(html, "text/html").querySelector("[data-flag-form]");
+        if (!source) throw new Error("no flag form");
+        var flagForm = document.importNode(source, true);
+        // Without the API the form still posts to the flag page.
+        flagForm.action = link.href;
+        prefixIds(flagForm, "flag-" + comment.getAttribute("data-comment-id") + "-");
+        var errors = document.createElement("div");
+        errors.className = "form-errors";
+        errors.setAttribute("role", "alert");
+        errors.setAttribute("data-flag-errors", "");
+        errors.hidden = true;
+        flagForm.prepend(errors);
+        var panel = document.createElement("div");
+        panel.className = "comment__flag";
+        panel.setAttribute("data-flag-panel", "");
+        panel.id = "flag-panel-" + comment.getAttribute("data-comment-id");
+        panel.appendChild(flagForm);
+        comment.querySelector(".comment__actions").after(panel);
+        link.setAttribute("aria-expanded", "true");
+        link.setAttribute("aria-controls", panel.id);
+        var first = flagForm.querySelector("input[name=reason]");
+        if (first) first.focus();
+      })
+      .catch(function () {
+        window.location.href = link.href;
+      });
+    return true;
+  }
+
+  function flagged(comment, detail) {
+    var panel = comment.querySelector("[data-flag-panel]");
+    if (panel) panel.remove();
+    var link = comment.querySelector("[data-flag-link]");
+    if (link) {
+      var done = document.createElement("span");
+      done.className = "comment__action comment__action--done";
+      done.setAttribute("data-flagged", "");
+      done.textContent = "Flagged";
+      link.replaceWith(done);
+    }
+    showNotice(comment, null, [{ text: detail || "Thank you. A moderator will review this comment." }]);
+  }
+
+  function onFlag(event) {
+    var flagForm = event.target;
+    event.preventDefault();
+    var comment = flagForm.closest("article.comment");
+    var button = flagForm.querySelector("[type=submit]");
+    var errors = flagForm.querySelector("[data-flag-errors]");
+    if (button.disabled) return;
+    function fail(messages) {
+      errors.textContent = "";
+      messages.forEach(function (message) {
+        errors.appendChild(errorLine(message));
+      });
+      errors.hidden = false;
+      var first = flagForm.querySelector("input[name=reason]");
+      if (first && !flagForm.querySelector("input[name=reason]:checked")) first.focus();
+    }
+    var reason = flagForm.querySelector("input[name=reason]:checked");
+    if (!reason) {
+      fail([flagForm.getAttribute("data-required-message") || "Choose a reason."]);
+      return;
+    }
+    var body = { reason: reason.value };
+    if (flagForm.elements.note) body.note = flagForm.elements.note.value;
+    button.disabled = true;
+    var url = apiRoot + "comments/" + comment.getAttribute("data-comment-id") + "/flag/";
+    request("POST", url, body, flagForm)
+      .then(function (result) {
+        button.disabled = false;
+        if (result.status === 200 || result.status === 201) {
+          flagged(comment, result.data.detail);
+        } else if (result.status === 400) {
+          var messages = [];
+          Object.keys(result.data).forEach(function (key) {
+            messages = messages.concat([].concat(result.data[key]).map(String));
+          });
+          fail(messages);
+        } else if (result.status === 403 || result.status === 429) {
+          fail([result.data.detail || "Your flag could not be sent."]);
+        } else {
+          flagForm.submit();
+        }
+      })
+      .catch(function () {
+        flagForm.submit();
+      });
+  }
+
+  // --- A notice from the server -----------------------------------------------------
+  // A message about one comment (after the flag page, or a form sent without the API)
+  // is rendered next to that comment (comments.threads); give it focus so that it is
+  // announced and in view.
+  function placeFlash() {
+    var notice = root.querySelector("[data-notice]");
+    if (!notice) return;
+    // After the load: the browser focuses the #c<id> target itself when it scrolls there.
+    var focus = function () {
+      window.requestAnimationFrame(function () {
+        notice.focus();
+      });
+    };
+    if (document.readyState === "complete") focus();
+    else window.addEventListener("load", focus);
   }
 
   // --- Load more ------------------------------------------------------------------------
@@ -685,8 +887,10 @@
 
   // --- Attachments (n / 3) ------------------------------------------------------------
   // One "Add file" button instead of the plain file inputs. Chosen files are listed
-  // (name, size, a preview of images, "Remove") and sent with the comment; the server
-  // checks each by its content, so the browser only checks the count and the size.
+  // (name, size, a preview of images, "Remove") and sent with the comment. A file the
+  // server would refuse for the count, the type or the size is refused at once, in the
+  // status region next to the button, with the server's own words (data-* attributes).
+  // This is early feedback: the server checks every file by its content and decides.
   var files = (function () {
     var box = form && form.querySelector("[data-attachments]");
     var none = {
@@ -699,6 +903,9 @@
     var max = parseInt(box.getAttribute("data-max"), 10) || 0;
     var maxBytes = parseInt(box.getAttribute("data-max-bytes"), 10) || 0;
     var maxMb = box.getAttribute("data-max-mb");
+    var tooMany = box.getAttribute("data-too-many") || "A comment can have at most " + max + " attachments.";
+    var tooLarge = box.getAttribute("data-too-large") || "Files can be at most " + maxMb + " MB.";
+    var notAllowed = box.getAttribute("data-not-allowed") || "This type of file is not allowed.";
     var plain = box.querySelector("[data-attachments-plain]");
     var plainInputs = plain.querySelectorAll("input[type=file]");
     var addButton = box.querySelector("[data-attachments-add]");
@@ -708,9 +915,34 @@
     var status = box.querySelector("[data-attachments-status]");
     var errorSlot = box.querySelector("[data-error-for]");
     var chosen = []; // {file, url}
+    // The types the picker offers (its accept list, the form's ATTACHMENT_ACCEPT).
+    var accepted = (picker.getAttribute("accept") || "")
+      .split(",")
+      .map(function (type) {
+        return type.trim().toLowerCase();
+      })
+      .filter(Boolean);
 
-    function say(text) {
-      status.textContent = text;
+    // The browser guesses a type from the file's name; a type it cannot guess ("") is
+    // left for the server, which looks at the content.
+    function typeAllowed(file) {
+      var type = String(file.type || "").toLowerCase();
+      return !type || !accepted.length || accepted.indexOf(type) !== -1;
+    }
+
+    // The status region (role="status"): what was refused and why, then the count.
+    function say(text, refused) {
+      status.textContent = "";
+      (refused || []).forEach(function (message) {
+        var line = errorLine(message);
+        line.className = "field__error";
+        status.appendChild(line);
+      });
+      if (text) {
+        var summary = document.createElement("p");
+        summary.textContent = text;
+        status.appendChild(summary);
+      }
     }
 
     function sayError(messages) {
@@ -775,12 +1007,15 @@
       var refused = [];
       var added = 0;
       Array.prototype.forEach.call(fileList, function (file) {
+        // In the server's order: the count first, then the file itself.
         if (chosen.length >= max) {
-          refused.push(file.name + " was not added: a comment can have at most " + max + " attachments.");
+          refused.push(file.name + " was not added. " + tooMany);
+        } else if (!typeAllowed(file)) {
+          refused.push(file.name + " was not added. " + notAllowed);
         } else if (maxBytes && file.size > maxBytes) {
-          refused.push(file.name + " is too large. Files can be at most " + maxMb + " MB.");
+          refused.push(file.name + " is too large and was not added. " + tooLarge);
         } else if (!file.size) {
-          refused.push(file.name + " is empty.");
+          refused.push(file.name + " is empty and was not added.");
         } else {
           var isImage = /^image\/(jpeg|png|gif|webp)$/.test(file.type);
           chosen.push({ file: file, url: isImage ? URL.createObjectURL(file) : null });
@@ -789,11 +1024,18 @@
       });
       var again = box.querySelector("[data-attachments-again]");
       if (again && added) again.remove();
-      sayError(refused);
+      // The server's errors were about the files sent then; these are new choices.
+      sayError([]);
       render();
       var summary = chosen.length + " of " + max + " files attached.";
-      if (added === 1) say(fileList[0].name + " added. " + summary);
-      else if (added) say(added + " files added. " + summary);
+      var names = Array.prototype.filter.call(fileList, function (file) {
+        return chosen.some(function (entry) {
+          return entry.file === file;
+        });
+      });
+      if (added === 1) say(names[0].name + " added. " + summary, refused);
+      else if (added) say(added + " files added. " + summary, refused);
+      else if (refused.length) say(summary, refused);
       // Focus stays near the list when the button it was on becomes disabled.
       if (addButton.disabled && chosen.length) {
         listEl.querySelector("li:last-child [data-attachments-remove]").focus();
@@ -871,6 +1113,12 @@
 
   root.addEventListener("submit", function (event) {
     if (event.target.matches("[data-like-form]")) onLike(event);
+    else if (event.target.matches("[data-flag-form]")) onFlag(event);
+  });
+
+  root.addEventListener("keydown", function (event) {
+    var panel = event.key === "Escape" && event.target.closest("[data-flag-panel]");
+    if (panel) closeFlag(panel.closest("article.comment"));
   });
 
   root.addEventListener("click", function (event) {
@@ -886,6 +1134,13 @@
     } else if (link.hasAttribute("data-more-url")) {
       event.preventDefault();
       loadMore(link);
+    } else if (link.hasAttribute("data-flag-link")) {
+      if (openFlag(link)) event.preventDefault();
+    } else if (link.hasAttribute("data-flag-cancel")) {
+      event.preventDefault();
+      closeFlag(link.closest("article.comment"));
     }
   });
+
+  placeFlash();
 })();

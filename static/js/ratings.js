@@ -89,6 +89,8 @@
         inflight = false;
         // A newer choice is waiting: show the summary once that one is saved.
         if (result.ok && !queued) render(root, result.data);
+        // What the server holds now (a failed choice may be sent again).
+        if (!queued) saved = result.ok ? result.data.mine || null : undefined;
         if (queued) {
           var next = queued;
           queued = null;
@@ -97,10 +99,57 @@
       });
     }
 
-    form.addEventListener("change", function (event) {
-      if (event.target.name === "stars") {
-        request("PUT", { stars: Number(event.target.value) });
+    // One vote per decision. Arrow keys move the choice across the stars (each step is
+    // a "change"), so a keyboard choice is saved on Enter or Space, when the focus
+    // leaves the stars, or after a pause; a click saves at once.
+    var saved = checkedStars();
+    var timer = null;
+    var arrowing = false;
+
+    function checkedStars() {
+      var checked = form.querySelector("input[name=stars]:checked");
+      return checked ? Number(checked.value) : null;
+    }
+
+    function pause() {
+      var ms = Number(root.getAttribute("data-rating-pause"));
+      return ms >= 0 ? ms : 800;
+    }
+
+    function commit() {
+      window.clearTimeout(timer);
+      timer = null;
+      var stars = checkedStars();
+      if (stars === null || stars === saved) return;
+      saved = stars;
+      request("PUT", { stars: stars });
+    }
+
+    form.addEventListener("keydown", function (event) {
+      if (event.target.name !== "stars") return;
+      if (event.key === "Enter") {
+        // Not the form's submit: that would send the same choice a second time.
+        event.preventDefault();
+        commit();
+      } else if (event.key === " ") {
+        // Space on the chosen star confirms it; on another one it chooses (a change).
+        if (event.target.checked) commit();
       }
+      arrowing = /^(Arrow(Up|Down|Left|Right)|Home|End)$/.test(event.key);
+    });
+    form.addEventListener("pointerdown", function () {
+      arrowing = false;
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name !== "stars") return;
+      window.clearTimeout(timer);
+      if (arrowing) timer = window.setTimeout(commit, pause());
+      else commit();
+      arrowing = false;
+    });
+    form.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (timer && !(next && next.name === "stars" && form.contains(next))) commit();
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -109,8 +158,13 @@
         request("DELETE");
         return;
       }
-      var checked = form.querySelector("input[name=stars]:checked");
-      if (checked) request("PUT", { stars: Number(checked.value) });
+      window.clearTimeout(timer);
+      timer = null;
+      var stars = checkedStars();
+      if (stars !== null) {
+        saved = stars;
+        request("PUT", { stars: stars });
+      }
     });
   });
 })();

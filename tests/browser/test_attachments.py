@@ -110,3 +110,47 @@ def test_files_post_with_javascript_off(browser, live_server, transactional_db, 
     expect(comment.get_by_role("link", name="report.pdf")).to_be_visible()
     assert Comment.objects.get().attachments.count() == 3
     context.close()
+
+
+def refusals(page):
+    return page.locator("[data-attachments]").get_by_role("status")
+
+
+def test_fourth_file_is_refused_at_once_with_the_reason(page, transactional_db, chosen, tmp_path):
+    (tmp_path / "fourth.txt").write_text("One too many")
+    page.goto(make_article().get_absolute_url())
+
+    page.locator("[data-attachments-picker]").set_input_files(
+        [*chosen, str(tmp_path / "fourth.txt")]
+    )
+
+    expect(page.get_by_text("Attachments (3 / 3)")).to_be_visible()
+    expect(refusals(page)).to_contain_text(
+        "fourth.txt was not added. A comment can have at most 3 attachments."
+    )
+
+
+def test_a_file_type_the_server_refuses_is_refused_at_once(page, transactional_db, tmp_path):
+    (tmp_path / "evil.exe").write_bytes(b"MZ\x90\x00" * 64)
+    page.goto(make_article().get_absolute_url())
+
+    page.locator("[data-attachments-picker]").set_input_files(str(tmp_path / "evil.exe"))
+
+    expect(page.get_by_text("Attachments (0 / 3)")).to_be_visible()
+    expect(refusals(page)).to_contain_text(
+        "evil.exe was not added. This type of file is not allowed. Attach a JPEG, PNG, GIF"
+    )
+    expect(page.locator(".attachments__item")).to_have_count(0)
+
+
+def test_a_file_over_the_size_limit_is_refused_at_once(page, transactional_db, tmp_path, settings):
+    settings.COMMENTS_ATTACHMENT_MAX_BYTES = 2048
+    (tmp_path / "long.txt").write_text("a" * 4096)
+    page.goto(make_article().get_absolute_url())
+
+    page.locator("[data-attachments-picker]").set_input_files(str(tmp_path / "long.txt"))
+
+    expect(refusals(page)).to_contain_text(
+        "long.txt is too large and was not added. Files can be at most 2.0 KB."
+    )
+    expect(page.locator(".attachments__item")).to_have_count(0)

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.factories import make_article, make_comment
@@ -101,3 +102,63 @@ def test_like_button_toggles_in_place(page, transactional_db):
     like.click()
     expect(like).to_have_attribute("aria-pressed", "false")
     expect(like).to_contain_text("0")
+
+
+def reply_to(page, parent, body):
+    page.locator(f"#c{parent.pk}").get_by_role("link", name="Reply").click()
+    fill_guest_form(page, body)
+    page.get_by_role("button", name="Submit").click()
+
+
+def test_reply_confirmation_stays_where_the_reply_was_written(page, transactional_db):
+    parent = make_comment(make_article(), body="What do you think?")
+    page.goto(parent.article.get_absolute_url())
+    reply_to(page, parent, "I agree entirely")
+
+    notice = page.locator(f"#reply-{parent.pk}").get_by_role("status")
+    expect(notice).to_have_text("Your reply has been posted.")
+    expect(notice).to_be_focused()
+    expect(page.locator("[data-form-status]")).to_have_text("")
+
+
+def test_pending_reply_says_reply_awaiting_moderation_in_place(page, transactional_db, settings):
+    settings.COMMENTS_MODERATION = "all"
+    parent = make_comment(make_article(), body="What do you think?")
+    page.goto(parent.article.get_absolute_url())
+    reply_to(page, parent, "Held for a moderator")
+
+    notice = page.locator(f"#reply-{parent.pk}").get_by_role("status")
+    expect(notice).to_have_text("Your reply is awaiting moderation.")
+    expect(notice).to_be_focused()
+    expect(page.get_by_text("Your comment is awaiting moderation.")).to_have_count(0)
+
+
+def test_flag_in_place_thanks_next_to_the_comment_and_reads_flagged(page, transactional_db):
+    comment = make_comment(make_article(), body="Buy cheap watches")
+    page.goto(comment.article.get_absolute_url())
+    page.evaluate("window.__marker = 1")
+    card = page.locator(f"#c{comment.pk}")
+
+    card.get_by_role("link", name="Flag").click()
+    card.get_by_label("Spam").check()
+    card.get_by_role("button", name="Send to moderators").click()
+
+    notice = card.get_by_role("status")
+    expect(notice).to_have_text("Thank you. A moderator will review this comment.")
+    expect(notice).to_be_focused()
+    expect(card.get_by_text("Flagged", exact=True)).to_be_visible()
+    expect(card.get_by_role("link", name="Flag")).to_have_count(0)
+    assert comment.flags.get().reason == "spam"
+    assert page.evaluate("window.__marker") == 1
+
+
+def test_a_notice_from_the_server_sits_next_to_its_comment(page, transactional_db):
+    """The flag page (the way without the API) ends at the comment's anchor."""
+    comment = make_comment(make_article(), body="Buy cheap watches")
+    page.goto(reverse("comments:flag", args=[comment.pk]))
+    page.get_by_label("Spam").check()
+    page.get_by_role("button", name="Send to moderators").click()
+
+    notice = page.locator(f"#c{comment.pk}").get_by_role("status")
+    expect(notice).to_have_text("Thank you. A moderator will review this comment.")
+    expect(notice).to_be_focused()

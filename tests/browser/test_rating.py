@@ -1,5 +1,7 @@
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from ratings.models import Vote
 from tests.factories import make_article
 
 
@@ -41,3 +43,40 @@ def test_star_form_without_javascript(browser, live_server, transactional_db):
         "Rated 5 out of 5 based on 1 voter"
     )
     context.close()
+
+
+def rating_puts(page, article):
+    url = reverse("api:article-rating", args=[article.slug])
+    puts = []
+    page.on("request", lambda r: puts.append(r) if r.method == "PUT" and url in r.url else None)
+    return puts
+
+
+def test_arrowing_across_the_stars_sends_one_vote(page, transactional_db):
+    article = make_article()
+    page.goto(article.get_absolute_url())
+    puts = rating_puts(page, article)
+
+    page.locator("#rate-1").focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+
+    expect(page.locator("[data-rating-summary]")).to_contain_text("Rated 5 out of 5")
+    page.wait_for_timeout(1500)
+    assert len(puts) == 1
+    assert Vote.objects.get().stars == 5
+
+
+def test_enter_saves_the_keyboard_choice_at_once(page, transactional_db):
+    article = make_article()
+    page.goto(article.get_absolute_url())
+    page.locator("#rating").evaluate("el => el.setAttribute('data-rating-pause', '60000')")
+    puts = rating_puts(page, article)
+
+    page.locator("#rate-1").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("[data-rating-summary]")).to_contain_text("Rated 3 out of 5")
+    assert len(puts) == 1
