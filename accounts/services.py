@@ -283,6 +283,7 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
         longitude=None,
         location_precise=False,
         rating=None,
+        rating_voter="",
         edit_token_hash="",
     )
 

@@ -279,13 +279,18 @@ def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_
     # The path needs the new id, so it is written right after the insert.
     parent = comment.parent
     comment.path = (f"{parent.path}{PATH_SEP}" if parent else "") + comment.thread_path()
-    Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+    if comment.rating is not None:
+        # Whose vote the stars are: the comment shows that vote as it is now.
+        comment.rating_voter = poster.voter or user_voter_key(poster.user) or f"c:{comment.pk}"
+    Comment.objects.filter(pk=comment.pk).update(
+        path=comment.path, rating_voter=comment.rating_voter
+    )
     if poster.user is not None and subscribe:
         ThreadSubscription.objects.get_or_create(user=poster.user, article=comment.article)
     if comment.rating is not None:
         rating_set(
             article=comment.article,
-            voter=poster.voter or user_voter_key(poster.user) or f"c:{comment.pk}",
+            voter=comment.rating_voter,
             stars=comment.rating,
             user=poster.user,
             ip_address=poster.ip_address,

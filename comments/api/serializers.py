@@ -199,7 +199,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(min_value=1, max_value=5, allow_null=True))
     def get_rating(self, obj):
-        return None if obj.is_deleted else obj.rating
+        return None if obj.is_deleted else obj.shown_rating
 
     def get_url(self, obj) -> str:
         # obj.article must already be loaded (the views make sure of it), else this is
@@ -246,7 +246,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                 "like_count": comment.like_count,
                 "attachments": [attachment_data(a, request) for a in files],
                 "location": location_of(comment),
-                "rating": None if deleted else comment.rating,
+                "rating": None if deleted else comment.shown_rating,
                 "reply_to": comment.reply_to_id,
                 "is_deleted": deleted,
                 "url": f"{article_url}#c{comment.pk}",

@@ -25,6 +25,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _current_stars():
+    """The comment's voter's vote on its article now (None once withdrawn)."""
+    from ratings.models import Vote
+
+    votes = Vote.objects.filter(article=OuterRef("article_id"), voter=OuterRef("rating_voter"))
+    return models.Subquery(votes.values("stars")[:1])
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
@@ -55,6 +63,7 @@ class CommentQuerySet(models.QuerySet):
         of 100 in the API)."""
         return (
             self.select_related("user")
+            .annotate(current_stars=_current_stars())
             .prefetch_related(models.Prefetch("attachments", to_attr="attachment_list"))
             .order_by("path")
         )
@@ -115,7 +124,11 @@ class Comment(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     location_precise = models.BooleanField(default=False)
     # The stars the poster gave the article with this comment (their vote, in ratings).
+    # The stars given with the comment, and whose vote they are (``articles.voters``):
+    # the comment shows that voter's current vote (``shown_rating``), so that it stays in
+    # step when they change or withdraw it with the article's rating widget.
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_voter = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     # Why the rules held or refused it (codes in comments.moderation.REASONS), for
     # moderators only.
@@ -215,6 +228,20 @@ class Comment(models.Model):
     # What its author is shown as "awaiting moderation": held by the rules or a
     # moderator, or silently marked spam (a bot must not learn which).
     SHOWN_TO_AUTHOR_AS_PENDING = ("pending", "spam")
+
+    @property
+    def shown_rating(self) -> int | None:
+        """The stars the comment shows: its voter's current vote on the article (what
+        ``for_page()`` annotates, else one query), or the stars it was sent with when
+        the voter is not known (comments from before votes were linked)."""
+        if self.rating is None or not self.rating_voter:
+            return self.rating
+        if not hasattr(self, "current_stars"):
+            from ratings.models import Vote
+
+            vote = Vote.objects.filter(article_id=self.article_id, voter=self.rating_voter)
+            self.current_stars = vote.values_list("stars", flat=True).first()
+        return self.current_stars
 
     @property
     def is_pending(self) -> bool:
