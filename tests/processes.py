@@ -109,3 +109,30 @@ def own_database(database_url: str):
     finally:
         with psycopg.connect(**server) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(**settings) -> dict:
+    """The environment of a site process run as in production (``DEBUG=0``) but over
+    plain HTTP on loopback, with ``settings`` on top. Nothing of this test process's
+    own configuration leaks in (its database, Redis, Celery, S3 and pytest-xdist
+    variables): each test names what it wants."""
+    own = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in own and not k.startswith(("PYTEST_XDIST_", "CELERY_", "AWS_"))
+    }
+    env.update(
+        PYTHONUNBUFFERED="1",
+        DEBUG="0",
+        SECRET_KEY="process-test-" + secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on loopback: no TLS proxy in front of the server here.
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_MANIFEST="0",
+    )
+    env.update(settings)
+    return env

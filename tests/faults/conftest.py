@@ -37,3 +37,23 @@ def database_down(db, tmp_path):
             connection.__dict__.update(saved)
 
     return down
+
+
+@contextlib.contextmanager
+def broker_at_closed_port():
+    """Tasks sent to a real Redis broker URL nothing listens on, with the site's own
+    publishing settings (fail fast: newsite/settings.py), not run in-process."""
+    from newsite.celery import app
+
+    saved = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = saved
+        app._pool = None
+        app.amqp._producer_pool = None

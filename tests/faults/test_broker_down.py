@@ -1,7 +1,6 @@
 """The task broker is down when a comment is posted: the comment is saved, and its
 notification waits in the outbox until ``drain_outbox`` sends it — exactly once."""
 
-import contextlib
 from datetime import timedelta
 from unittest import mock
 
@@ -12,10 +11,9 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from comments import outbox, services, tasks
 from comments.models import Comment, OutboxMessage
-from newsite.celery import app
 from tests.concurrency import needs_postgresql, race
 from tests.factories import make_article, make_comment
-from tests.faults.conftest import closed_port
+from tests.faults.conftest import broker_at_closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -39,28 +37,6 @@ def reply(api_client, parent, capture):
         )
     assert response.status_code == 201, response.content
     return Comment.objects.get(pk=response.json()["id"])
-
-
-@contextlib.contextmanager
-def unreachable_broker():
-    """A real Redis broker URL on a port nothing listens on, tasks not run in-process."""
-    saved = {
-        name: app.conf[name]
-        for name in ("broker_url", "broker_connection_retry", "task_publish_retry_policy")
-    }
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
-    app.conf.broker_connection_retry = False
-    app.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0}
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.update(saved)
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def test_eager_default_sends_the_reply_email_at_once(
@@ -88,7 +64,7 @@ def test_broker_refusing_the_task_keeps_the_comment_and_the_email(
 
 
 def test_a_real_unreachable_broker(api_client, parent, django_capture_on_commit_callbacks):
-    with unreachable_broker():
+    with broker_at_closed_port():
         comment = reply(api_client, parent, django_capture_on_commit_callbacks)
     assert mail.outbox == []
     assert OutboxMessage.objects.filter(comment=comment, sent_at=None).count() == 1

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from tests.processes import Processes, free_port, own_database, run, wait_for
+from tests.processes import Processes, free_port, own_database, production_env, run, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS, WEB_WORKERS = 4, 2
@@ -90,18 +90,7 @@ def _scenario(procs: Processes, redis_server: str, database_url: str) -> None:
     redis_port, web_port = free_port(), free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     site = f"http://127.0.0.1:{web_port}"
-    drop = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")
-    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("CELERY_")}
-    env.update(
-        PYTHONUNBUFFERED="1",
-        DEBUG="0",
-        SECRET_KEY="redis-outage-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_MANIFEST="0",
+    env = production_env(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         CELERY_TASK_ALWAYS_EAGER="0",

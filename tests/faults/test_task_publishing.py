@@ -2,7 +2,6 @@
 fast: tasks are fire-and-forget (no result store to wait on), and a dead broker is
 given one immediate retry, not seconds of them."""
 
-import contextlib
 import logging
 import time
 from unittest import mock
@@ -17,7 +16,7 @@ from newsletter import services as newsletter_services
 from newsletter import tasks as newsletter_tasks
 from newsletter.models import Issue, NewsletterList, Subscriber
 from tests.factories import make_article
-from tests.faults.conftest import closed_port
+from tests.faults.conftest import broker_at_closed_port
 
 pytestmark = pytest.mark.django_db
 
@@ -25,23 +24,6 @@ pytestmark = pytest.mark.django_db
 RESULT_STORE_GAVE_UP = RuntimeError(
     "Retry limit exceeded while trying to reconnect to the Celery redis result store backend."
 )
-
-
-@contextlib.contextmanager
-def broker_at_closed_port():
-    """The site's own publishing settings, with a Redis broker nothing listens on."""
-    saved = app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = saved
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def test_tasks_keep_no_results():

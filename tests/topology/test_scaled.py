@@ -17,7 +17,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import sys
 import time
@@ -28,7 +27,15 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.processes import WAIT, Processes, free_port, own_database, run, wait_for
+from tests.processes import (
+    WAIT,
+    Processes,
+    free_port,
+    own_database,
+    production_env,
+    run,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -116,20 +123,8 @@ def test_scaled_topology(tmp_path):
 def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, requests):
     s3_port, web_port = free_port(), free_port()
     s3_endpoint, site = f"http://127.0.0.1:{s3_port}", f"http://127.0.0.1:{web_port}"
-    drop = ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT")
-    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("AWS_")}
-    env.update(
-        PYTHONUNBUFFERED="1",
-        DEBUG="0",
-        SECRET_KEY="topology-" + secrets.token_urlsafe(40),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+    env = production_env(
         SITE_URL=site,
-        # Plain HTTP on loopback: no TLS proxy in front of gunicorn here.
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_MANIFEST="0",
         DATABASE_URL=db_url,
         REDIS_URL=redis_url,
         CELERY_TASK_ALWAYS_EAGER="0",
