@@ -371,13 +371,30 @@
     } else {
       topList().appendChild(item);
     }
+    var article = item.querySelector("article");
+    if (data.status === "pending") {
+      // Held for moderation: shown to its author alone, as the server shows it
+      // (comments/_comment.html): a badge, and nothing to like, reply to or flag.
+      article.classList.add("comment--pending");
+      var badge = document.createElement("span");
+      badge.className = "comment__badge comment__badge--pending";
+      badge.setAttribute("data-slot", "pending");
+      badge.textContent = "Awaiting moderation";
+      var author = article.querySelector('[data-slot="author"]');
+      var guest = article.querySelector('[data-slot="guest"]');
+      (guest || author).insertAdjacentElement("afterend", badge);
+      article.querySelectorAll(".comment__like, [data-reply-to], [data-flag-link]").forEach(function (el) {
+        el.remove();
+      });
+      article.classList.add("comment--new");
+      return article;
+    }
     var heading = document.getElementById("comments-heading");
     if (heading) {
       heading.textContent = heading.textContent.replace(/\((\d+)\)/, function (_, n) {
         return "(" + (parseInt(n, 10) + 1) + ")";
       });
     }
-    var article = item.querySelector("article");
     article.classList.add("comment--new");
     return article;
   }
@@ -507,7 +524,7 @@
           resetExtras();
           var pending = result.data.status === "pending";
           var slot = wasReply ? form.closest(".comment__reply-slot") : null;
-          var article = pending ? null : insertComment(result.data);
+          var article = insertComment(result.data);
           if (slot) {
             // A reply: its confirmation stays where the reply was written, the form goes
             // home (the notice keeps the slot), and the reader stays in the thread.

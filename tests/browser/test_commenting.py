@@ -162,3 +162,21 @@ def test_a_notice_from_the_server_sits_next_to_its_comment(page, transactional_d
     notice = page.locator(f"#c{comment.pk}").get_by_role("status")
     expect(notice).to_have_text("Thank you. A moderator will review this comment.")
     expect(notice).to_be_focused()
+
+
+def test_a_held_comment_appears_to_its_author_with_its_badge(page, transactional_db, settings):
+    settings.COMMENTS_MODERATION = "all"
+    article = make_article()
+    make_comment(article, body="Already here.")
+    page.goto(article.get_absolute_url())
+    fill_guest_form(page, "Held for a moderator")
+    page.get_by_role("button", name="Submit").click()
+
+    held = page.locator("article.comment", has_text="Held for a moderator")
+    expect(held.get_by_text("Awaiting moderation")).to_be_visible()
+    expect(held.get_by_role("button", name="Like")).to_have_count(0)
+    expect(held.get_by_role("link", name="Flag")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Comments (1)")).to_be_visible()
+    # The same after a reload: the server shows it to its author too.
+    page.reload()
+    expect(held.get_by_text("Awaiting moderation")).to_be_visible()
