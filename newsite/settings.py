@@ -441,6 +441,11 @@ SOCIAL_BOX_CACHE_SECONDS = env_int("SOCIAL_BOX_CACHE_SECONDS", 300, minimum=0)
 SOCIAL_FETCH_INTERVAL = env_int("SOCIAL_FETCH_INTERVAL", 900, minimum=60)
 SOCIAL_FETCH_TIMEOUT = env_int("SOCIAL_FETCH_TIMEOUT", 10, minimum=1)
 SOCIAL_FETCH_MAX_BYTES = env_int("SOCIAL_FETCH_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# Feeds are fetched from public addresses only (social/safe_fetch.py): True lets them
+# come from loopback and private networks too, for tests and local development only.
+SOCIAL_FEED_ALLOW_PRIVATE = env_bool("SOCIAL_FEED_ALLOW_PRIVATE", False)
+# The ports a feed URL (or a redirect) may name; int() fails loudly on a bad entry.
+SOCIAL_FEED_PORTS = frozenset(int(p) for p in env_list("SOCIAL_FEED_PORTS", ["80", "443"]))
 
 # --- Accounts ---------------------------------------------------------------------
 # When a reader deletes their account: "anonymize" keeps their comments under

@@ -1,6 +1,7 @@
 """Editors' newsletter panel: lists, subscribers (with bounce / complaint recording),
 issues (compose, preview, test-send, send, progress) and their deliveries."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from articles import ratelimit
 from newsletter import emails, services
 from newsletter.models import Delivery, Issue, NewsletterList, Subscriber, Subscription
 
@@ -35,14 +37,52 @@ class NewsletterListAdmin(admin.ModelAdmin):
 
 
 class SubscriptionInline(admin.TabularInline):
+    """What each subscription stands at, read-only: only the subscriber's own click on
+    the confirmation link (double opt-in) confirms, so no editor can put an address on a
+    list it never asked for. New lists go through SubscriberForm's confirmation request."""
+
     model = Subscription
     extra = 0
     fields = ["list", "status", "created_at", "confirmed_at", "unsubscribed_at"]
-    readonly_fields = ["created_at", "confirmed_at", "unsubscribed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SubscriberForm(forms.ModelForm):
+    """The address, and the lists to send it a confirmation request for (the same
+    request a reader's sign-up makes: nothing is confirmed until they click)."""
+
+    request_lists = forms.ModelMultipleChoiceField(
+        NewsletterList.objects.public(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Send a confirmation request for",
+        help_text="The address joins these lists only once its owner confirms.",
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["email", "user"]
+
+    def clean_email(self):
+        # Stored lower-case: the database checks it, so compare and check it that way.
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("request_lists"):
+            self.add_error("request_lists", "Choose at least one list to ask about.")
+        return cleaned
 
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberForm
     list_display = ["email", "user", "lists", "unsubscribed_reason", "created_at"]
     list_filter = ["unsubscribed_reason", "subscriptions__status", "subscriptions__list"]
     search_fields = ["email"]
@@ -50,6 +90,48 @@ class SubscriberAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "unsubscribed_at"]
     inlines = [SubscriptionInline]
     actions = ["record_bounce", "record_complaint"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # the account is linked by the service, from a verified address
+            return ["email", "request_lists"]
+        return ["email", "user", "unsubscribed_reason", *self.readonly_fields, "request_lists"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The address is what was (or will be) confirmed: changing it would carry the
+        # confirmed lists over to an address that never asked.
+        return [*self.readonly_fields, "email"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        lists = form.cleaned_data.get("request_lists")
+        if lists:
+            self._request_confirmation(request, obj, lists)
+        if not change:
+            # The service made (or found) the row; the admin goes on with that one.
+            obj.pk = Subscriber.objects.by_email(obj.email).values_list("pk", flat=True).first()
+            if obj.pk is None:  # rate limited before the row was made
+                super().save_model(request, obj, form, change)
+            obj.refresh_from_db()
+
+    def _request_confirmation(self, request, obj, lists):
+        """subscription_request, as a reader's sign-up: pending, and an email to click."""
+        try:
+            services.subscription_request(email=obj.email, lists=[x.slug for x in lists])
+        except ratelimit.RateLimited:
+            self.message_user(
+                request,
+                f"Too many confirmation requests to {obj.email} lately: none was sent.",
+                messages.WARNING,
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"A confirmation request went to {obj.email}; it joins "
+                f"{', '.join(map(str, lists))} once its owner confirms.",
+            )
 
     def get_queryset(self, request):
         confirmed = Count(
@@ -208,4 +290,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record of who got which issue is kept: deleting one would hide a send
+        # (and let the issue go to that subscriber again). A sent issue cannot be
+        # deleted either, as that would take its deliveries with it.
         return False

@@ -41,6 +41,15 @@ class SocialSourceAdmin(_HttpsUrlsAdmin):
     ]
     actions = ["fetch_now"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "feed_url":
+            # SocialSource.clean() refuses the rest with a clear message.
+            kwargs["help_text"] = (
+                "RSS or Atom; http(s) only, from a public address (never this server or "
+                "the internal network)."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts"))
 

@@ -2,9 +2,12 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+
+from social.safe_fetch import url_problem
 
 # These URLs end up in href attributes: http(s) only, never "javascript:".
 _http_url = URLValidator(schemes=["http", "https"])
@@ -55,6 +58,13 @@ class SocialSource(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The fetcher refuses these anyway (social/safe_fetch.py); saying so here tells
+        # the editor at once instead of a "could not fetch" later. Names are resolved
+        # only when fetched: no DNS lookups while a form is being checked.
+        if self.feed_url and (problem := url_problem(self.feed_url)):
+            raise ValidationError({"feed_url": f"This feed URL cannot be fetched: {problem}."})
 
     @property
     def display_label(self) -> str:

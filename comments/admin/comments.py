@@ -166,6 +166,18 @@ class CommentAdminBase(admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return services.can_moderate(request.user)
 
+    def get_search_fields(self, request):
+        # A guest's address is part of the comment moderators judge; a registered
+        # reader's account address is not, and searching by it would let a moderator
+        # find out which account (and comments) an address belongs to. Only those who
+        # may see accounts anyway (superusers, the user model's view permission) search it.
+        from django.contrib.auth import get_permission_codename, get_user_model
+
+        opts = get_user_model()._meta
+        if request.user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}"):
+            return self.search_fields
+        return [name for name in self.search_fields if name != "user__email"]
+
     def get_fieldsets(self, request, obj=None):
         if services.can_moderate(request.user):
             return self.fieldsets

@@ -6,14 +6,17 @@ import pytest
 
 
 class _Handler(BaseHTTPRequestHandler):
-    routes: dict  # path -> (status, body bytes, delay seconds)
+    routes: dict  # path -> (status, body bytes, delay seconds, extra headers)
 
     def do_GET(self):
-        status, body, delay = self.server.routes.get(self.path, (404, b"not found", 0))
+        self.server.requests.append(self.path)
+        status, body, delay, headers = self.server.routes.get(self.path, (404, b"not found", 0, {}))
         if delay:
             time.sleep(delay)
         self.send_response(status)
         self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         try:
             self.wfile.write(body)
@@ -25,15 +28,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def feed_server():
-    """A real HTTP server on 127.0.0.1. ``feed_server.serve(path, body, status=200,
-    delay=0)`` returns the URL to fetch."""
+def local_server():
+    """A real HTTP server on 127.0.0.1, which the fetcher refuses by default.
+    ``local_server.serve(path, body, status=200, delay=0, headers=None)`` returns the URL
+    to fetch; ``local_server.requests`` lists the paths asked for."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     server.routes = {}
+    server.requests = []
 
-    def serve(path, body, *, status=200, delay=0):
-        server.routes[path] = (status, body.encode() if isinstance(body, str) else body, delay)
+    def serve(path, body, *, status=200, delay=0, headers=None):
+        data = body.encode() if isinstance(body, str) else body
+        server.routes[path] = (status, data, delay, headers or {})
         return f"http://127.0.0.1:{server.server_port}{path}"
 
     server.serve = serve
@@ -42,6 +48,15 @@ def feed_server():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def feed_server(local_server, settings):
+    """``local_server`` with the fetcher told to allow loopback and its port, as only
+    tests and local development may (SOCIAL_FEED_ALLOW_PRIVATE)."""
+    settings.SOCIAL_FEED_ALLOW_PRIVATE = True
+    settings.SOCIAL_FEED_PORTS = {80, 443, local_server.server_port}
+    return local_server
 
 
 @pytest.fixture

@@ -56,6 +56,18 @@ GROUP_PERMISSIONS = {
 }
 
 
+# What a group is denied although an app label above would grant it. Least privilege
+# (issue 16; newsletter/0003): only a subscriber's own click confirms a subscription, and
+# the record of who was sent an issue stays. Taken away again if a database has them.
+GROUP_WITHHELD = {
+    "Editors": (
+        "newsletter.add_subscription",
+        "newsletter.change_subscription",
+        "newsletter.delete_delivery",
+    ),
+}
+
+
 def _permissions(entry: str):
     app_label, _, codename = entry.partition(".")
     permissions = Permission.objects.filter(content_type__app_label=app_label)
@@ -67,12 +79,15 @@ def _permissions(entry: str):
 
 
 def ensure_groups(group_permissions=GROUP_PERMISSIONS) -> dict[str, Group]:
-    """Create the staff groups if missing and give them (at least) their listed permissions."""
+    """Create the staff groups if missing, give them (at least) their listed permissions
+    and take away the ones GROUP_WITHHELD denies them."""
     groups = {}
     for name, entries in group_permissions.items():
         group, _ = Group.objects.get_or_create(name=name)
         for entry in entries:
             group.permissions.add(*_permissions(entry))
+        for entry in GROUP_WITHHELD.get(name, ()):
+            group.permissions.remove(*_permissions(entry))
         groups[name] = group
     return groups
 
