@@ -2,8 +2,17 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.sites.requests import RequestSite
 
+from articles.validators import validate_deliverable_email
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email):
+        """Sign-up and added addresses are checked the way they will be sent: one that
+        cannot be encoded failed the verification email with a 500 (issue 16)."""
+        email = super().clean_email(email)
+        validate_deliverable_email(email)
+        return email
+
     def populate_username(self, request, user):
         super().populate_username(request, user)
         if not user.display_name and user.email:

@@ -16,8 +16,9 @@ from accounts.models import User
 from articles.cache import articles_changed
 from articles.models import Article
 from articles.voters import user_voter_key
+from comments.bans import user_bans_keep_emails
 from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
-from comments.services import comment_delete, thread_unsubscribe
+from comments.services import comment_delete, flags_remove, thread_unsubscribe
 from newsletter.models import Subscriber
 from ratings.models import Vote
 from ratings.services import votes_remove
@@ -209,7 +210,7 @@ def account_export(*, user: User) -> dict:
 
 
 def _reactions_remove(reactions, *, counter: str) -> None:
-    """Delete likes or flags and take them off their comments' ``counter`` with F(), so
+    """Delete likes and take them off their comments' ``counter`` with F(), so
     that readers reacting at the same moment lose no count."""
     rows = list(reactions.select_for_update().values_list("pk", "comment_id"))
     reactions.model.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
@@ -260,7 +261,8 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     votes_remove(votes=Vote.objects.filter(Q(user=user) | Q(voter=key)))
 
     _reactions_remove(CommentLike.objects.filter(voter=key), counter="like_count")
-    _reactions_remove(CommentFlag.objects.filter(Q(user=user) | Q(voter=key)), counter="flag_count")
+    # Only flags that still count are on flag_count (comments.services.flags_remove).
+    flags_remove(flags=CommentFlag.objects.filter(Q(user=user) | Q(voter=key)))
 
     own = Comment.objects.filter(user=user)
     if policy == "remove":
@@ -290,6 +292,8 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     ThreadSubscription.objects.filter(user=user).delete()
     Token.objects.filter(user=user).delete()
     _newsletter_subscribers(user).delete()
+    # A ban outlives the account (Ban.user is set null): it must know all its addresses.
+    user_bans_keep_emails(user=user, emails=_verified_emails(user))
     EmailAddress.objects.filter(user=user).delete()
     _sessions_delete(user)
     user.delete()

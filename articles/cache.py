@@ -105,9 +105,11 @@ def page_cache_timeout() -> int:
 def page_cacheable(request) -> bool:
     """Whether this request may be answered with (and fill) the shared anonymous page:
     GET/HEAD, no session (so not signed in, no messages kept in it), no flash messages,
-    no guest edit token and no marker of an earlier write by this client.
+    no guest edit token (cookie or ``X-Comment-Token`` header), no credentials and no
+    marker of an earlier write by this client.
 
-    Decided from cookies alone, so a cached answer costs no session lookup.
+    Decided from cookies and headers alone, so a cached answer costs no session lookup.
+    A page rendered to be shared is drawn as a neutral reader (``is_shared_copy``).
     """
     if request.method not in ("GET", "HEAD") or not page_cache_timeout():
         return False
@@ -120,13 +122,58 @@ def page_cacheable(request) -> bool:
         return False
     if any(name.startswith(_PERSONAL_COOKIE_PREFIXES) for name in cookies):
         return False
+    if any(request.headers.get(name) for name in _PERSONAL_HEADERS):
+        return False
     # The query string takes part in what is rendered (the login link's "next", the
     # page of threads): only the page number is allowed, so that random parameters
     # cannot fill the cache.
-    for name, value in request.GET.items():
-        if name != "cpage" or not (value.isdigit() and len(value) <= 6):
+    for name in request.GET:
+        if name != "cpage":
             return False
-    return not request.GET.getlist("cpage")[1:]
+    pages = request.GET.getlist("cpage")
+    return not pages or (len(pages) == 1 and _ASCII_PAGE.fullmatch(pages[0]) is not None)
+
+
+# Headers that make a page the sender's own: a guest's edit token (Edit/Delete links),
+# credentials of any kind.
+_PERSONAL_HEADERS = ("X-Comment-Token", "Authorization")
+# ``str.isdigit`` also accepts "²" and "٣": the page number is ASCII digits only.
+_ASCII_PAGE = re.compile(r"[0-9]{1,6}")
+_SHARED_COPY = "_articles_shared_copy"
+
+
+def mark_shared_copy(request) -> None:
+    """This request renders the copy every plain reader will be served."""
+    setattr(request, _SHARED_COPY, True)
+
+
+def is_shared_copy(request) -> bool:
+    """Whether what is being rendered will be shared: then it must show nothing of this
+    reader's own (their vote, their likes) — every served copy is a neutral reader's."""
+    return getattr(request, _SHARED_COPY, False)
+
+
+def _last_page(article) -> int:
+    return 1 << 30
+
+
+_page_bound: Callable = _last_page
+
+
+def register_page_bound(last_page: Callable) -> None:
+    """``last_page(article)`` is at least the number of the article's last page of
+    threads (the comments app knows its page size): larger page numbers render that
+    page and share its key, so that ``?cpage=999999`` cannot add a copy."""
+    global _page_bound
+    _page_bound = last_page
+
+
+def page_number(request, article) -> int:
+    """The page of threads a cacheable request asks for, as the key counts it: "01",
+    "1" and no page are one page; past the last page is the last page."""
+    value = request.GET.get("cpage", "")
+    number = int(value) if _ASCII_PAGE.fullmatch(value) else 1
+    return max(1, min(number, _page_bound(article)))
 
 
 def page_key(request, article) -> str:
@@ -137,7 +184,7 @@ def page_key(request, article) -> str:
             version_tag(article),
             request.scheme,
             request.get_host(),
-            request.GET.get("cpage", ""),
+            str(page_number(request, article)),
         )
     )
     return f"{KEY_PREFIX}:{hashlib.sha256(parts.encode()).hexdigest()}"

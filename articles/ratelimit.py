@@ -9,6 +9,7 @@ error is logged. A news site would rather take a few extra comments for a minute
 refuse every reader while Redis restarts; moderation rules and bans still apply.
 """
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -37,11 +38,75 @@ class Rate:
         return cls(limit=int(count), period=_PERIODS[unit.strip()[0]])
 
 
+# --- Who is counted (and banned) ---------------------------------------------------
+# Rate limits and bans (comments.moderation.ban_for) must see one person behind the
+# many spellings of one address, or a variant walks around them. These helpers are
+# the one definition of "the same client" and "the same mailbox" for both.
+
+# One IPv6 end site (a home, a phone) gets a whole /64 and picks addresses in it at
+# will, so finer IPv6 identities are no identities at all.
+IPV6_CLIENT_PREFIX = 64
+_GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def canonical_email(email: str) -> str:
+    """The mailbox behind an address, for matching bans and counting rate limits (not
+    for sending: the address as given is what gets mail). Lower-case, without a
+    ``+tag`` (any domain), and for Gmail without dots and under ``gmail.com``: all the
+    spellings one person can receive mail at without a new account."""
+    email = (email or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at or not local or "@" in local:
+        return email
+    domain = domain.rstrip(".")
+    local = local.split("+", 1)[0] or local
+    if domain in _GMAIL_DOMAINS:
+        domain, local = "gmail.com", local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def _unmapped(address):
+    """``::ffff:a.b.c.d`` is the IPv4 client a.b.c.d (dual-stack sockets report it so)."""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def canonical_ip(value) -> str | None:
+    """The client's address as stored and compared: IPv4-mapped IPv6 as plain IPv4;
+    None for anything that is not an IP address."""
+    try:
+        return str(_unmapped(ipaddress.ip_address(str(value or "").strip())))
+    except ValueError:
+        return None
+
+
+def canonical_network(value: str, *, widen: bool = True):
+    """An address or CIDR network as the network bans and limits compare: IPv4-mapped
+    IPv6 networks as IPv4 (``::ffff:192.0.2.0/120`` is ``192.0.2.0/24``) and, with
+    ``widen``, IPv6 no finer than a /64. Raises ``ValueError`` for anything else."""
+    network = ipaddress.ip_network(str(value).strip(), strict=False)
+    if network.version == 6 and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}", strict=False)
+    if widen and network.version == 6 and network.prefixlen > IPV6_CLIENT_PREFIX:
+        return network.supernet(new_prefix=IPV6_CLIENT_PREFIX)
+    return network
+
+
+def ip_identity(value) -> str | None:
+    """Whom an IP rate limit counts: the IPv4 address, or the IPv6 address's /64."""
+    address = canonical_ip(value)
+    return str(canonical_network(address)) if address else None
+
+
 def client_ip(request) -> str | None:
-    """The client's address. Behind proxies, ``TRUSTED_PROXY_HOPS`` makes the WSGI entry
-    point (newsite/proxy.py) put the reader's address in REMOTE_ADDR; gunicorn itself
-    never does, and X-Forwarded-For is not trusted here."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address (IPv4-mapped IPv6 as IPv4; None if REMOTE_ADDR holds no
+    address). Behind proxies, ``TRUSTED_PROXY_HOPS`` makes the WSGI entry point
+    (newsite/proxy.py) put the reader's address in REMOTE_ADDR; gunicorn itself never
+    does, and X-Forwarded-For is not trusted here."""
+    return canonical_ip(request.META.get("REMOTE_ADDR"))
 
 
 def hit(
@@ -51,11 +116,12 @@ def hit(
     ip_address: str | None = None,
     now: float | None = None,
 ) -> None:
-    """Count one action of ``scope`` for the client's IP and each identity (a voter key,
-    ``u:<id>``, ``e:<email>``…); raise ``RateLimited`` when any of them has used up
-    ``rate`` in the current window."""
-    if ip_address:
-        identities = (f"ip:{ip_address}", *identities)
+    """Count one action of ``scope`` for the client's IP (its /64 for IPv6) and each
+    identity (a voter key, ``u:<id>``, ``e:<canonical email>``…); raise ``RateLimited``
+    when any of them has used up ``rate`` in the current window."""
+    ip = ip_identity(ip_address)
+    if ip:
+        identities = (f"ip:{ip}", *identities)
     parsed = Rate.parse(rate)
     now = time.time() if now is None else now
     window = int(now // parsed.period)

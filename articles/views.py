@@ -52,6 +52,8 @@ class ArticleDetailView(DetailView):
             response = HttpResponse(page_cache.fill_holes(cached, request))
             response["X-Page-Cache"] = "hit"
             return response
+        # Drawn as a neutral reader: this copy is served to everyone.
+        page_cache.mark_shared_copy(request)
         response = self.render_to_response(self.get_context_data(object=self.object))
         response.render()
         # Only a plain page is shared: nothing the render set for this one client.

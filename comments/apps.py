@@ -6,11 +6,15 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from articles.cache import register_per_request_input
-        from comments import cache_signals, idempotency
+        from articles.cache import register_page_bound, register_per_request_input
+        from comments import attachments, cache_signals, idempotency
         from comments.forms import form_token
+        from comments.threads import last_page_bound as threads_last_page
 
         cache_signals.connect()
+        # An attachment's files leave storage with its row, however the row goes.
+        attachments.connect()
+        register_page_bound(threads_last_page)
         # The comment form's signed "shown at" time must be the reader's own, not the
         # time a shared cached page was rendered (the minimum fill time reads it).
         register_per_request_input("form_token", lambda request: form_token())

@@ -8,11 +8,17 @@ else — HTML, SVG, scripts, archives, executables, polyglots — is refused.
 
 Animated GIFs become a still image (their first frame, stored as PNG): re-encoding
 every frame costs a lot of memory for little use under a comment.
+
+Decoding is the costly step (a 40-megapixel PNG of 154 KB took 540 MB and 1.7 s), so
+an image's size is checked from its header first, and each worker process decodes at
+most ``COMMENTS_IMAGE_DECODE_CONCURRENCY`` images at once. Callers count uploads
+against the rate limit before they call ``prepare``.
 """
 
 import io
 import logging
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -20,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -37,7 +44,30 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+# A PDF name: a solidus and regular characters (anything but white space and the
+# delimiters); "#xx" inside one is the byte 0xxx, so /J#61vaScript is /JavaScript.
+_PDF_NAME = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _NAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+
+
+# How long an upload waits for a free decoding slot before it is refused with 503.
+DECODE_WAIT_SECONDS = 5
+# Decoding and re-encoding an image takes up to a few hundred MB for a second or two:
+# at most this many at once in this process, whatever the number of threads.
+_DECODE_SLOTS = threading.BoundedSemaphore(settings.COMMENTS_IMAGE_DECODE_CONCURRENCY)
+
+
+class DecodeBusy(Exception):
+    """Every image-decoding slot of this process stayed taken for
+    ``DECODE_WAIT_SECONDS`` (HTTP 503 with ``Retry-After``). Refusing rather than
+    queueing without end keeps a flood of images from holding every worker thread."""
+
+    retry_after = 10
+    message = "We are busy processing other images. Nothing was saved; please try again shortly."
+
+    def __init__(self):
+        super().__init__(self.message)
 
 
 class FileTooLarge(Exception):
@@ -110,35 +140,59 @@ def prepare(upload) -> Prepared:
     return _prepare_text(data, original)
 
 
+def too_many_pixels_message(size: tuple[int, int] | None = None) -> str:
+    limit = f"{settings.COMMENTS_IMAGE_MAX_PIXELS / 1_000_000:g}"
+    measured = f" ({size[0]} × {size[1]})" if size else ""
+    return f"This image has too many pixels{measured}; images can have at most {limit} megapixels."
+
+
 def _open_image(data: bytes):
+    """The image, opened but not decoded: ``Image.open`` reads only the header, so its
+    size is checked here before a single pixel is decompressed."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow's own warning comes at 89 MP; the stricter check below names the size.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError):
         return None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse("This image has too many pixels.") from None
+    except Image.DecompressionBombError:
+        raise _refuse(too_many_pixels_message()) from None
     if image.format not in IMAGE_FORMATS:
         raise _refuse(NOT_ALLOWED)
+    width, height = image.size
+    if width * height > settings.COMMENTS_IMAGE_MAX_PIXELS:
+        raise _refuse(too_many_pixels_message(image.size))
     return image
 
 
 def _prepare_image(image, data: bytes, original: str) -> Prepared:
-    width, height = image.size
-    if width * height > settings.COMMENTS_IMAGE_MAX_PIXELS:
-        raise _refuse("This image has too many pixels.")
     if _MARKUP.search(data):
         raise _refuse("This image also contains web page code, which is not allowed.")
-    fmt = image.format
+    if not _DECODE_SLOTS.acquire(timeout=DECODE_WAIT_SECONDS):
+        raise DecodeBusy()
     try:
+        return _reencode(image.format, data, original)
+    finally:
+        _DECODE_SLOTS.release()
+
+
+def _decode(data: bytes):
+    """Decode the first frame: the costly step, run only holding a decoding slot."""
+    try:
+        image = Image.open(io.BytesIO(data))
         image.verify()
         image = Image.open(io.BytesIO(data))
         image.seek(0)
         image.load()
     except Exception:  # noqa: BLE001 - any decoder error means a broken image
         raise _refuse("This image is damaged and cannot be read.") from None
-    image = ImageOps.exif_transpose(image)
+    return image
+
+
+def _reencode(fmt: str, data: bytes, original: str) -> Prepared:
+    """Decode, apply the orientation and encode afresh (no metadata), with a thumbnail."""
+    image = ImageOps.exif_transpose(_decode(data))
     out_format = "PNG" if fmt == "GIF" else fmt
     image = _normalise_mode(image, out_format)
     encoded = _encode(image, out_format)
@@ -177,10 +231,19 @@ def _encode(image, out_format: str) -> bytes:
     return buffer.getvalue()
 
 
+def _decode_pdf_names(data: bytes) -> bytes:
+    """``data`` with the ``#xx`` escapes in every name decoded, as a PDF reader reads
+    them: ``/J#61vaScript`` and ``/#4A#53`` are ``/JavaScript`` and ``/JS``."""
+    return _PDF_NAME.sub(
+        lambda name: _PDF_NAME_ESCAPE.sub(lambda e: bytes([int(e[1], 16)]), name[0]), data
+    )
+
+
 def _prepare_pdf(data: bytes, original: str) -> Prepared:
     if b"%%EOF" not in data[-2048:]:
         raise _refuse("This PDF is incomplete or damaged.")
-    if _PDF_ACTIVE.search(data):
+    # Both: the raw bytes keep refusing all they did; the decoded names catch escapes.
+    if _PDF_ACTIVE.search(data) or _PDF_ACTIVE.search(_decode_pdf_names(data)):
         raise _refuse("PDFs with scripts, actions or embedded files are not allowed.")
     return Prepared(
         kind="document",
@@ -273,6 +336,18 @@ def _discard_after_commit(*names: str) -> None:
     transaction.on_commit(lambda: discard_files(*names))
 
 
+def _discard_files_of(sender, instance: Attachment, **kwargs) -> None:
+    """However an attachment row goes (``attachment_delete``, a comment purged, an
+    article deleted with its comments, the admin, a shell), its file and thumbnail
+    leave storage once the deletion commits, and stay if it is rolled back."""
+    _discard_after_commit(instance.file.name, instance.thumbnail.name)
+
+
+def connect() -> None:
+    """Wired once in ``CommentsConfig.ready``."""
+    post_delete.connect(_discard_files_of, sender=Attachment, dispatch_uid="attachment-files")
+
+
 @transaction.atomic
 def attachment_add(*, comment: Comment, prepared) -> Attachment:
     """Attach one prepared file (``comments.attachments.prepare``) to ``comment``.
@@ -314,10 +389,9 @@ def attachment_add(*, comment: Comment, prepared) -> Attachment:
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
-    """Remove an attachment; its files go once the transaction has committed."""
-    names = (attachment.file.name, attachment.thumbnail.name)
+    """Remove an attachment; its files go once the transaction has committed (the
+    ``post_delete`` receiver ``_discard_files_of``)."""
     attachment.delete()
-    _discard_after_commit(*names)
 
 
 def attachments_purge(*, comment: Comment) -> None:

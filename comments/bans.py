@@ -3,15 +3,17 @@ network), made by hand or from a comment in one click.
 
 Banning is kept apart from a comment's status: banning an author does not touch their
 comments (the admin's "ban author and mark spam" does both, explicitly). Whether a ban
-applies to a new comment is decided in ``comments.moderation.check_not_banned``."""
+applies to a new comment is decided in ``comments.moderation.check_not_banned``.
 
-import ipaddress
+Bans outlive what they ban: a user's ban keeps the account's canonical email and stays
+when the account is deleted (``user_bans_keep_emails`` adds its other addresses)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from articles.ratelimit import canonical_email, canonical_network
 from comments.models import Ban, Comment, ModerationLog
-from comments.services import log_action, normalize_email
+from comments.services import log_action
 
 
 @transaction.atomic
@@ -36,7 +38,7 @@ def ban_create(
     ban = Ban(
         kind=kind,
         user=user,
-        email=email or "",
+        email=canonical_email(email),
         domain=domain or "",
         network=network or "",
         reason=(reason or "")[:300],
@@ -66,7 +68,7 @@ def ban_comment_author(*, comment: Comment, by, reason: str = "", expires_at=Non
         target = {"kind": Ban.Kind.USER, "user_id": comment.user_id}
         fields = {"user": comment.user}
     elif comment.guest_email:
-        email = normalize_email(comment.guest_email)
+        email = canonical_email(comment.guest_email)
         target = {"kind": Ban.Kind.EMAIL, "email": email}
         fields = {"email": email}
     else:
@@ -85,11 +87,12 @@ def ban_comment_author(*, comment: Comment, by, reason: str = "", expires_at=Non
 
 
 def ban_comment_ip(*, comment: Comment, by, reason: str = "", expires_at=None) -> Ban:
-    """Ban the single address the comment came from (a /32 or /128 network). An active
-    ban of exactly that network is returned as it is."""
+    """Ban the address the comment came from: an IPv4 /32, or an IPv6 /128 that
+    ``ban_for`` widens to its /64. An active ban of exactly that network is returned as
+    it is."""
     if not comment.ip_address:
         raise ValidationError({"comment": ["This comment has no IP address."]})
-    network = str(ipaddress.ip_network(comment.ip_address))
+    network = str(canonical_network(comment.ip_address, widen=False))
     existing = _active_ban(kind=Ban.Kind.NETWORK, network=network)
     if existing is not None:
         return existing
@@ -101,3 +104,25 @@ def ban_comment_ip(*, comment: Comment, by, reason: str = "", expires_at=None) -
         expires_at=expires_at,
         comment=comment,
     )
+
+
+@transaction.atomic
+def user_bans_keep_emails(*, user, emails) -> list[Ban]:
+    """Before an account is deleted: its active bans must still hold at every address
+    it proved it owns (``emails``, verified ones only: an unverified address could be
+    anyone's), not only the one the ban kept when it was made. Adds an email ban, as
+    long as the user's ban, for each address no active ban covers yet."""
+    new = []
+    for ban in Ban.objects.active().filter(kind=Ban.Kind.USER, user=user):
+        for email in sorted({canonical_email(e) for e in emails} - {"", ban.email}):
+            if _active_ban(kind=Ban.Kind.EMAIL, email=email) is None:
+                new.append(
+                    ban_create(
+                        kind=Ban.Kind.EMAIL,
+                        by=None,
+                        email=email,
+                        reason=f"Kept from ban #{ban.pk} when its account was deleted",
+                        expires_at=ban.expires_at,
+                    )
+                )
+    return new

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
+from articles.ratelimit import RateLimited
+from articles.validators import DeliverableEmailField
 from comments import attachments
 from comments.location import NAME_MAX
 from comments.models import CommentFlag
@@ -158,6 +160,10 @@ class _AttachmentsMixin(forms.Form):
     services. A file over the size limit sets ``too_large`` (the view answers 413).
     Browsers never send a file input back filled in, so after any error the reader is
     asked to choose their files again.
+
+    ``count_uploads(n)`` (from the view) counts the files against the upload rate
+    limit before any is read or decoded, raising ``RateLimited``: a limited client
+    costs no decoding. ``error_status`` and ``retry_after`` say how to answer.
     """
 
     attachments = MultipleFileField(
@@ -167,6 +173,23 @@ class _AttachmentsMixin(forms.Form):
     )
 
     too_large = False
+    # 429 (rate limited) or 503 (no image decoder free), with seconds to wait.
+    files_refused_status: int | None = None
+    retry_after: int | None = None
+
+    def __init__(self, *args, count_uploads=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_uploads = count_uploads
+
+    @property
+    def error_status(self) -> int:
+        """The HTTP status for this form refused."""
+        return self.files_refused_status or (413 if self.too_large else 400)
+
+    def _refuse_files(self, status: int, retry_after: int, message: str) -> list:
+        self.files_refused_status, self.retry_after = status, retry_after
+        self.add_error(None, message)
+        return []
 
     def attachment_room(self) -> int:
         """How many more files this form may add."""
@@ -222,10 +245,18 @@ class _AttachmentsMixin(forms.Form):
         uploads = self.cleaned_data.get("attachments") or []
         if len(uploads) > self.attachment_room():
             raise ValidationError(self.too_many_message())
+        if uploads and self.count_uploads is not None:
+            try:
+                self.count_uploads(len(uploads))
+            except RateLimited as exc:
+                message = too_fast_message(exc.retry_after)
+                return self._refuse_files(429, exc.retry_after, message)
         prepared, errors = [], []
         for upload in uploads:
             try:
                 prepared.append(attachments.prepare(upload))
+            except attachments.DecodeBusy as exc:
+                return self._refuse_files(503, exc.retry_after, str(exc))
             except attachments.FileTooLarge as exc:
                 self.too_large = True
                 errors.append(f"{upload.name} is too large. {exc}")
@@ -291,7 +322,8 @@ class GuestCommentForm(CommentForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Tell us the name to show with your comment."},
     )
-    email = forms.EmailField(
+    # Checked the way it will be sent (issue 16: "one bad address blocks mail").
+    email = DeliverableEmailField(
         label="Email",
         help_text="Never shown publicly.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -1,9 +1,10 @@
 """The moderation decision: whether a new comment is published, held or refused, and
 why. One function, used by every way in (API, page form, admin, commands), through
-``services.comment_create``."""
+``posting.comment_create``, and again on an author's edit (``services.comment_edit``)."""
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
+from articles import ratelimit
 from articles.models import Article
 from comments.models import Ban, BlockedWord, Comment
 
@@ -60,37 +62,58 @@ def describe(reason: str) -> str:
 
 
 # --- Bans -------------------------------------------------------------------------
-def _domains(email: str) -> list[str]:
-    """``a@mail.spam.example`` → ``["mail.spam.example", "spam.example", "example"]``."""
-    host = email.rpartition("@")[2]
-    parts = host.split(".")
-    return [".".join(parts[i:]) for i in range(len(parts))] if host else []
+def _domains(*emails: str) -> list[str]:
+    """``a@mail.spam.example`` → ``["mail.spam.example", "spam.example", "example"]``
+    (for each address given: the address as typed and its canonical form may differ,
+    ``googlemail.com`` / ``gmail.com``)."""
+    domains = []
+    for email in emails:
+        host = email.rpartition("@")[2].rstrip(".")
+        parts = host.split(".") if host else []
+        domains += [".".join(parts[i:]) for i in range(len(parts))]
+    return sorted(set(domains))
+
+
+def _ban_emails(*, user, email: str) -> tuple[list[str], list[str]]:
+    """The poster's addresses as typed (lower-case) and as canonical mailboxes."""
+    typed = {(email or "").strip().lower()}
+    if user is not None and user.is_authenticated:
+        typed.add((user.email or "").strip().lower())
+    typed.discard("")
+    return sorted(typed), sorted({ratelimit.canonical_email(e) for e in typed})
+
+
+def _network_covers(ban: Ban, address) -> bool:
+    """Whether the ban's network holds ``address``: IPv4-mapped networks as IPv4, and
+    an IPv6 ban narrower than a /64 as its whole /64 (one client picks any address in
+    it), as rate limits count them (``articles.ratelimit.canonical_network``)."""
+    try:
+        network = ratelimit.canonical_network(ban.network)
+    except ValueError:
+        return False
+    return address.version == network.version and address in network
 
 
 def ban_for(*, user=None, email: str = "", ip_address: str | None = None) -> Ban | None:
-    """The active ban that applies to this poster, if any (one query)."""
-    email = (email or "").strip().lower()
-    if user is not None and user.is_authenticated:
-        email = email or (user.email or "").lower()
+    """The active ban that applies to this poster, if any (one query). Emails match by
+    their canonical mailbox, so ``Foo+x@`` is ``foo@``; a user's ban also matches the
+    email it kept, after the account is deleted and a new one made."""
+    typed, canonical = _ban_emails(user=user, email=email)
     match = Q(kind=Ban.Kind.NETWORK)
     if user is not None and user.is_authenticated:
         match |= Q(kind=Ban.Kind.USER, user=user)
-    if email:
-        match |= Q(kind=Ban.Kind.EMAIL, email=email)
-        match |= Q(kind=Ban.Kind.DOMAIN, domain__in=_domains(email))
-    address = None
-    if ip_address:
-        try:
-            address = ipaddress.ip_address(ip_address)
-        except ValueError:
-            address = None
+    if canonical:
+        # The typed form too: a ban stored before bans were canonical still holds.
+        emails = sorted({*typed, *canonical})
+        match |= Q(kind__in=[Ban.Kind.EMAIL, Ban.Kind.USER], email__in=emails)
+        match |= Q(kind=Ban.Kind.DOMAIN, domain__in=_domains(*typed, *canonical))
+    address = ratelimit.canonical_ip(ip_address)
+    address = ipaddress.ip_address(address) if address else None
     for ban in Ban.objects.active().filter(match):
         if ban.kind != Ban.Kind.NETWORK:
             return ban
-        if address is not None:
-            network = ipaddress.ip_network(ban.network, strict=False)
-            if address.version == network.version and address in network:
-                return ban
+        if address is not None and _network_covers(ban, address):
+            return ban
     return None
 
 
@@ -126,13 +149,24 @@ def _policy(article: Article) -> str:
     return article.comment_moderation or settings.COMMENTS_MODERATION
 
 
-def is_trusted(*, user=None, guest_email: str = "") -> bool:
-    """A poster with an approved comment (and no ban since, checked before this)."""
+def is_trusted(*, user=None, guest_email: str = "", proven_ids: Iterable[int] = ()) -> bool:
+    """A poster with an approved comment (and no ban since, checked before this).
+
+    A guest's email address proves nothing (anyone can type a trusted reader's), so a
+    guest is trusted only by an approved comment of theirs that they prove they wrote:
+    ``proven_ids`` are those comments, from the signed trust token this device was given
+    when it posted them (``comments.tokens.proven_ids``), or the comment being edited
+    (its edit token proved it). The comment must still be approved and carry this email.
+    """
     if user is not None and user.is_authenticated:
         return Comment.objects.filter(user=user, status=Comment.Status.APPROVED).exists()
-    if guest_email:
+    proven_ids = list(proven_ids)
+    if guest_email and proven_ids:
         return Comment.objects.filter(
-            guest_email=guest_email.strip().lower(), status=Comment.Status.APPROVED
+            pk__in=proven_ids,
+            user__isnull=True,
+            guest_email=guest_email.strip().lower(),
+            status=Comment.Status.APPROVED,
         ).exists()
     return False
 
@@ -143,15 +177,17 @@ def comment_moderate(
     body: str,
     user=None,
     guest_email: str = "",
+    proven_ids: Iterable[int] = (),
     is_moderator: bool = False,
     honeypot: str = "",
     form_age: float | None = None,
     context: dict | None = None,
 ) -> Decision:
-    """Decide the status of a new comment and record the reasons.
+    """Decide the status of a new (or edited) comment and record the reasons.
 
     ``honeypot`` is the hidden form field only bots fill; ``form_age`` is the seconds
-    between the form being rendered and sent (None when unknown, e.g. API clients).
+    between the form being rendered and sent (None when unknown, e.g. API clients or
+    edits). ``proven_ids``: see ``is_trusted``.
     """
     decision = Decision()
     if is_moderator:
@@ -172,13 +208,21 @@ def comment_moderate(
         )
         if verdict in (Comment.Status.SPAM, Comment.Status.PENDING, Comment.Status.REJECTED):
             decision.hold(verdict, "spam_check")
+    _apply_policy(decision, article=article, user=user, email=guest_email, proven_ids=proven_ids)
+    return decision
 
+
+def _apply_policy(decision: Decision, *, article, user, email, proven_ids) -> None:
+    """The article's (or the site's) policy on who is reviewed first."""
     policy = _policy(article)
     is_guest = user is None or not user.is_authenticated
     if policy == "all" and not (not is_guest and is_trusted(user=user)):
         decision.hold(Comment.Status.PENDING, "policy_all")
     elif policy == "guests" and is_guest:
         decision.hold(Comment.Status.PENDING, "policy_guests")
-    elif policy == "first_time_guests" and is_guest and not is_trusted(guest_email=guest_email):
+    elif (
+        policy == "first_time_guests"
+        and is_guest
+        and not is_trusted(guest_email=email, proven_ids=proven_ids)
+    ):
         decision.hold(Comment.Status.PENDING, "first_time_guest")
-    return decision

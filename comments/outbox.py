@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from comments.emails import UndeliverableAddresses
 from comments.models import Comment, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,11 @@ def outbox_deliver(*, message_id: int) -> bool:
     but before the commit sends it again on the next try (a window of microseconds; the
     alternative, marking before sending, would lose the email instead).
 
-    A failed send is recorded (``attempts``, ``last_error``) and retried by
-    ``outbox_drain`` after an exponential pause, at most ``OUTBOX_MAX_ATTEMPTS`` times.
+    A failed send — whatever it raises, never the caller's problem — is recorded
+    (``attempts``, ``last_error``) and retried by ``outbox_drain`` after an exponential
+    pause, at most ``OUTBOX_MAX_ATTEMPTS`` times. Recipients whose address cannot
+    receive mail (``UndeliverableAddresses``) are recorded too, but the message is done:
+    the others had their email.
     """
     skip_locked = db_connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
@@ -89,22 +93,47 @@ def outbox_deliver(*, message_id: int) -> bool:
         if not claimed.filter(attempts=message.attempts).update(available_at=now):
             return False
         try:
-            _send(message)
-        except OSError as exc:  # smtplib.SMTPException and socket errors
-            attempts = message.attempts + 1
-            logger.warning("outbox: message %s failed (attempt %s): %s", message.pk, attempts, exc)
+            # A savepoint, so that even a database error while sending leaves this
+            # transaction able to record the failure.
+            with transaction.atomic():
+                _send(message)
+        except UndeliverableAddresses as exc:
+            # The others have their email and those addresses never will: done, with
+            # why. Retrying would email the others twice.
+            logger.warning("outbox: message %s: %s undeliverable", message.pk, len(exc.failures))
             claimed.update(
-                attempts=attempts,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                available_at=now + timedelta(seconds=min(60 * 2**attempts, 6 * 3600)),
+                sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=_error_text(exc)
             )
+            return exc.sent > 0
+        except Exception as exc:  # SMTP and socket errors, and anything else: retried
+            _record_failure(claimed, message=message, exc=exc, now=now)
             return False
         claimed.update(sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
         return True
 
 
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _record_failure(claimed, *, message: OutboxMessage, exc: Exception, now) -> None:
+    """Count a failed attempt and keep its error; the drain tries again after an
+    exponential pause, until ``OUTBOX_MAX_ATTEMPTS``."""
+    attempts = message.attempts + 1
+    logger.warning("outbox: message %s failed (attempt %s): %s", message.pk, attempts, exc)
+    claimed.update(
+        attempts=attempts,
+        last_error=_error_text(exc),
+        available_at=now + timedelta(seconds=min(60 * 2**attempts, 6 * 3600)),
+    )
+
+
 def outbox_drain(*, limit: int = 500) -> int:
-    """Send what is due in the outbox, oldest first; returns how many were sent."""
+    """Send what is due in the outbox, oldest first; returns how many were sent.
+
+    One row never stops the rest: ``outbox_deliver`` records what goes wrong while
+    sending, and whatever it still raises (the database failing it, say) is logged
+    here and the drain goes on to the next row."""
     due = (
         OutboxMessage.objects.filter(
             sent_at__isnull=True,
@@ -114,7 +143,13 @@ def outbox_drain(*, limit: int = 500) -> int:
         .order_by("available_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(outbox_deliver(message_id=pk) for pk in list(due))
+    sent = 0
+    for pk in list(due):
+        try:
+            sent += outbox_deliver(message_id=pk)
+        except Exception:
+            logger.exception("outbox: message %s could not be delivered", pk)
+    return sent
 
 
 def outbox_retry(*, message_ids) -> int:

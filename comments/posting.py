@@ -18,7 +18,7 @@ from articles.models import Article
 from articles.ratelimit import client_ip
 from articles.voters import user_voter_key, voter_key
 from comments import attachments as files
-from comments import idempotency, moderation, services
+from comments import idempotency, moderation, services, tokens
 from comments.forms import form_age
 from comments.location import clean_location
 from comments.models import PATH_SEP, Comment, IdempotencyKey, ModerationLog, ThreadSubscription
@@ -60,15 +60,22 @@ class Poster:
     # The page form's anti-spam signals (``comments.moderation.comment_moderate``).
     form_age: float | None = None
     honeypot: str = ""
+    # A guest's verified proof of earlier approved posts, (comment id, email digest)
+    # pairs (``comments.tokens.trust_claims``): an email address alone proves nothing.
+    trust_claims: tuple[tuple[int, str], ...] = field(default=())
 
     def __post_init__(self):
         if self.user is not None and not self.user.is_authenticated:
             object.__setattr__(self, "user", None)
 
 
-def poster_from_request(request, *, honeypot: str = "", form_token: str | None = None) -> Poster:
+def poster_from_request(
+    request, *, honeypot: str = "", form_token: str | None = None, trust_token: str | None = None
+) -> Poster:
     """The poster of a page form or an API request. ``honeypot`` and ``form_token`` are
-    the page form's hidden fields (the API takes them as ``hp`` and ``form_token``)."""
+    the page form's hidden fields (the API takes them as ``hp`` and ``form_token``);
+    ``trust_token`` is the API's field of that name (the cookie and the header are read
+    here)."""
     scopes = idempotency.scopes_of(request)
     return Poster(
         user=request.user,
@@ -80,6 +87,7 @@ def poster_from_request(request, *, honeypot: str = "", form_token: str | None =
         other_idempotency_scopes=scopes["other_scopes"],
         form_age=form_age(form_token),
         honeypot=honeypot or "",
+        trust_claims=tokens.trust_claims(request, trust_token),
     )
 
 
@@ -225,6 +233,7 @@ def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str
         body=body,
         user=poster.user,
         guest_email=email,
+        proven_ids=tokens.proven_ids(poster.trust_claims, email),
         is_moderator=services.can_moderate(poster.user),
         honeypot=poster.honeypot,
         form_age=poster.form_age,

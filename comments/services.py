@@ -5,6 +5,9 @@ the admin and commands all call these, so each rule is written once.
 Posting lives in ``comments.posting``, files in ``comments.attachments``, bans in
 ``comments.bans`` and the email outbox in ``comments.outbox``."""
 
+import ipaddress
+from collections import Counter
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +17,7 @@ from django.utils import timezone
 from articles import ratelimit
 from articles.models import Article
 from articles.voters import user_voter_key
+from comments import moderation
 from comments.attachments import attachments_purge
 from comments.location import clean_location
 from comments.models import (
@@ -28,6 +32,9 @@ from comments.outbox import enqueue, outbox_add
 
 
 def normalize_email(email: str) -> str:
+    """A guest's address as stored and mailed: trimmed and lower-cased, tag and dots
+    kept (elsewhere than Gmail they may name another mailbox). Bans and rate limits
+    compare ``ratelimit.canonical_email`` instead, so variants cannot walk around them."""
     return (email or "").strip().lower()
 
 
@@ -49,11 +56,16 @@ def after_approval(comment: Comment) -> None:
 
 
 def after_hold(comment: Comment, *, flagged: bool = False) -> None:
-    """Tell moderators something waits (batched; flags at once)."""
+    """Tell moderators something waits: a held comment in the pending digest, a new
+    flag in the flag digest. Both are batched: at most one email of each kind per
+    ``COMMENTS_MODERATOR_EMAIL_INTERVAL``, the periodic digest sending the rest, so a
+    burst of flags is one email, not one per flag."""
     from comments import tasks
 
     if flagged:
-        outbox_add(kind=OutboxMessage.Kind.COMMENT_FLAGGED, comment=comment)
+        # No outbox row: the flags not yet emailed (``CommentFlag.notified_at`` null)
+        # are the outbox, and the digest lists them all.
+        transaction.on_commit(lambda: enqueue(tasks.notify_moderators_flagged))
     elif comment.status == Comment.Status.PENDING:
         # No outbox row: the periodic moderation digest lists whatever waits anyway.
         transaction.on_commit(lambda: enqueue(tasks.notify_moderators_pending))
@@ -69,11 +81,15 @@ _ACTION_FOR_STATUS = {
 
 
 def log_action(*, comment, action, actor=None, from_status="", to_status="", reason=""):
-    """Write one row of the audit log (``actor``: the moderator; None for the rules)."""
+    """Write one row of the audit log (``actor``: the moderator; None for the rules).
+    The row keeps the moderator's name too: it must still say who decided once the
+    account is deleted (the foreign key is then set null)."""
+    actor = actor if actor is not None and actor.is_authenticated else None
     ModerationLog.objects.create(
         comment=comment,
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor,
+        actor_name=ModerationLog.name_of(actor),
         from_status=from_status,
         to_status=to_status,
         reason=reason[:300],
@@ -81,10 +97,12 @@ def log_action(*, comment, action, actor=None, from_status="", to_status="", rea
 
 
 def poster_identity(*, user=None, email: str = "") -> str | None:
-    """Whom a rate limit counts: the account, else the guest's email address."""
+    """Whom a rate limit counts: the account, else the guest's mailbox (its canonical
+    address: ``a+1@`` and ``A@`` count as ``a@``, as for bans)."""
     if user is not None and user.is_authenticated:
         return user_voter_key(user)
-    return f"e:{normalize_email(email)}" if email else None
+    email = ratelimit.canonical_email(email)
+    return f"e:{email}" if email else None
 
 
 def rate_limit(
@@ -105,7 +123,13 @@ def upload_rate_limit(*, ip_address, user, voter) -> None:
 @transaction.atomic
 def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = "") -> Comment:
     """Move a comment to ``status``, keep the article's approved count in step and
-    write the audit log (``by`` is the moderator; None for the rules).
+    write the audit log (``by`` is the moderator; None for the rules). A deleted
+    comment's attachments go, their files once the transaction commits.
+
+    A moderator's approval (``by`` may moderate) also clears the comment's flags
+    (``flags_clear``): readers' flags so far have been judged, and only a fresh
+    ``COMMENTS_FLAG_THRESHOLD`` of new flaggers sends it back to review. Approving a
+    published comment does only that.
 
     Locks the comment row so two moderators acting at once count it once.
     """
@@ -113,6 +137,18 @@ def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = 
         raise ValidationError({"status": [f"Choose one of: {', '.join(Comment.Status.values)}."]})
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     old = locked.status
+    if status == Comment.Status.APPROVED and can_moderate(by):
+        cleared = flags_clear(comment=locked)
+        comment.flag_count = locked.flag_count
+        if cleared and old == status:
+            log_action(
+                comment=locked,
+                action=ModerationLog.Action.APPROVE,
+                actor=by,
+                from_status=old,
+                to_status=status,
+                reason=reason or f"{cleared} flag(s) dismissed",
+            )
     if old == status:
         return locked
     locked.status = status
@@ -125,6 +161,9 @@ def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = 
         to_status=status,
         reason=reason,
     )
+    if status == Comment.Status.DELETED:
+        # Whoever deletes (a moderator's action, the API, the author), the files go too.
+        attachments_purge(comment=locked)
     approved = Comment.Status.APPROVED
     bump_comment_count(locked.article_id, (status == approved) - (old == approved))
     if status == approved and old == Comment.Status.PENDING:
@@ -152,6 +191,12 @@ KEEP = object()  # comment_edit: leave the location as it is
 
 @transaction.atomic
 def comment_edit(*, comment: Comment, body: str | None = None, by=None, location=KEEP) -> Comment:
+    """Change a comment's text and/or location (``KEEP`` leaves the location as is).
+
+    New text from anyone but a moderator is judged again by the posting rules
+    (``_moderate_edit``): an approved comment edited into spam must not stay public.
+    ``by`` is who edits (None for a guest author); a moderator's edit is logged.
+    """
     if body is not None and not body.strip():
         raise ValidationError({"body": ["Write something before posting."]})
     if location is not KEEP:
@@ -169,7 +214,58 @@ def comment_edit(*, comment: Comment, body: str | None = None, by=None, location
         comment.save(update_fields=["body", "body_html", "edited_at"])
         if by is not None and by.is_authenticated and by.pk != comment.user_id:
             log_action(comment=comment, action=ModerationLog.Action.EDIT, actor=by)
+        if not can_moderate(by):
+            _moderate_edit(comment)
     return comment
+
+
+def _moderate_edit(comment: Comment) -> None:
+    """Run the posting decision (``moderation.comment_moderate``) on an author's new
+    text; if it would hold the comment, it goes back to review.
+
+    Which rules apply to an edit:
+    - the content rules (blocked words, links, the spam check hook) all do: the text
+      is new and nobody has read it;
+    - the honeypot and the minimum fill time do not: they judge how a new-comment form
+      was sent, and an edit is made by its proven author (account or edit token), not
+      by a drive-by form post;
+    - the policy does, with the author's standing as at posting: the "first-time guest"
+      hold passes because this very comment, once approved, proves the guest (their
+      edit token proved authorship); "guests" and "all" hold what they always hold, so
+      an untrusted author cannot swap reviewed text for unreviewed text.
+
+    A comment that would be spam or rejected goes back to review (pending) all the
+    same: a moderator approved it once, and decides again. A comment that already
+    waits keeps waiting, with the new reasons added for the moderator. Nothing is
+    published by an edit.
+    """
+    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        return
+    decision = moderation.comment_moderate(
+        article=comment.article,
+        body=comment.body,
+        user=comment.user,
+        guest_email=comment.guest_email,
+        proven_ids=(comment.pk,),
+        context={"edited_comment": comment.pk, "ip_address": comment.ip_address},
+    )
+    if decision.status == Comment.Status.APPROVED:
+        return
+    # Read again under the row lock: a moderator may have acted on it meanwhile.
+    locked = Comment.objects.select_for_update().values_list("status", flat=True)
+    comment.status = locked.get(pk=comment.pk)
+    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        return
+    was_approved = comment.status == Comment.Status.APPROVED
+    old = [] if was_approved else comment.moderation_reasons
+    comment.moderation_reasons = [*old, *(r for r in decision.reasons if r not in old)]
+    comment.save(update_fields=["moderation_reasons"])
+    if was_approved:
+        reasons = "; ".join(moderation.describe(r) for r in decision.reasons)
+        comment_set_status(
+            comment=comment, status=Comment.Status.PENDING, reason=f"Edited: {reasons}"
+        )
+        after_hold(comment)
 
 
 def can_edit(*, comment: Comment, user=None, token: str | None = None, now=None) -> bool:
@@ -216,6 +312,55 @@ def comment_unlike(*, comment: Comment, voter: str) -> tuple[int, bool]:
     return comment.like_count, False
 
 
+# --- Flags -------------------------------------------------------------------------------
+# A flag counts towards COMMENTS_FLAG_THRESHOLD once per *flagger*: what one person
+# cannot mint for free. An account is one; a guest is their network, since a guest is
+# otherwise only a cookie, and a request without one is a new voter every time.
+IPV4_FLAGGER_PREFIX = 24
+IPV6_FLAGGER_PREFIX = 64
+# Guests whose address is not known are all one flagger: nothing tells one such guest
+# from a thousand, so together they count at most once per comment. A reader cannot
+# choose to be one (REMOTE_ADDR is the peer's address, and newsite.proxy keeps it when
+# X-Forwarded-For holds no address); it is what calls without a request are (scripts,
+# tests) and what every guest would be behind a proxy that passes no address, where
+# guests then weigh one flag in all, never one each.
+UNKNOWN_FLAGGER = "n:unknown"
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def flag_network(ip_address) -> str | None:
+    """The network a guest flags from: its /24 (IPv4) or /64 (IPv6), as much as one
+    household, office or rented server is taken to hold. IPv6 addresses that carry an
+    IPv4 client (IPv4-mapped ``::ffff:a.b.c.d``, NAT64, 6to4, Teredo) count as that
+    IPv4 address: one IPv4 address has whole /48s of 6to4 to pick from. None when
+    ``ip_address`` is no address."""
+    try:
+        address = ipaddress.ip_address(str(ip_address or "").split("%", 1)[0].strip())
+    except ValueError:
+        return None
+    if address.version == 6:
+        teredo = address.teredo
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address in _NAT64:
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        elif address.sixtofour is not None:
+            address = address.sixtofour
+        elif teredo is not None:
+            address = teredo[1]
+    prefix = IPV4_FLAGGER_PREFIX if address.version == 4 else IPV6_FLAGGER_PREFIX
+    return str(ipaddress.ip_network((address, prefix), strict=False))
+
+
+def flagger_key(*, user=None, ip_address=None) -> str:
+    """Whom a flag counts as: ``u:<id>`` for an account, ``n:<network>`` for a guest
+    (``flag_network``), ``UNKNOWN_FLAGGER`` for a guest without an address."""
+    if user is not None and user.is_authenticated:
+        return user_voter_key(user)
+    network = flag_network(ip_address)
+    return f"n:{network}" if network else UNKNOWN_FLAGGER
+
+
 @transaction.atomic
 def comment_flag(
     *,
@@ -226,41 +371,102 @@ def comment_flag(
     user=None,
     ip_address: str | None = None,
 ) -> tuple[CommentFlag, bool]:
-    """Flag once per voter; returns the flag and whether it is new.
+    """Flag a published comment for moderators; returns the flag and whether it is
+    new (the API's ``201``, else ``200``).
 
-    ``COMMENTS_FLAG_THRESHOLD`` flags from distinct voters send the comment back to
-    review, and moderators hear about every new flag."""
+    One flag per voter: flagging again returns their first one. One flag per flagger
+    (``flagger_key``: the account, or the guest's network): another guest on a network
+    that has flagged this comment is answered as if they had (an unsaved flag with
+    their reason, ``False``) and adds nothing, however many cookies they clear. Both
+    rules are unique constraints, so concurrent flags settle in the database.
+
+    Only a new flagger's flag moves ``flag_count``, and ``COMMENTS_FLAG_THRESHOLD`` of
+    them send the comment back to review. A moderator's approval clears the count
+    (``comment_set_status``), and a flagger counts once per comment for good, so
+    hiding it again takes as many flaggers who have not flagged it before. Moderators
+    hear of new flags in a batched digest (``after_hold``)."""
     _require_public(comment)
     rate_limit("flag", settings.FLAGS_RATE_LIMIT, ip_address=ip_address, voter=voter)
     if reason not in CommentFlag.Reason.values:
         raise ValidationError(
             {"reason": [f"Choose one of: {', '.join(CommentFlag.Reason.values)}."]}
         )
+    user = user if user is not None and user.is_authenticated else None
+    flagger = flagger_key(user=user, ip_address=ip_address)
+    note = (note or "")[:500]
     try:
         with transaction.atomic():
             flag = CommentFlag.objects.create(
                 comment=comment,
                 voter=voter,
+                flagger=flagger,
+                counts=True,
                 reason=reason,
-                note=(note or "")[:500],
-                user=user if user is not None and user.is_authenticated else None,
+                note=note,
+                user=user,
                 ip_address=ip_address,
             )
     except IntegrityError:
-        return CommentFlag.objects.get(comment=comment, voter=voter), False
+        # The row that won is committed by now (PostgreSQL makes a conflicting insert
+        # wait for the other transaction; SQLite has one writer at a time).
+        mine = CommentFlag.objects.filter(comment=comment, voter=voter).first()
+        if mine is not None:
+            return mine, False
+        if not CommentFlag.objects.filter(comment=comment, flagger=flagger).exists():
+            raise
+        # Another voter of this flagger's: nothing of theirs (not even their reason)
+        # is shown to this one.
+        return CommentFlag(comment=comment, voter=voter, flagger=flagger, reason=reason), False
+    # A new flagger's first flag: it counts.
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
     comment.refresh_from_db(fields=["flag_count", "status", "moderation_reasons"])
-    if comment.flag_count >= settings.COMMENTS_FLAG_THRESHOLD:
+    threshold = settings.COMMENTS_FLAG_THRESHOLD
+    if comment.flag_count >= threshold and comment.status == Comment.Status.APPROVED:
         if "flagged" not in comment.moderation_reasons:
             comment.moderation_reasons = [*comment.moderation_reasons, "flagged"]
             comment.save(update_fields=["moderation_reasons"])
         comment_set_status(
             comment=comment,
             status=Comment.Status.PENDING,
-            reason=f"{comment.flag_count} flags from readers",
+            reason=f"{comment.flag_count} flags from distinct readers",
         )
     after_hold(comment, flagged=True)
     return flag, True
+
+
+def flags_clear(*, comment: Comment) -> int:
+    """Clear the comment's flags (a moderator approved it): they stay for the record,
+    marked ``cleared_at``, and count no more; ``flag_count`` starts again at 0. The
+    caller holds the comment's row lock (``comment_set_status``). Returns how many."""
+    cleared = CommentFlag.objects.filter(comment=comment, cleared_at__isnull=True).update(
+        cleared_at=timezone.now()
+    )
+    if comment.flag_count:
+        Comment.objects.filter(pk=comment.pk).update(flag_count=0)
+        comment.flag_count = 0
+    return cleared
+
+
+@transaction.atomic
+def flags_remove(*, flags) -> int:
+    """Delete these flags (a deleted account's) and take those that still count off
+    their comments' ``flag_count`` with F(). Returns how many were deleted.
+
+    The comments are locked first, in one order, as ``comment_set_status`` locks a
+    comment before its flags: an approval clearing them at the same moment waits or
+    is waited for, never deadlocks, and the count stays equal to the flags counted."""
+    comment_ids = sorted(set(flags.values_list("comment_id", flat=True)))
+    locked = Comment.objects.select_for_update().filter(pk__in=comment_ids).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+    rows = list(flags.values_list("pk", "comment_id", "counts", "cleared_at"))
+    CommentFlag.objects.filter(pk__in=[pk for pk, *_ in rows]).delete()
+    per_comment = Counter(
+        comment_id for _, comment_id, counts, cleared_at in rows if counts and cleared_at is None
+    )
+    for times in set(per_comment.values()):
+        ids = [comment_id for comment_id, n in per_comment.items() if n == times]
+        Comment.objects.filter(pk__in=ids).update(flag_count=F("flag_count") - times)
+    return len(rows)
 
 
 def thread_subscribe(*, user, article: Article) -> ThreadSubscription:

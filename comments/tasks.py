@@ -6,6 +6,7 @@ from comments import emails, outbox, posting
 from comments.models import Comment
 
 PENDING_DIGEST_LOCK = "comments:moderators-pending-digest"
+FLAG_DIGEST_LOCK = "comments:moderators-flag-digest"
 
 
 @shared_task
@@ -47,15 +48,31 @@ def notify_moderators_pending() -> int:
 
 
 @shared_task
+def notify_moderators_flagged() -> int:
+    """Email moderators the flags not yet reported, at most once per
+    ``COMMENTS_MODERATOR_EMAIL_INTERVAL``: the first flag of a quiet period goes out at
+    once, the ones after it wait for the periodic ``send_moderation_digest`` (a burst of
+    flags is one email, not one per flag; the flags themselves remember what was sent,
+    so none is lost)."""
+    if not cache.add(FLAG_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL):
+        return 0
+    return emails.send_flag_digest()
+
+
+@shared_task
 def send_moderation_digest() -> int:
-    """The periodic digest (Celery beat, and the ``send_moderation_digest`` command for
-    cron): email moderators now if anything waits, whatever the batching lock says,
-    then start a new quiet period so that a comment held just after is in the next
-    digest rather than an email of its own."""
+    """The periodic digests (Celery beat, and the ``send_moderation_digest`` command
+    for cron): email moderators now what waits for review and the flags not reported
+    yet, whatever the batching locks say, then start a new quiet period for each that
+    sent, so that a comment held (or flagged) just after is in the next digest rather
+    than an email of its own. Returns how many emails went out."""
     sent = emails.send_pending_digest()
     if sent:
         cache.set(PENDING_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL)
-    return sent
+    flagged = emails.send_flag_digest()
+    if flagged:
+        cache.set(FLAG_DIGEST_LOCK, 1, timeout=settings.COMMENTS_MODERATOR_EMAIL_INTERVAL)
+    return sent + flagged
 
 
 @shared_task

@@ -24,6 +24,7 @@ from articles.voters import voter_key
 from comments import services, tokens
 from comments.forms import comment_form_class
 from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
+from ratings.services import readers_stars
 
 
 def page_number(request) -> int:
@@ -32,6 +33,12 @@ def page_number(request) -> int:
         return max(1, int(request.GET.get("cpage", 1)))
     except (TypeError, ValueError):
         return 1
+
+
+def last_page_bound(article) -> int:
+    """At least the number of the article's last page of threads, from the count the
+    article row carries (replies included, so never too small), without a query."""
+    return max(1, math.ceil(article.comment_count / settings.COMMENTS_PAGE_SIZE))
 
 
 def _int_or_none(value):
@@ -61,6 +68,11 @@ def comment_threads(
     their files), and which of them the current voter liked. The viewer's own held
     comments are shown to them in place (``_own_pending``), in the same query.
 
+    A comment that is not shown in full but has a shown reply under it, at any depth,
+    keeps its place as a placeholder with nothing of its own: "[deleted]", or "awaiting
+    moderation" for a comment held for review that is not the viewer's (it went back to
+    review under readers' flags, say). Approved replies never vanish with an ancestor.
+
     ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
     an empty list (the "Load more" fragment). Without ``for_viewer`` nothing is editable
     and each like button's state is a hole (the shared copy ``_cached_threads`` keeps).
@@ -80,11 +92,28 @@ def comment_threads(
     liked = _liked(request, [c.pk for c in comments]) if for_viewer else set()
     notices = _notices(request) if for_viewer else {}
     token_of = (lambda pk: tokens.edit_token_from_request(request, pk)) if for_viewer else None
+    # Shown in full: approved comments, and the viewer's own held ones (to them alone).
+    in_full = {
+        c.pk
+        for c in comments
+        if c.status == Comment.Status.APPROVED
+        or (token_of is not None and c.is_pending and _is_own(c, request.user, token_of))
+    }
+    # Every comment above one shown in full stays in place (thread order is parents
+    # first, so walking it backwards meets each reply before its parent).
+    anchored = set()
+    for comment in reversed(comments):
+        if comment.pk in in_full or comment.pk in anchored:
+            anchored.add(comment.parent_id)
     threads, shown = [], {}
     for comment in comments:
         # A reply under a comment that is no longer public has no place to hang.
         if comment.depth and comment.parent_id not in shown:
             continue
+        if comment.pk not in in_full and comment.pk not in anchored:
+            continue
+        # Someone else's held comment (or a guest's whose token is not this viewer's).
+        comment.held_placeholder = comment.pk not in in_full and not comment.is_deleted
         comment.replies = []
         comment.liked = comment.pk in liked
         comment.notices = notices.get(comment.pk, [])
@@ -92,20 +121,23 @@ def comment_threads(
         comment.like_hole = None if for_viewer else page_cache.hole(_like_hole(comment.pk))
         comment.editable = (
             token_of is not None
-            and not comment.is_deleted
+            and not comment.is_placeholder
             and services.can_edit(comment=comment, user=request.user, token=token_of(comment.pk))
         )
-        # A guest's held comment needs its token as well as its id (both come from the
-        # signed cookie; the token is what proves authorship).
-        if comment.is_pending and comment.user_id is None and not comment.editable:
-            if not comment.token_matches(token_of(comment.pk)):
-                continue
         shown[comment.pk] = comment
         if comment.depth:
             shown[comment.parent_id].replies.append(comment)
         else:
             threads.append(comment)
     return {"threads": threads, "page": page, "shown": shown}
+
+
+def _is_own(comment: Comment, user, token_of) -> bool:
+    """Whether the viewer wrote ``comment``: their account's, or a guest comment whose
+    edit token they hold (the signed cookie names the id; the token proves it)."""
+    if comment.user_id is not None:
+        return user.is_authenticated and user.pk == comment.user_id
+    return comment.token_matches(token_of(comment.pk))
 
 
 def _own_pending(request) -> Q | None:
@@ -137,7 +169,10 @@ def _page_of_roots(article, number: int, *, clamp: bool):
 
 
 def _liked(request, comment_ids) -> set[int]:
-    """Which of these comments the current voter liked (one query)."""
+    """Which of these comments the current voter liked (one query; none, and nobody's
+    likes, in a copy of the page shared by every reader)."""
+    if page_cache.is_shared_copy(request):
+        return set()
     return set(
         CommentLike.objects.filter(
             voter=voter_key(request), comment_id__in=comment_ids
@@ -250,8 +285,8 @@ def _shared_threads(request, article, *, page_number: int, can_post: bool) -> di
         "page_query": page_query(page),
         "full_page": True,
     }
-    # One like button (and so one hole) per comment that is not a "[deleted]" placeholder.
-    liked_holes = sum(not comment.is_deleted for comment in shown.values())
+    # One like button (and so one hole) per comment that is not a placeholder.
+    liked_holes = sum(not comment.is_placeholder for comment in shown.values())
     html = page_cache.punch_holes(
         render_to_string("comments/_threads.html", context, request), placed=liked_holes
     )
@@ -274,9 +309,13 @@ def comment_section_context(request, article, *, form=None) -> dict:
         data = comment_threads(request, article, page_number=number)
     if form is None:
         form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
+    # The form's stars are the page's one rating control: they show the reader's vote.
+    rating_mine = readers_stars(request, article) if article.ratings_enabled else None
+    if rating_mine and not form.is_bound:
+        form.initial["rating"] = rating_mine
     reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))
     reply_comment = data.pop("shown").get(reply_id)
-    if reply_comment is not None and reply_comment.is_deleted:
+    if reply_comment is not None and reply_comment.is_placeholder:
         reply_comment = None
     if reply_comment is not None and not form.is_bound:
         form.initial["parent"] = reply_comment.pk
@@ -288,6 +327,7 @@ def comment_section_context(request, article, *, form=None) -> dict:
         "article": article,
         "article_url": article_url,
         "form": form,
+        "rating_mine": rating_mine,
         "reply_to": reply_comment.pk if reply_comment else None,
         "reply_comment": reply_comment,
         "can_post": can_post(article),

@@ -1,4 +1,5 @@
-"""A guest author's edit tokens, carried on pages in one signed, HttpOnly cookie.
+"""A guest author's edit tokens, carried on pages in one signed, HttpOnly cookie; and
+a guest's proof of trust (below: ``remember_trust``), in another.
 
 The API hands a token out once (``edit_token``) and takes it back in the
 ``X-Comment-Token`` header; pages cannot ask a guest to paste a secret, so the create
@@ -12,6 +13,8 @@ dropped whenever the cookie is written.
 import time
 
 from django.conf import settings
+from django.core import signing
+from django.utils.crypto import salted_hmac
 
 COOKIE = "comment_edit_tokens"
 MAX_TOKENS = 20
@@ -80,3 +83,115 @@ def forget_edit_token(request, response, comment_id: int) -> None:
     entries = _read(request)
     if entries.pop(comment_id, None) is not None:
         _write(response, entries)
+
+
+# --- A guest's proof of trust ---------------------------------------------------------------
+# Under the ``first_time_guests`` policy a guest's email address is not proof of who
+# they are (anyone can type a trusted reader's). What proves it is a comment this
+# browser (or API client) posted with that address and a moderator then approved: each
+# guest post hands out a signed claim "comment <id> was posted with the address whose
+# digest is <d>" (``comments.moderation.is_trusted`` checks the comment is still
+# approved and carries that address). Pages keep the claims in the ``comment_trust``
+# cookie; the API returns one as ``trust_token`` and takes it back in that field or the
+# ``X-Comment-Trust`` header. The cookie changes nothing a page shows, so it does not
+# make the article page personal (``articles.cache._PERSONAL_COOKIE_PREFIXES``).
+TRUST_COOKIE = "comment_trust"
+TRUST_HEADER = "X-Comment-Trust"
+TRUST_MAX_AGE = 365 * 24 * 3600
+# Claims kept in the cookie: the newest, at most ``MAX_TRUST_PER_EMAIL`` per address (a
+# guest whose last posts wait still has an older, approved one to show).
+MAX_TRUST = 12
+MAX_TRUST_PER_EMAIL = 3
+_TRUST_SALT = "comments.trust"
+_DIGEST_SALT = "comments.trust.email"
+
+Claim = tuple[int, str]  # (comment id, email digest)
+
+
+def email_digest(email: str) -> str:
+    """A keyed digest of the normalized address: the cookie names no address."""
+    return salted_hmac(_DIGEST_SALT, (email or "").strip().lower()).hexdigest()[:32]
+
+
+def _claim(text: str) -> Claim | None:
+    pk, _, digest = text.partition(":")
+    if pk.isascii() and pk.isdigit() and len(pk) < 19 and len(digest) == 32 and digest.isalnum():
+        return int(pk), digest
+    return None
+
+
+def _claim_of(comment) -> Claim | None:
+    if comment.user_id is not None or not comment.guest_email or not comment.pk:
+        return None
+    return comment.pk, email_digest(comment.guest_email)
+
+
+def trust_token(comment) -> str | None:
+    """The API's signed claim for a guest's new comment (None for a registered user's)."""
+    claim = _claim_of(comment)
+    if claim is None:
+        return None
+    return signing.TimestampSigner(salt=_TRUST_SALT).sign(f"{claim[0]}:{claim[1]}")
+
+
+def _token_claim(token) -> Claim | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    try:
+        value = signing.TimestampSigner(salt=_TRUST_SALT).unsign(
+            token.strip(), max_age=TRUST_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    return _claim(value)
+
+
+def _trust_cookie_claims(request) -> list[Claim]:
+    raw = request.get_signed_cookie(
+        TRUST_COOKIE, default="", salt=_TRUST_SALT, max_age=TRUST_MAX_AGE
+    )
+    claims = (_claim(item) for item in raw.split("~")) if raw else ()
+    return [claim for claim in claims if claim is not None][-MAX_TRUST:]
+
+
+def trust_claims(request, token: str | None = None) -> tuple[Claim, ...]:
+    """The verified claims this request brings: the page cookie, the header and the
+    API's ``trust_token`` field (``token``). Forged, expired or garbled ones are left
+    out silently: without proof a guest is simply not trusted."""
+    claims = _trust_cookie_claims(request)
+    for sent in (request.headers.get(TRUST_HEADER), token):
+        claim = _token_claim(sent)
+        if claim is not None:
+            claims.append(claim)
+    return tuple(dict.fromkeys(claims))
+
+
+def proven_ids(claims, email: str) -> list[int]:
+    """The comments among ``claims`` that were posted with ``email``."""
+    digest = email_digest(email) if email else None
+    return [pk for pk, claimed in claims if claimed == digest]
+
+
+def remember_trust(request, response, comment) -> str | None:
+    """Give this browser the claim for a guest's new comment (in the ``comment_trust``
+    cookie, signed, HttpOnly, Lax) and return the API's token for it."""
+    claim = _claim_of(comment)
+    if claim is None:
+        return None
+    kept = [old for old in _trust_cookie_claims(request) if old != claim] + [claim]
+    per_email: dict[str, int] = {}
+    newest_first = []
+    for old in reversed(kept):
+        per_email[old[1]] = per_email.get(old[1], 0) + 1
+        if per_email[old[1]] <= MAX_TRUST_PER_EMAIL:
+            newest_first.append(old)
+    response.set_signed_cookie(
+        TRUST_COOKIE,
+        "~".join(f"{pk}:{digest}" for pk, digest in reversed(newest_first[:MAX_TRUST])),
+        salt=_TRUST_SALT,
+        max_age=TRUST_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return trust_token(comment)

@@ -93,11 +93,15 @@ def comment_post(request, slug):
         Article.objects.visible_to(request.user).select_related("section"), slug=slug
     )
     form = comment_form_class(request.user)(
-        request.POST, request.FILES, ratings_enabled=article.ratings_enabled
+        request.POST,
+        request.FILES,
+        ratings_enabled=article.ratings_enabled,
+        count_uploads=_upload_counter(request),
     )
     if not form.is_valid():
         # Every file is checked (``comments.attachments``) before anything is saved.
-        return _article_page(request, article, form=form, status=413 if form.too_large else 400)
+        response = _article_page(request, article, form=form, status=form.error_status)
+        return _with_retry_after(response, form)
     data = form.cleaned_data
     parent = None
     if data.get("parent"):
@@ -164,15 +168,45 @@ def _posted(request, created: posting.CreatedComment):
     messages.success(request, text, extra_tags=threads.notice_tag(comment.pk))
     response = _see_other(threads.comment_url(comment))
     tokens.remember_edit_token(request, response, comment, created.edit_token)
+    tokens.remember_trust(request, response, comment)
     return response
 
 
 # --- One comment: edit, delete, like, flag ----------------------------------------------------
 
 
+def _upload_counter(request):
+    """For the forms: count each file sent against the upload rate limit, before any
+    is read or decoded (``RateLimited`` when over)."""
+
+    def count(files: int) -> None:
+        for _ in range(files):
+            services.upload_rate_limit(
+                ip_address=ratelimit.client_ip(request),
+                user=_user_or_none(request),
+                voter=voter_key(request),
+            )
+
+    return count
+
+
+def _with_retry_after(response, form):
+    if form.retry_after:
+        response["Retry-After"] = str(form.retry_after)
+    return response
+
+
 def _comment_or_404(pk, **filters) -> Comment:
     return get_object_or_404(
         Comment.objects.select_related("article", "user").filter(**filters), pk=pk
+    )
+
+
+def _reactable_or_404(pk) -> Comment:
+    """A comment readers may like or flag: approved, under a published article (as the
+    API's likes and flags); a withdrawn or scheduled article's comments are a 404."""
+    return _comment_or_404(
+        pk, status=Comment.Status.APPROVED, article__in=Article.objects.published()
     )
 
 
@@ -203,16 +237,18 @@ def comment_edit(request, pk):
     comment = _comment_or_404(pk)
     if not _may_edit(request, comment):
         return _forbidden(request, _EDIT_REFUSED, article=comment.article)
-    form = CommentEditForm(_post_data(request), _files(request), comment=comment)
+    form = CommentEditForm(
+        _post_data(request),
+        _files(request),
+        comment=comment,
+        count_uploads=_upload_counter(request),
+    )
     status = 200
     if request.method == "POST":
-        status = 413 if not form.is_valid() and form.too_large else 400
+        status = 400 if form.is_valid() else form.error_status
     if request.method == "POST" and form.is_valid():
         try:
-            _save_edit(request, comment, form)
-        except ratelimit.RateLimited as exc:
-            form.add_error(None, _slow_down(exc))
-            status = 429
+            _save_edit(comment, form, by=_user_or_none(request))
         except ValidationError as exc:
             # The transaction is rolled back; show the comment as stored.
             comment.refresh_from_db()
@@ -222,11 +258,9 @@ def comment_edit(request, pk):
             form.add_error(None, str(exc))
             status = 503
         else:
-            messages.success(
-                request, "Your comment has been updated.", extra_tags=threads.notice_tag(pk)
-            )
+            messages.success(request, _edited_notice(comment), extra_tags=threads.notice_tag(pk))
             return _see_other(threads.comment_url(comment))
-    return render(
+    response = render(
         request,
         "comments/edit.html",
         {
@@ -237,30 +271,44 @@ def comment_edit(request, pk):
         },
         status=status,
     )
+    return _with_retry_after(response, form)
+
+
+def _edited_notice(comment: Comment) -> str:
+    """What the author reads next to the comment: an edit the rules held went back to
+    review (shown to them alone, with its badge, like a held new comment)."""
+    reply = comment.reply_to_id is not None
+    if comment.status == Comment.Status.APPROVED:
+        return "Your reply has been updated." if reply else "Your comment has been updated."
+    return (
+        "Your reply has been updated and is awaiting moderation."
+        if reply
+        else "Your comment has been updated and is awaiting moderation."
+    )
 
 
 def _files(request):
     return request.FILES if request.method == "POST" else None
 
 
-def _save_edit(request, comment: Comment, form: CommentEditForm) -> None:
+def _save_edit(comment: Comment, form: CommentEditForm, *, by=None) -> None:
     """The text, the location and the files in one transaction: all of it, or none.
+    (The form counted the new files against the upload rate limit.)
 
     Removed files leave storage once the transaction commits; files added before a
     later step failed are deleted here, since their rows were rolled back.
     """
     data = form.cleaned_data
     new_files = data.get("attachments") or []
-    if new_files:
-        services.upload_rate_limit(
-            ip_address=ratelimit.client_ip(request),
-            user=_user_or_none(request),
-            voter=voter_key(request),
-        )
     added = []
     try:
         with transaction.atomic():
-            services.comment_edit(comment=comment, body=data["body"], location=form.location())
+            services.comment_edit(
+                comment=comment,
+                body=data["body"],
+                by=by,
+                location=form.location(),
+            )
             for attachment in data.get("remove_attachments") or []:
                 attachments.attachment_delete(attachment=attachment)
             for prepared in new_files:
@@ -289,7 +337,7 @@ def comment_delete(request, pk):
 @require_POST
 def comment_like(request, pk):
     """Toggle the voter's like (the form's button shows the current state)."""
-    comment = _comment_or_404(pk, status=Comment.Status.APPROVED)
+    comment = _reactable_or_404(pk)
     voter = voter_key(request)
     if CommentLike.objects.filter(comment=comment, voter=voter).exists():
         services.comment_unlike(comment=comment, voter=voter)
@@ -309,7 +357,7 @@ def _slow_down(exc) -> str:
 
 @require_http_methods(["GET", "POST"])
 def comment_flag(request, pk):
-    comment = _comment_or_404(pk, status=Comment.Status.APPROVED)
+    comment = _reactable_or_404(pk)
     form = FlagForm(_post_data(request))
     retry_after = None
     if request.method == "POST" and form.is_valid():

@@ -35,6 +35,10 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Other sites' origins whose pages may send unsafe API requests (POST/PUT/PATCH/DELETE
+# under /api/) besides CSRF_TRUSTED_ORIGINS; every other site is refused by
+# newsite.middleware.CrossSiteApiMiddleware. Embedding fills this in.
+API_ALLOWED_ORIGINS = env_list("API_ALLOWED_ORIGINS", [])
 
 SITE_NAME = env_str("SITE_NAME", "The Newsite Chronicle")
 # Absolute base URL used where no request is at hand (emails, feeds built by tasks).
@@ -77,6 +81,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Unsafe API requests from another site's page are refused (DRF checks CSRF only
+    # for signed-in sessions; guests post as a voter from the visitor's address).
+    "newsite.middleware.CrossSiteApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -403,7 +410,8 @@ COMMENTS_MIN_FILL_SECONDS = env_int("COMMENTS_MIN_FILL_SECONDS", 3, minimum=0)
 # Dotted path to a callable(body, user, email, article, context) returning "approved",
 # "pending", "spam" or "rejected"; empty = no outside spam check (the default).
 COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
-# This many flags from distinct voters send an approved comment back to review.
+# This many flags send an approved comment back to review, counted once per flagger:
+# an account, or a guest's /24 (IPv4) or /64 (IPv6) network (comments.services).
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
 # At most one "comments are waiting" email to moderators per this many seconds.
 COMMENTS_MODERATOR_EMAIL_INTERVAL = env_int("COMMENTS_MODERATOR_EMAIL_INTERVAL", 900, minimum=0)
@@ -411,7 +419,12 @@ COMMENTS_MODERATOR_EMAIL_INTERVAL = env_int("COMMENTS_MODERATOR_EMAIL_INTERVAL",
 COMMENTS_ATTACHMENT_MAX_BYTES = env_int(
     "COMMENTS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
 )
-COMMENTS_IMAGE_MAX_PIXELS = env_int("COMMENTS_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+# Checked from the image header before decoding: 24 MP (6000 × 4000, a good camera)
+# decodes to about 100 MB of RGBA; 40 MP cost 540 MB and 1.7 s per request.
+COMMENTS_IMAGE_MAX_PIXELS = env_int("COMMENTS_IMAGE_MAX_PIXELS", 24_000_000, minimum=1)
+# Images decoded and re-encoded at once per worker process (a thread waits a few
+# seconds for a turn, then the upload gets 503 with Retry-After): bounds the memory.
+COMMENTS_IMAGE_DECODE_CONCURRENCY = env_int("COMMENTS_IMAGE_DECODE_CONCURRENCY", 2, minimum=1)
 if COMMENTS_MAX_ATTACHMENTS > 10:
     raise ImproperlyConfigured("COMMENTS_MAX_ATTACHMENTS must be at most 10.")
 # Shared locations: coordinates are rounded to this many decimals before they are
@@ -423,6 +436,9 @@ LOCATION_MAX_PLACE_KM = env_int("LOCATION_MAX_PLACE_KM", 50, minimum=1)
 LIKES_RATE_LIMIT = env_rate("LIKES_RATE_LIMIT", "60/m")
 FLAGS_RATE_LIMIT = env_rate("FLAGS_RATE_LIMIT", "20/h")
 VOTES_RATE_LIMIT = env_rate("VOTES_RATE_LIMIT", "30/m")
+# New guest votes counted per article per day from one network (/24 IPv4, /64 IPv6),
+# kept in the database (ratings.services): clearing the voter cookie buys no more.
+RATINGS_GUEST_VOTES_PER_NETWORK = env_int("RATINGS_GUEST_VOTES_PER_NETWORK", 5, minimum=1)
 UPLOADS_RATE_LIMIT = env_rate("UPLOADS_RATE_LIMIT", "30/h")
 NEWSLETTER_RATE_LIMIT = env_rate("NEWSLETTER_RATE_LIMIT", "5/h")
 GEOCODE_RATE_LIMIT = env_rate("GEOCODE_RATE_LIMIT", "30/m")

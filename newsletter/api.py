@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import ratelimit
+from articles.validators import DeliverableEmailSerializerField
 from newsletter import services
 from newsletter.models import NewsletterList
 
@@ -23,7 +24,7 @@ class NewsletterListSerializer(serializers.ModelSerializer):
 
 
 class NewsletterSubscriptionRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = DeliverableEmailSerializerField(max_length=254)
     lists = serializers.ListField(
         child=serializers.CharField(max_length=100),
         required=False,

@@ -13,13 +13,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from articles import ratelimit
+from articles.validators import validate_deliverable_email
 from newsletter import emails, tasks, tokens
 from newsletter.models import Delivery, Issue, NewsletterList, Subscriber, Subscription
 
@@ -35,9 +35,11 @@ REQUEST_ACCEPTED = "Check your inbox to confirm your subscription."
 def _normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError({"email": ["Enter a valid email address."]}) from None
+        # Checked the way it will be sent: an address the mail backend cannot encode
+        # would otherwise fail every issue sent to it (issue 16).
+        validate_deliverable_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from None
     if len(email) > Subscriber._meta.get_field("email").max_length:
         raise ValidationError({"email": ["This email address is too long."]})
     return email
@@ -419,18 +421,14 @@ def _deliver_next(*, issue, content, list_ids, exclude, mail_connection):
         if not _recipients(list_ids).filter(pk=subscriber.pk).exists():
             claimed.update(status=Delivery.Status.SKIPPED)
             return delivery.pk, Delivery.Status.SKIPPED
-        message = emails.issue_message(
-            content=content,
-            to=subscriber.email,
-            manage_token=tokens.manage_token(subscriber),
-            connection=mail_connection,
-        )
-        message.extra_headers["Message-ID"] = (
-            f"<newsletter.{issue.pk}.{subscriber.pk}@{emails.message_id_domain()}>"
-        )
         try:
-            message.send()
-        except OSError as exc:  # smtplib.SMTPException and socket errors
+            _send_issue_copy(
+                issue=issue, content=content, subscriber=subscriber, connection=mail_connection
+            )
+        except Exception as exc:
+            # SMTP and socket errors, an address that cannot be encoded (UnicodeError:
+            # issue 16), anything else: this subscriber's copy failed, the batch goes
+            # on to the next. Retried up to MAX_ATTEMPTS, like any failure.
             logger.warning(
                 "newsletter: issue %s to subscriber %s failed: %s", issue.pk, subscriber.pk, exc
             )
@@ -448,3 +446,18 @@ def _deliver_next(*, issue, content, list_ids, exclude, mail_connection):
             error="",
         )
         return delivery.pk, Delivery.Status.SENT
+
+
+def _send_issue_copy(*, issue, content, subscriber, connection) -> None:
+    """Build and send ``subscriber``'s copy of ``issue``. The Message-ID is the same for
+    every try, so mail systems that deduplicate on it see one message."""
+    message = emails.issue_message(
+        content=content,
+        to=subscriber.email,
+        manage_token=tokens.manage_token(subscriber),
+        connection=connection,
+    )
+    message.extra_headers["Message-ID"] = (
+        f"<newsletter.{issue.pk}.{subscriber.pk}@{emails.message_id_domain()}>"
+    )
+    message.send()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
 
 from articles import ratelimit
+from articles.validators import UNDELIVERABLE_MESSAGE
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
 from newsletter.models import NewsletterList
@@ -47,7 +48,10 @@ def subscribe(request):
     """The sign-up box. Whatever the address, a valid request gets the same notice."""
     form = SubscribeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter a valid email address to subscribe.")
+        if form.has_error("email", code="undeliverable"):
+            messages.error(request, UNDELIVERABLE_MESSAGE)
+        else:
+            messages.error(request, "Enter a valid email address to subscribe.")
         return _back(request)
     try:
         services.subscription_request(

@@ -10,9 +10,10 @@ class VoteAdmin(admin.ModelAdmin):
     list_display = ["article", "stars", "voter", "user", "created_at", "updated_at"]
     list_filter = ["stars", "created_at"]
     list_select_related = ["article", "user"]
-    search_fields = ["article__title", "voter", "user__email"]
+    search_fields = ["article__title", "voter", "user__email", "network"]
     raw_id_fields = ["article", "user"]
-    readonly_fields = ["article", "voter", "user", "stars", "created_at", "updated_at"]
+    # The network shows where a burst of guest votes came from (ballot stuffing).
+    readonly_fields = ["article", "voter", "user", "stars", "network", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
         # Votes change only through the ratings service, which keeps the counters.

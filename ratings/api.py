@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from articles import ratelimit
 from articles.models import Article
-from articles.voters import voter_key
+from articles.voters import known_voter_key, voter_key
 from ratings import services
 
 
@@ -36,10 +36,19 @@ class StarsSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+# A guest's vote needs the voter cookie from an earlier answer: without it every
+# request is a brand-new voter, and a script that drops cookies could vote at will.
+NO_VOTER_COOKIE = (
+    "Your vote was not counted: open the article page first and allow cookies "
+    "(this answer sets the voter cookie), then vote again."
+)
+
+
 class ArticleRatingView(APIView):
     """The article's rating; PUT sets the caller's one vote, DELETE withdraws it.
 
-    Guests are told apart by the signed voter cookie set on their first visit."""
+    Guests are told apart by the signed voter cookie set on their first visit; a guest
+    PUT that brings none is refused (403), and its answer sets the cookie."""
 
     # JSON only: stars must be a JSON number, and a form field is always text, so the
     # schema must not offer form or multipart bodies that could never be accepted.
@@ -62,16 +71,21 @@ class ArticleRatingView(APIView):
         article = self.get_article()
         data = StarsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        voter = known_voter_key(request)
+        if voter is None:
+            raise PermissionDenied(NO_VOTER_COOKIE)
         try:
             services.rating_set(
                 article=article,
-                voter=voter_key(request),
+                voter=voter,
                 stars=data.validated_data["stars"],
                 user=request.user,
                 ip_address=ratelimit.client_ip(request),
             )
         except services.RatingsDisabled as exc:
             raise PermissionDenied(str(exc)) from exc
+        except services.GuestVotesExhausted as exc:
+            raise Throttled(wait=exc.retry_after, detail=str(exc)) from exc
         except ratelimit.RateLimited as exc:
             raise Throttled(wait=exc.retry_after) from exc
         except DjangoValidationError as exc:

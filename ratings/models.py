@@ -20,6 +20,11 @@ class Vote(models.Model):
         related_name="votes",
     )
     stars = models.PositiveSmallIntegerField()
+    # A guest's network when the vote was cast ("203.0.113.0/24", "2001:db8:1:2::/64";
+    # ratings.services.voter_network): guests from one network get a few new votes per
+    # article a day, however many cookies they clear. Empty for registered readers and
+    # for votes cast without a request (imports, demo data).
+    network = models.CharField(max_length=50, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -28,6 +33,13 @@ class Vote(models.Model):
             models.UniqueConstraint(fields=["article", "voter"], name="ratings_vote_one_per_voter"),
             models.CheckConstraint(
                 condition=Q(stars__gte=1) & Q(stars__lte=5), name="ratings_vote_stars_1_to_5"
+            ),
+        ]
+        indexes = [
+            # A guest's new vote counts its network's votes on the article in the last
+            # day (ratings.services._check_network_allowance).
+            models.Index(
+                fields=["article", "network", "created_at"], name="ratings_vote_network_day"
             ),
         ]
 

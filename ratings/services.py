@@ -1,20 +1,62 @@
 """Votes: one per voter per article, changeable and withdrawable. The article's
-``rating_count`` and ``rating_sum`` move with each vote in the same transaction."""
+``rating_count`` and ``rating_sum`` move with each vote in the same transaction.
+
+A guest is only a cookie, and a cookie can be cleared: so a guest's *new* vote also
+counts against its network's daily allowance on the article
+(``RATINGS_GUEST_VOTES_PER_NETWORK``), kept in the database, not in a cache counter."""
+
+import ipaddress
+import math
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from articles import ratelimit
+from articles.cache import is_shared_copy
 from articles.models import Article
+from articles.voters import voter_key
 from ratings.models import Vote
 
 STARS = range(1, 6)
+# How long a guest vote counts against its network's allowance on the article.
+GUEST_VOTE_WINDOW = timedelta(days=1)
 
 
 class RatingsDisabled(PermissionDenied):
     """Ratings are switched off for this article (HTTP 403)."""
+
+
+class GuestVotesExhausted(ratelimit.RateLimited):
+    """The guest's network has cast its allowance of new votes on this article in the
+    last day (HTTP 429); ``retry_after`` is when the oldest of them stops counting.
+    A ``RateLimited``, so every caller that answers rate limits answers this too."""
+
+    def __str__(self):
+        return (
+            "Too many guest votes on this article from your network today. "
+            "Sign in to vote, or try again later."
+        )
+
+
+def voter_network(ip_address: str | None) -> str:
+    """The network a guest votes from: its /24 (IPv4) or /64 (IPv6), an IPv4-mapped
+    IPv6 address counting as its IPv4. One home, office or rented block of addresses
+    is one network, so rotating addresses within it buys no more votes. "" when the
+    address is unknown (no request: imports, demo data)."""
+    if not ip_address:
+        return ""
+    try:
+        address = ipaddress.ip_address(ip_address.split("%", 1)[0])
+    except ValueError:
+        return ip_address[:50]  # not an address, but still one client's bucket
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network((address, prefix), strict=False))
 
 
 def _check(article: Article) -> None:
@@ -48,24 +90,68 @@ def rating_set(
 
     The unique constraint on (article, voter) settles races: the loser of two
     simultaneous first votes falls through to changing the winner's row, which it locks.
+    Changing a vote is never a new vote. A guest's new vote (``user`` None, with
+    ``enforce_limits``) also spends one of its network's votes on the article for a
+    day: over the allowance it is rolled back and ``GuestVotesExhausted`` raised.
     """
     _check(article)
     validate_stars(stars)
     if enforce_limits:
         ratelimit.hit("vote", settings.VOTES_RATE_LIMIT, voter, ip_address=ip_address)
     user = user if user is not None and user.is_authenticated else None
+    network = voter_network(ip_address) if user is None else ""
     try:
         with transaction.atomic():
-            vote = Vote.objects.create(article=article, voter=voter, user=user, stars=stars)
+            vote = Vote.objects.create(
+                article=article, voter=voter, user=user, stars=stars, network=network
+            )
     except IntegrityError:
-        vote = Vote.objects.select_for_update().get(article=article, voter=voter)
-        if vote.stars != stars:
-            _move_counters(article.pk, count=0, total=stars - vote.stars)
-            vote.stars = stars
-            vote.save(update_fields=["stars", "updated_at"])
-        return vote
+        return _change(article=article, voter=voter, stars=stars)
+    if enforce_limits and network:
+        _check_network_allowance(vote)
     _move_counters(article.pk, count=1, total=stars)
     return vote
+
+
+def _change(*, article: Article, voter: str, stars: int) -> Vote:
+    """Change the voter's existing vote, holding its row lock to the end."""
+    vote = Vote.objects.select_for_update().get(article=article, voter=voter)
+    if vote.stars != stars:
+        _move_counters(article.pk, count=0, total=stars - vote.stars)
+        vote.stars = stars
+        vote.save(update_fields=["stars", "updated_at"])
+    return vote
+
+
+def _check_network_allowance(vote: Vote) -> None:
+    """Refuse ``vote`` (just inserted, uncommitted) when its network already has the
+    allowance of guest votes on the article in the last day.
+
+    Counted after locking the article row (PostgreSQL; SQLite's BEGIN IMMEDIATE has
+    serialised writers already): two votes from one network racing for the last place
+    take the lock in turn, and the second counts the first, committed by then. The
+    vote is inserted before the lock, so the locks come in the order every vote change
+    already takes them (vote row, then article row): no new way to deadlock."""
+    list(Article.objects.select_for_update().filter(pk=vote.article_id).values_list("pk"))
+    now = timezone.now()
+    earlier = list(
+        Vote.objects.filter(
+            article_id=vote.article_id,
+            network=vote.network,
+            created_at__gt=now - GUEST_VOTE_WINDOW,
+        )
+        .exclude(pk=vote.pk)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    allowance = settings.RATINGS_GUEST_VOTES_PER_NETWORK
+    if len(earlier) >= allowance:
+        raise GuestVotesExhausted(_seconds_until(earlier[len(earlier) - allowance], now))
+
+
+def _seconds_until(counted_at: datetime, now: datetime) -> int:
+    """Seconds until a vote cast at ``counted_at`` stops counting (rounded up)."""
+    return math.ceil((counted_at + GUEST_VOTE_WINDOW - now).total_seconds())
 
 
 @transaction.atomic
@@ -86,6 +172,31 @@ def votes_remove(*, votes) -> int:
         _move_counters(vote.article_id, count=-1, total=-vote.stars)
         removed += 1
     return removed
+
+
+_MINE = "_ratings_mine"
+
+
+def readers_stars(request, article: Article) -> int | None:
+    """The stars of this reader's own vote on the article (None in a copy of the page
+    shared by every reader). Asked once per request: the rating widget remembers what
+    its summary found, so the comment form's stars cost no second query."""
+    remembered = getattr(request, _MINE, {})
+    if article.pk in remembered:
+        return remembered[article.pk]
+    if is_shared_copy(request):
+        return None
+    stars = (
+        Vote.objects.filter(article=article, voter=voter_key(request))
+        .values_list("stars", flat=True)
+        .first()
+    )
+    remember_readers_stars(request, article, stars)
+    return stars
+
+
+def remember_readers_stars(request, article: Article, stars: int | None) -> None:
+    setattr(request, _MINE, {**getattr(request, _MINE, {}), article.pk: stars})
 
 
 def rating_summary(article: Article, *, voter: str | None = None) -> dict:

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from articles import ratelimit
 from articles.models import Article
-from articles.voters import voter_key
+from articles.voters import known_voter_key, voter_key
 from ratings import services
 
 
@@ -13,7 +13,17 @@ class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
         choices=[(s, s) for s in services.STARS], coerce=int, required=False
     )
+    # The comment form's stars ("Rate without commenting" posts the comment form here).
+    rating = forms.TypedChoiceField(
+        choices=[(s, s) for s in services.STARS], coerce=int, required=False, empty_value=None
+    )
     withdraw = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("stars") and data.get("rating"):
+            data["stars"] = data["rating"]
+        return data
 
 
 @require_POST
@@ -30,17 +40,46 @@ def rate(request, slug):
             services.rating_withdraw(article=article, voter=voter_key(request))
             messages.success(request, "Your rating was removed.")
         else:
-            stars = form.cleaned_data["stars"]
-            services.rating_set(
-                article=article,
-                voter=voter_key(request),
-                stars=stars,
-                user=request.user,
-                ip_address=ratelimit.client_ip(request),
-            )
-            messages.success(request, f"Thanks: you rated this {stars} out of 5.")
+            _vote(request, article, form.cleaned_data["stars"])
     except services.RatingsDisabled:
         messages.error(request, "Ratings are switched off for this article.")
+    except services.GuestVotesExhausted as exc:
+        messages.error(
+            request,
+            "Too many guest votes on this article from your network today. "
+            f"Sign in to vote, or try again in {_wait(exc.retry_after)}.",
+        )
     except ratelimit.RateLimited as exc:
         messages.error(request, f"Too many ratings; try again in {exc.retry_after} seconds.")
     return back
+
+
+def _vote(request, article, stars: int) -> None:
+    """Set the vote, unless a guest's browser sent no voter cookie: then every post
+    would be a new voter, so nothing is counted (the redirect sets the cookie)."""
+    voter = known_voter_key(request)
+    if voter is None:
+        messages.error(
+            request,
+            "Your rating was not counted: your browser did not send our cookie. "
+            "Allow cookies for this site and rate again.",
+        )
+        return
+    services.rating_set(
+        article=article,
+        voter=voter,
+        stars=stars,
+        user=request.user,
+        ip_address=ratelimit.client_ip(request),
+    )
+    messages.success(request, f"Thanks: you rated this {stars} out of 5.")
+
+
+def _wait(seconds: int) -> str:
+    """A wait as people say it: "about 3 hours", "about 20 minutes", "a minute"."""
+    hours, minutes = -(-seconds // 3600), -(-seconds // 60)
+    if hours > 1:
+        return f"about {hours} hours"
+    if minutes > 1:
+        return f"about {minutes} minutes"
+    return "a minute"

@@ -14,12 +14,14 @@ class ModerationLogAdmin(admin.ModelAdmin):
     list_display = ["created_at", "who", "action", "comment_link", "transition", "reason"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["actor", "comment"]
-    search_fields = ["reason"]
-    search_help_text = "A comment id (e.g. 42 or #42), or words of the reason."
+    search_fields = ["reason", "actor_name"]
+    search_help_text = (
+        "A comment id (e.g. 42 or #42), or words of the reason or the moderator's name."
+    )
     date_hierarchy = "created_at"
     fields = [
         "created_at",
-        "actor",
+        "who",
         "action",
         "comment_link",
         "from_status",
@@ -43,9 +45,10 @@ class ModerationLogAdmin(admin.ModelAdmin):
             return queryset.filter(comment_id=int(term)), False
         return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description="Who", ordering="actor")
+    @admin.display(description="Who", ordering="actor_name")
     def who(self, obj):
-        return obj.actor or "rules"
+        # The name kept on the row once the moderator's account is gone, not "rules".
+        return obj.who
 
     @admin.display(description="Comment", ordering="comment")
     def comment_link(self, obj):

@@ -24,7 +24,9 @@ from comments.models import PATH_SEP, Attachment, Comment, CommentFlag, Moderati
 class CommentFlagInline(admin.TabularInline):
     model = CommentFlag
     extra = 0
-    fields = ["reason", "note", "voter", "user", "ip_address", "created_at"]
+    # ``counts``: it moved the comment towards the flag threshold (one per account or
+    # guest network); ``cleared_at``: a moderator approved the comment since.
+    fields = ["reason", "note", "voter", "user", "ip_address", "created_at", "counts", "cleared_at"]
     readonly_fields = fields
     can_delete = False
 

@@ -1,10 +1,13 @@
 """A comment's files: upload one, remove one, and the content checks every upload
-(also those sent with a new comment) goes through."""
+(also those sent with a new comment) goes through.
+
+Uploads are counted against the rate limit before any file is parsed or decoded, so a
+client over the limit costs no decoding."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -18,13 +21,38 @@ from comments.api.serializers import AttachmentSerializer, attachment_data
 from comments.models import Attachment, Comment
 
 
+class DecodeBusy(APIException):
+    """503 with ``Retry-After`` (DRF's handler sends ``wait`` as that header)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "busy"
+
+    def __init__(self, exc: attachment_service.DecodeBusy):
+        super().__init__(str(exc))
+        self.wait = exc.retry_after
+
+
+def uploads_rate_limit(request, *, count: int) -> None:
+    """Count ``count`` files against the client's upload rate limit (429 with
+    ``Retry-After`` when over). Call it before the files are read or decoded."""
+    with service_errors(too_often="Too many uploads."):
+        for _ in range(count):
+            services.upload_rate_limit(
+                ip_address=ratelimit.client_ip(request),
+                user=acting_user(request),
+                voter=voter_key(request),
+            )
+
+
 def prepare_uploads(files, *, field: str) -> list:
     """Check uploads by content; 413 for a file over the size limit, 400
-    ``{field: [...]}`` for anything not allowed."""
+    ``{field: [...]}`` for anything not allowed, 503 when no image decoder is free."""
     prepared = []
     for upload in files:
         try:
             prepared.append(attachment_service.prepare(upload))
+        except attachment_service.DecodeBusy as exc:
+            raise DecodeBusy(exc) from exc
         except attachment_service.FileTooLarge as exc:
             raise PayloadTooLarge(str(exc)) from exc
         except DjangoValidationError as exc:
@@ -64,14 +92,10 @@ class CommentAttachmentUpload(_AuthorCanChange, generics.GenericAPIView):
     def post(self, request, pk):
         comment = self.get_object()
         self.check_can_change(request, comment)
+        # Before request.data: a limited client's body is not even parsed.
+        uploads_rate_limit(request, count=1)
         upload = AttachmentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        with service_errors(too_often="Too many uploads."):
-            services.upload_rate_limit(
-                ip_address=ratelimit.client_ip(request),
-                user=acting_user(request),
-                voter=voter_key(request),
-            )
         (prepared,) = prepare_uploads([upload.validated_data["file"]], field="file")
         with service_errors():
             attachment = attachment_service.attachment_add(comment=comment, prepared=prepared)

@@ -30,7 +30,9 @@ class CommentUpdateSerializer(serializers.Serializer):
         responses=CommentDetailSerializer,
         parameters=[EDIT_TOKEN_HEADER],
         description="Authors may change `body` within the edit window; moderators may "
-        "change `body` at any time and `status`.",
+        "change `body` at any time and `status`. An author's new `body` goes through the "
+        "moderation rules again: if they would hold it, the comment goes back to review "
+        "and the answer's `status` is `pending`.",
     ),
     delete=extend_schema(parameters=[EDIT_TOKEN_HEADER]),
 )

@@ -72,7 +72,10 @@ class CommentLikeView(_PublishedCommentMixin, generics.GenericAPIView):
         request=FlagSerializer,
         responses={201: FlagResultSerializer, 200: FlagResultSerializer},
         summary="Flag a comment for moderators",
-        description="One flag per voter: `201` the first time, `200` after that.",
+        description="One flag per voter, and one per flagger (an account, or a guest's "
+        "network: /24 IPv4, /64 IPv6): `201` for a new flag, `200` when this voter, or "
+        "another guest on the same network, has flagged the comment already (it counts "
+        "once towards sending the comment back to review).",
     ),
 )
 class CommentFlagView(_PublishedCommentMixin, generics.GenericAPIView):

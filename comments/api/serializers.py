@@ -11,11 +11,19 @@ import json
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from comments import moderation, services
+from comments import moderation, services, tokens
 from comments.models import Comment, CommentFlag
 
 # What a deleted comment kept as a placeholder shows for its author and its text.
 DELETED_NAME = "[deleted]"
+# The same for a comment held for review (sent back by readers' flags, say) that an
+# approved reply keeps in the thread: shown so to all but its author and moderators.
+HELD_NAME = "[awaiting moderation]"
+
+
+def held_placeholder(comment) -> bool:
+    """Whether a comment listed for everyone is a held one kept as a placeholder."""
+    return comment.status in Comment.HELD_STATUSES
 
 
 # --- Input fields -----------------------------------------------------------------------
@@ -144,17 +152,26 @@ def location_of(comment) -> dict | None:
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    """A comment as readers see it. Deleted placeholders keep their place in the
-    thread but lose their author and text."""
+    """A comment as readers see it. Placeholders keep their place in the thread for
+    the approved replies under them but show nothing of their own: a deleted comment
+    (``is_deleted``), and one held for review (``is_hidden``) to anyone but its author
+    and moderators (``shows_held``)."""
 
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
     reply_to = serializers.IntegerField(source="reply_to_id", read_only=True, allow_null=True)
     author = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()
+    edited_at = serializers.SerializerMethodField()
+    like_count = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
     is_deleted = serializers.BooleanField(read_only=True)
+    is_hidden = serializers.SerializerMethodField(
+        help_text="A comment held for review, kept in place because an approved reply "
+        "hangs under it: no author, text, files, location or rating (`body_html` and "
+        f"the author's name read `{HELD_NAME}`)."
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -173,33 +190,58 @@ class CommentSerializer(serializers.ModelSerializer):
             "rating",
             "reply_to",
             "is_deleted",
+            "is_hidden",
             "url",
         ]
         read_only_fields = fields
+
+    def shows_held(self, obj) -> bool:
+        """Whether a held comment is shown in full here: never in what every reader
+        is served alike (the public list)."""
+        return False
+
+    def _hidden(self, obj) -> bool:
+        return held_placeholder(obj) and not self.shows_held(obj)
 
     @extend_schema_field(AuthorSerializer)
     def get_author(self, obj) -> dict:
         if obj.is_deleted:
             return {"name": DELETED_NAME, "is_guest": obj.is_guest}
+        if self._hidden(obj):
+            return {"name": HELD_NAME, "is_guest": False}
         return {"name": obj.author_name, "is_guest": obj.is_guest}
 
     def get_body_html(self, obj) -> str:
-        return DELETED_NAME if obj.is_deleted else obj.body_html
+        if obj.is_deleted:
+            return DELETED_NAME
+        return HELD_NAME if self._hidden(obj) else obj.body_html
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_edited_at(self, obj):
+        if obj.edited_at is None or self._hidden(obj):
+            return None
+        return _DATETIME.to_representation(obj.edited_at)
+
+    def get_like_count(self, obj) -> int:
+        return 0 if self._hidden(obj) else obj.like_count
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, obj) -> list:
-        if obj.is_deleted:
+        if obj.is_deleted or self._hidden(obj):
             return []
         request = self.context.get("request")
         return [attachment_data(a, request) for a in obj.files]
 
     @extend_schema_field(LocationSerializer(allow_null=True))
     def get_location(self, obj):
-        return location_of(obj)
+        return None if self._hidden(obj) else location_of(obj)
 
     @extend_schema_field(serializers.IntegerField(min_value=1, max_value=5, allow_null=True))
     def get_rating(self, obj):
-        return None if obj.is_deleted else obj.shown_rating
+        return None if obj.is_deleted or self._hidden(obj) else obj.shown_rating
+
+    def get_is_hidden(self, obj) -> bool:
+        return self._hidden(obj)
 
     def get_url(self, obj) -> str:
         # obj.article must already be loaded (the views make sure of it), else this is
@@ -230,6 +272,27 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
     rows = []
     for comment in comments:
         deleted = comment.is_deleted
+        if held_placeholder(comment):
+            rows.append(
+                {
+                    "id": comment.pk,
+                    "parent": comment.parent_id,
+                    "depth": comment.depth,
+                    "author": {"name": HELD_NAME, "is_guest": False},
+                    "body_html": HELD_NAME,
+                    "created_at": as_time(comment.created_at),
+                    "edited_at": None,
+                    "like_count": 0,
+                    "attachments": [],
+                    "location": None,
+                    "rating": None,
+                    "reply_to": comment.reply_to_id,
+                    "is_deleted": False,
+                    "is_hidden": True,
+                    "url": f"{article_url}#c{comment.pk}",
+                }
+            )
+            continue
         files = [] if deleted else comment.files
         rows.append(
             {
@@ -249,6 +312,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                 "rating": None if deleted else comment.shown_rating,
                 "reply_to": comment.reply_to_id,
                 "is_deleted": deleted,
+                "is_hidden": False,
                 "url": f"{article_url}#c{comment.pk}",
             }
         )
@@ -285,15 +349,29 @@ class CommentDetailSerializer(CommentSerializer):
         moderator = request is not None and services.can_moderate(request.user)
         return shown_status(obj.status, moderator=moderator)
 
+    def shows_held(self, obj) -> bool:
+        """A held comment is shown in full to its author (account, or the guest's edit
+        token) and to moderators; anyone else reaches it only as a placeholder."""
+        request = self.context.get("request")
+        if request is None:
+            return False
+        user = request.user
+        if services.can_moderate(user):
+            return True
+        if obj.user_id is not None:
+            return user.is_authenticated and user.pk == obj.user_id
+        return obj.token_matches(tokens.edit_token_from_request(request, obj.pk))
+
 
 class CommentCreatedSerializer(CommentDetailSerializer):
     """The answer to a new comment: a guest also gets the edit token, once. The status
     is ``approved`` or ``pending`` (never ``spam`` or ``rejected``: the bot that filled
     the honeypot sees the same success as a held reader).
 
-    ``edit_token`` is read from ``comment.edit_token``, which the view sets for guests
-    only; without it the key is left out (a field that is not required is skipped).
-    It is not marked read-only so that the schema does not call it required.
+    ``edit_token`` and ``trust_token`` are read from the comment's attributes of those
+    names, which the view sets for guests only; without them the keys are left out (a
+    field that is not required is skipped). They are not marked read-only so that the
+    schema does not call them required.
     """
 
     edit_token = serializers.CharField(
@@ -302,8 +380,15 @@ class CommentCreatedSerializer(CommentDetailSerializer):
         "within the edit window. Shown once.",
     )
 
+    trust_token = serializers.CharField(
+        required=False,
+        help_text="Guests only: proof that you posted this comment. Send it back (field "
+        "`trust_token` or header X-Comment-Trust) with later posts: once this one is "
+        "approved, they are published at once.",
+    )
+
     class Meta(CommentDetailSerializer.Meta):
-        fields = [*CommentDetailSerializer.Meta.fields, "edit_token"]
+        fields = [*CommentDetailSerializer.Meta.fields, "edit_token", "trust_token"]
 
     @extend_schema_field(
         serializers.ChoiceField(
@@ -313,12 +398,18 @@ class CommentCreatedSerializer(CommentDetailSerializer):
     def get_status(self, obj) -> str:
         return shown_status(obj.status, moderator=False)
 
+    def shows_held(self, obj) -> bool:
+        return True  # the answer to its author, who posted it
+
 
 # --- Moderation ---------------------------------------------------------------------------
 class FlagDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommentFlag
-        fields = ["reason", "note", "created_at"]
+        # ``counts``: it moved the comment towards COMMENTS_FLAG_THRESHOLD (one flag
+        # per account or guest network does); ``cleared_at``: a moderator approved the
+        # comment since, so it counts no more.
+        fields = ["reason", "note", "created_at", "counts", "cleared_at"]
         read_only_fields = fields
 
 
@@ -357,6 +448,9 @@ class ModerationCommentSerializer(CommentSerializer):
 
     def get_body_html(self, obj) -> str:
         return obj.body_html
+
+    def shows_held(self, obj) -> bool:
+        return True
 
     def get_reasons(self, obj) -> list[str]:
         """The reason codes in words."""

@@ -18,8 +18,9 @@ from rest_framework.response import Response
 
 from articles import cache as page_cache
 from articles.models import Article
+from articles.validators import DeliverableEmailSerializerField
 from comments import attachments, idempotency, posting, tokens
-from comments.api.attachments import prepare_uploads
+from comments.api.attachments import prepare_uploads, uploads_rate_limit
 from comments.api.errors import Conflict, ErrorDetailSerializer, as_api_error, service_errors
 from comments.api.serializers import (
     CommentBodyField,
@@ -64,7 +65,8 @@ class CommentCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Guests: the name shown with the comment.",
     )
-    email = serializers.EmailField(
+    # Checked the way it will be sent (issue 16: "one bad address blocks mail").
+    email = DeliverableEmailSerializerField(
         required=False, allow_blank=True, help_text="Guests: never shown; used for replies."
     )
     # Validated so that a form gets the error now, but not stored yet: there is no
@@ -98,6 +100,14 @@ class CommentCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="Page form only: the signed time the form was shown.",
+    )
+    trust_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Guests: the `trust_token` of an earlier post of yours (also taken as "
+        "the X-Comment-Trust header). Once that post is approved, your new ones with the "
+        "same email are published at once.",
     )
 
     def validate(self, attrs):
@@ -143,7 +153,11 @@ class CommentCreateSerializer(serializers.Serializer):
     ),
 )
 class CommentList(generics.ListCreateAPIView):
-    """Public comments of a published article in thread order, oldest first; POST adds one."""
+    """Public comments of a published article in thread order, oldest first; POST adds one.
+
+    A deleted or held comment with an approved reply anywhere under it is listed as a
+    placeholder (``is_deleted`` / ``is_hidden``: nothing of its own), so that no
+    approved reply loses its place in the thread."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -204,9 +218,13 @@ class CommentList(generics.ListCreateAPIView):
         uploads = request.FILES.getlist("attachments") if request.FILES else []
         with service_errors():
             attachments.check_count(len(uploads))
+        uploads_rate_limit(request, count=len(uploads))
         prepared = prepare_uploads(uploads, field="attachments")
         poster = posting.poster_from_request(
-            request, honeypot=data.get("hp", ""), form_token=data.get("form_token")
+            request,
+            honeypot=data.get("hp", ""),
+            form_token=data.get("form_token"),
+            trust_token=data.get("trust_token"),
         )
         try:
             with service_errors(too_often="You are posting too fast."):
@@ -230,6 +248,9 @@ class CommentList(generics.ListCreateAPIView):
         comment.article = article
         if created.edit_token:
             comment.edit_token = created.edit_token
+        trust = tokens.trust_token(comment)
+        if trust:
+            comment.trust_token = trust
         out = CommentCreatedSerializer(comment, context=self.get_serializer_context())
         location = reverse("api:comment-detail", kwargs={"pk": comment.pk})
         response = Response(
@@ -238,4 +259,5 @@ class CommentList(generics.ListCreateAPIView):
         if replayed:
             response[REPLAYED_HEADER] = "true"
         tokens.remember_edit_token(request, response, comment, created.edit_token)
+        tokens.remember_trust(request, response, comment)
         return response

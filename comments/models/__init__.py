@@ -2,7 +2,8 @@
 
 - ``comment``: ``Comment`` (and its ``CommentQuerySet``), ``CommentLike``,
   ``CommentFlag``, ``ThreadSubscription``; the thread-path constants and ``hash_token``;
-- ``moderation``: ``Ban``, ``BlockedWord``, ``ModerationLog``, ``ModerationQueueItem``;
+- ``moderation``: ``Ban``, ``BlockedWord``, ``ModerationLog``, ``ModerationQueueItem``,
+  ``CommentRevision`` (edit history), ``AuthorTrust`` (a moderator's word on an author);
 - ``attachment``: ``Attachment`` and its upload paths;
 - ``delivery``: ``OutboxMessage`` and ``IdempotencyKey``.
 
@@ -27,9 +28,11 @@ from comments.models.comment import (
 
 # isort: split
 from comments.models.moderation import (
+    AuthorTrust,
     Ban,
     BanQuerySet,
     BlockedWord,
+    CommentRevision,
     ModerationLog,
     ModerationQueueItem,
 )
@@ -45,6 +48,7 @@ __all__ = [
     "PATH_DIGITS",
     "PATH_SEP",
     "Attachment",
+    "AuthorTrust",
     "Ban",
     "BanQuerySet",
     "BlockedWord",
@@ -52,6 +56,7 @@ __all__ = [
     "CommentFlag",
     "CommentLike",
     "CommentQuerySet",
+    "CommentRevision",
     "IdempotencyKey",
     "ModerationLog",
     "ModerationQueueItem",

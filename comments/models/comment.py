@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,8 +39,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def public(self):
-        """What readers see: approved comments, and deleted ones kept as "[deleted]"
-        placeholders because an approved reply hangs under them."""
+        """What readers see: approved comments, and the placeholders that keep approved
+        replies in their thread: a comment that is not approved (deleted, or held for
+        review) but has an approved reply anywhere under it is listed, to be shown
+        without anything of its own ("[deleted]", "awaiting moderation")."""
         return self.filter(self._public_q())
 
     def public_or(self, own: Q | None):
@@ -49,11 +52,21 @@ class CommentQuerySet(models.QuerySet):
 
     @staticmethod
     def _public_q() -> Q:
-        approved_reply = Comment.objects.filter(
-            parent=OuterRef("pk"), status=Comment.Status.APPROVED
+        # An approved descendant, at any depth: its path starts with this one's. The
+        # range condition (``path >`` ours: every descendant sorts after its ancestor)
+        # lets the (article, status, path) index start the scan at this comment, so
+        # the first approved row is usually the answer. Only comments with a child at
+        # all are asked (an index probe on parent): spam and held comments nobody
+        # could reply to never cost the scan.
+        approved_descendant = Comment.objects.filter(
+            article=OuterRef("article"),
+            status=Comment.Status.APPROVED,
+            path__gt=OuterRef("path"),
+            path__startswith=Concat(OuterRef("path"), Value(PATH_SEP)),
         )
+        child = Comment.objects.filter(parent=OuterRef("pk"))
         return Q(status=Comment.Status.APPROVED) | Q(
-            Q(status=Comment.Status.DELETED) & Exists(approved_reply)
+            Q(status__in=Comment.PLACEHOLDER_STATUSES) & Exists(child) & Exists(approved_descendant)
         )
 
     def for_page(self):
@@ -134,6 +147,15 @@ class Comment(models.Model):
     # moderators only.
     moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
 
+    # "Newsroom picks": featured by a moderator (comments.decisions).
+    is_featured = models.BooleanField(default=False, editable=False)
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moves with every decision and edit: a moderator deciding on what they saw sends
+    # it back, and is told (409) when someone else changed the comment since.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    # Shown publicly ("edited by a moderator") once a moderator changed the words.
+    edited_by_moderator = models.BooleanField(default=False, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -149,6 +171,12 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "path"], name="comments_comment_thread_idx"),
             # Serves "has this guest had a comment approved before?" (moderation policy).
             models.Index(fields=["guest_email", "status"], name="comments_comment_guest_idx"),
+            # Serves the "Newsroom picks" of an article (featured comments).
+            models.Index(
+                fields=["article", "featured_at"],
+                name="comments_comment_featured_idx",
+                condition=Q(is_featured=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -253,6 +281,21 @@ class Comment(models.Model):
     def is_deleted(self) -> bool:
         return self.status == self.Status.DELETED
 
+    # Not approved, but kept in its thread as a placeholder while an approved reply
+    # hangs under it (``CommentQuerySet.public``): a deleted one as "[deleted]", the
+    # others (held for review, spam, rejected: all "pending" to readers, as
+    # ``shown_status`` says) as "awaiting moderation".
+    PLACEHOLDER_STATUSES = ("deleted", "pending", "spam", "rejected")
+    HELD_STATUSES = ("pending", "spam", "rejected")
+    # Set by whoever lists a held comment to a reader who is not its author
+    # (``comments.threads``): shown as a placeholder, nothing of its own.
+    held_placeholder = False
+
+    @property
+    def is_placeholder(self) -> bool:
+        """Shown without author, text or actions: deleted, or held and not the viewer's."""
+        return self.is_deleted or self.held_placeholder
+
     # --- Location -------------------------------------------------------------------
     @property
     def has_location(self) -> bool:
@@ -319,7 +362,23 @@ class CommentFlag(models.Model):
         OTHER = "other", "Something else"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    # Who sent it, as likes count voters: "u:<user id>" or "g:<guest cookie id>".
     voter = models.CharField(max_length=64)
+    # Whom it counts as (``comments.services.flagger_key``): "u:<user id>" for an
+    # account; for a guest, their network, "n:203.0.113.0/24" or "n:2001:db8::/64" (a
+    # cookie is free to clear, a network is not), or "n:unknown" without an address.
+    # One flag per flagger per comment, for good: another guest on a network that has
+    # flagged is told "Flagged" and adds nothing. Empty only for rows made outside
+    # ``comment_flag`` (the admin, tests), which never count.
+    flagger = models.CharField(max_length=80, blank=True, default="", editable=False)
+    # Whether it moved ``Comment.flag_count`` towards COMMENTS_FLAG_THRESHOLD: every
+    # flag ``comment_flag`` stores does; older duplicates from one network do not.
+    counts = models.BooleanField(default=False, editable=False)
+    # When a moderator approved the comment after this flag: it counts no longer, so a
+    # fresh threshold of new flaggers is needed to hide the comment again.
+    cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When moderators were emailed about it (the batched flag digest); null: not yet.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -332,7 +391,22 @@ class CommentFlag(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "voter"], name="comments_commentflag_one_per_voter"
-            )
+            ),
+            # Concurrent flags from one network (cookie-less requests are new voters
+            # each) race here: one row wins, the rest are told "Flagged".
+            models.UniqueConstraint(
+                fields=["comment", "flagger"],
+                condition=~Q(flagger=""),
+                name="comments_commentflag_one_per_flagger",
+            ),
+        ]
+        indexes = [
+            # Serves the moderators' flag digest: flags not yet emailed, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="comments_flag_unsent_idx",
+                condition=Q(notified_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """What moderators work with: bans, blocked words, the audit log and the queue."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.ratelimit import canonical_email, canonical_network
 from comments.models.comment import Comment
 
 
@@ -15,7 +17,11 @@ class BanQuerySet(models.QuerySet):
 
 
 class Ban(models.Model):
-    """Keeps a user, an email address, an email domain or an IP network from posting."""
+    """Keeps a user, an email address, an email domain or an IP network from posting.
+
+    A user's ban also keeps the account's (canonical) email: the ban outlives the
+    account (``user`` is then set null) and still refuses whoever signs up or posts as
+    a guest with that mailbox again."""
 
     class Kind(models.TextChoices):
         USER = "user", "User"
@@ -26,17 +32,24 @@ class Ban(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="bans",
     )
-    email = models.EmailField(blank=True, help_text="Lower-case; exact match.")
+    email = models.EmailField(
+        blank=True,
+        help_text="Matches every spelling of the mailbox (case, +tags, Gmail's dots). "
+        "For a user's ban: the account's address, kept after the account is deleted.",
+    )
     domain = models.CharField(
         max_length=253, blank=True, help_text="e.g. spam.example (its subdomains too)."
     )
     network = models.CharField(
-        max_length=50, blank=True, help_text="An address or CIDR network, IPv4 or IPv6."
+        max_length=50,
+        blank=True,
+        help_text="An address or CIDR network, IPv4 or IPv6; "
+        "an IPv6 address or network narrower than /64 bans its whole /64.",
     )
     reason = models.CharField(max_length=300, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
@@ -55,8 +68,10 @@ class Ban(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            # A user's ban may lose its user (the account deleted): it then holds
+            # by the email kept on it, or by nothing if the account had none.
             models.CheckConstraint(
-                condition=(Q(kind="user") & Q(user__isnull=False))
+                condition=Q(kind="user")
                 | (Q(kind="email") & ~Q(email=""))
                 | (Q(kind="domain") & ~Q(domain=""))
                 | (Q(kind="network") & ~Q(network="")),
@@ -66,35 +81,44 @@ class Ban(models.Model):
 
     def __str__(self):
         target = {
-            self.Kind.USER: lambda: str(self.user),
+            self.Kind.USER: self._user_target,
             self.Kind.EMAIL: lambda: self.email,
             self.Kind.DOMAIN: lambda: self.domain,
             self.Kind.NETWORK: lambda: self.network,
         }[self.kind]()
         return f"Ban of {self.get_kind_display().lower()} {target}"
 
+    def _user_target(self) -> str:
+        if self.user_id is not None:
+            return str(self.user)
+        return f"(deleted account {self.email or 'without an email'})"
+
     # Which field names the target of each kind of ban.
     TARGET_FIELD = {"user": "user", "email": "email", "domain": "domain", "network": "network"}
 
     def clean(self):
-        import ipaddress
-
-        from django.core.exceptions import ValidationError
-
+        """Normalise the target as bans are matched (``comments.moderation.ban_for``):
+        the canonical email, the domain without "@", the network in CIDR form with an
+        IPv4-mapped one as IPv4 (an IPv6 one is kept as typed: matching widens it)."""
         if self.kind not in self.TARGET_FIELD:
             raise ValidationError(
                 {"kind": "Choose what to ban: a user, an email, a domain or an IP network."}
             )
-        self.email = (self.email or "").strip().lower()
-        self.domain = (self.domain or "").strip().lower().lstrip("@")
+        if self.kind == self.Kind.USER and self.user_id is not None and self._state.adding:
+            # Kept so the ban still knows the mailbox once the account is gone.
+            self.email = self.user.email
+        self.email = canonical_email(self.email)
+        self.domain = (self.domain or "").strip().lower().lstrip("@").rstrip(".")
         self.network = (self.network or "").strip()
         if self.kind == self.Kind.NETWORK and self.network:
             try:
-                self.network = str(ipaddress.ip_network(self.network, strict=False))
+                self.network = str(canonical_network(self.network, widen=False))
             except ValueError:
                 raise ValidationError({"network": "Enter an IP address or CIDR network."}) from None
         field = self.TARGET_FIELD[self.kind]
-        if not getattr(self, "user_id" if field == "user" else field):
+        # A user's ban may outlive its account (it holds by the email it kept, if any).
+        outlived = field == "user" and not self._state.adding
+        if not outlived and not getattr(self, "user_id" if field == "user" else field):
             raise ValidationError({field: "Required for this kind of ban."})
 
     @property
@@ -145,9 +169,24 @@ class ModerationLog(models.Model):
         PENDING = "pending", "Sent back to review"
         EDIT = "edit", "Edited"
         BAN = "ban", "Banned"
+        RESTORE = "restore", "Restored"
+        FEATURE = "feature", "Featured"
+        UNFEATURE = "unfeature", "No longer featured"
+        UNDO = "undo", "Decision undone"
+        TRUST = "trust", "Author's trust changed"
+
+    class Screen(models.TextChoices):
+        """Where a decision was taken (the audit log says from which screen)."""
+
+        RULES = "rules", "The rules"
+        DESK = "desk", "Moderation desk"
+        BULK = "bulk", "Moderation desk, bulk"
+        API = "api", "API"
+        ADMIN = "admin", "Admin"
+        PAGE = "page", "Article page"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    # Empty for the automatic rules.
+    # Empty for the automatic rules, and once the moderator's account is deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -156,6 +195,10 @@ class ModerationLog(models.Model):
         related_name="+",
         editable=False,
     )
+    # Who the actor was, written with the row: the log still names the moderator after
+    # their account is deleted. Empty for the rules.
+    actor_name = models.CharField(max_length=200, blank=True, editable=False)
+    screen = models.CharField(max_length=10, choices=Screen.choices, blank=True, editable=False)
     action = models.CharField(max_length=10, choices=Action.choices, editable=False)
     comment = models.ForeignKey(
         Comment,
@@ -173,16 +216,36 @@ class ModerationLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        who = self.actor or "rules"
-        return f"{who}: {self.get_action_display()} #{self.comment_id}"
+        return f"{self.who}: {self.get_action_display()} #{self.comment_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ValueError("The moderation log is append-only.")
+        if self.actor_id is not None and not self.actor_name:
+            self.actor_name = self.name_of(self.actor)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+    @staticmethod
+    def name_of(user) -> str:
+        """How a row names its moderator for good: the public name and, if that differs,
+        the username (public names need not be unique)."""
+        if user is None:
+            return ""
+        name, username = str(user), user.get_username()
+        return (name if name == username else f"{name} ({username})")[:200]
+
+    @property
+    def who(self) -> str:
+        """The moderator (as the account reads now), the name kept for a deleted one,
+        or "rules" for the automatic rules."""
+        if self.actor_id is not None:
+            return str(self.actor)
+        if self.actor_name:
+            return f"{self.actor_name} (account deleted)"
+        return "rules"
 
 
 class ModerationQueueItem(Comment):
@@ -193,3 +256,85 @@ class ModerationQueueItem(Comment):
         proxy = True
         verbose_name = "moderation queue"
         verbose_name_plural = "moderation queue"
+
+
+class CommentRevision(models.Model):
+    """One change of a comment's words or place (by its author or a moderator): who,
+    when, what it was and what it became. Shown on the moderation desk's card."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # Kept with the row, as the audit log does: the name outlives the account. A guest
+    # author editing with their token has no account: their name as shown.
+    editor_name = models.CharField(max_length=200, blank=True, editable=False)
+    by_moderator = models.BooleanField(default=False, editable=False)
+    old_body = models.TextField(blank=True, editable=False)
+    new_body = models.TextField(blank=True, editable=False)
+    # {"name", "latitude", "longitude", "precise"} or {} for no location.
+    old_location = models.JSONField(default=dict, blank=True, editable=False)
+    new_location = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Serves the desk card's edit history of one comment.
+            models.Index(fields=["comment", "created_at"], name="comments_revision_comment_idx")
+        ]
+
+    def __str__(self):
+        return f"Revision of comment {self.comment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuthorTrust(models.Model):
+    """A moderator's word on an author, over what the rules would decide: always
+    publish (trusted) or always review. An account, or a guest by canonical email."""
+
+    class Level(models.TextChoices):
+        TRUSTED = "trusted", "Trusted: skips review"
+        REVIEW = "review", "Always review"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="comment_trust",
+    )
+    # A guest's address as ``articles.ratelimit.canonical_email`` spells it.
+    email = models.EmailField(max_length=254, blank=True, db_index=True)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    set_at = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(email=""))
+                | (Q(user__isnull=True) & ~Q(email="")),
+                name="comments_authortrust_one_author",
+            ),
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="comments_authortrust_one_per_email"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user or self.email}: {self.get_level_display()}"

@@ -1,5 +1,6 @@
 from django import template
 
+from articles.cache import is_shared_copy
 from articles.voters import voter_key
 from ratings import services
 
@@ -14,7 +15,7 @@ def step(percent: float) -> int:
 
 
 @register.inclusion_tag("ratings/_rating.html", takes_context=True)
-def rating_summary(context, article):
+def rating_summary(context, article, with_form=True):
     """ "Rated X out of 5 based on N voters", the distribution and the star form.
 
     Two queries (the distribution and the reader's own vote); none when ratings are off.
@@ -22,7 +23,10 @@ def rating_summary(context, article):
     if not article.ratings_enabled:
         return {"enabled": False}
     request = context["request"]
-    summary = services.rating_summary(article, voter=voter_key(request))
+    # A copy shared by every reader shows nobody's own vote.
+    voter = None if is_shared_copy(request) else voter_key(request)
+    summary = services.rating_summary(article, voter=voter)
+    services.remember_readers_stars(request, article, summary["mine"])
     count = summary["count"]
     bars = [
         {
@@ -36,6 +40,8 @@ def rating_summary(context, article):
         bar["step"] = step(bar["percent"])
     return {
         "enabled": True,
+        # Without it the stars are the comment form's (the page shows one control).
+        "with_form": with_form,
         "stars_step": step(float(summary["average"] or 0) * 20),
         "article": article,
         "summary": summary,

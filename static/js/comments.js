@@ -486,9 +486,9 @@
     return payload;
   }
 
+  // The stars stay: they show the reader's vote on the article (ratings.js), which
+  // posting the comment did not change.
   function resetExtras() {
-    var none = form.querySelector("input[name=rating][value='']");
-    if (none) none.checked = true;
     place.clear();
     files.clear();
   }

@@ -3,9 +3,10 @@
 (function () {
   "use strict";
 
-  function csrfToken(form) {
+  function csrfToken(control) {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     if (match) return decodeURIComponent(match[1]);
+    var form = control.closest("form") || control;
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
@@ -18,7 +19,9 @@
     return Math.min(100, Math.max(0, 5 * Math.round(percent / 5)));
   }
 
-  function render(root, data) {
+  // The reader's own vote is shown by the star control: the widget's form, or the
+  // comment form's "Rate this post" when the page has one (one control per page).
+  function render(root, control, data) {
     root.querySelector("[data-rating-average]").textContent = formatAverage(data.average);
     root.querySelector("[data-rating-count]").textContent = String(data.count);
     root.querySelector("[data-rating-voters]").textContent = data.count === 1 ? "voter" : "voters";
@@ -33,23 +36,30 @@
       var percent = data.count ? Math.round((100 * n) / data.count) : 0;
       root.querySelector('[data-rating-fill="' + key + '"]').setAttribute("data-pct", String(step(percent)));
     });
-    var mine = root.querySelector("[data-rating-mine]");
+    var mine = control.querySelector("[data-rating-mine]");
     mine.textContent = data.mine ? "Your rating: " + data.mine + " of 5." : "";
-    root.querySelector("[data-rating-withdraw]").hidden = !data.mine;
-    root.querySelectorAll("input[name=stars]").forEach(function (input) {
-      input.checked = Number(input.value) === data.mine;
-    });
+    control.querySelector("[data-rating-withdraw]").hidden = !data.mine;
+    showMine(control, data.mine);
   }
 
-  function send(root, form, method, body) {
-    var mine = root.querySelector("[data-rating-mine]");
+  function showMine(control, stars) {
+    control.querySelectorAll("input[data-rating-star]").forEach(function (input) {
+      input.checked = Number(input.value) === stars;
+    });
+    // The comment form's "No rating": chosen when there is no vote.
+    var none = control.querySelector("input[type=radio]:not([data-rating-star])");
+    if (none && !stars) none.checked = true;
+  }
+
+  function send(root, control, method, body) {
+    var mine = control.querySelector("[data-rating-mine]");
     return fetch(root.dataset.ratingApi, {
       method: method,
       credentials: "same-origin",
       headers: {
         "Content-Type": "application/json",
         Accept: "application/json",
-        "X-CSRFToken": csrfToken(form),
+        "X-CSRFToken": csrfToken(control),
       },
       body: body ? JSON.stringify(body) : undefined,
     })
@@ -71,9 +81,20 @@
   }
 
   document.querySelectorAll(".rating").forEach(function (root) {
-    var form = root.querySelector("[data-rating-form]");
+    var form = root.querySelector("[data-rating-form]") || document.querySelector("[data-rating-control]");
     if (!form || !window.fetch) return;
     form.classList.add("is-enhanced");
+    // What the server holds, so that a reset of the comment form after a post keeps
+    // showing the vote.
+    var shownMine = checkedStars();
+    var owner = form.closest("form");
+    if (owner && owner !== form) {
+      owner.addEventListener("reset", function () {
+        window.setTimeout(function () {
+          showMine(form, shownMine);
+        }, 0);
+      });
+    }
 
     // One request at a time, and only the reader's latest choice: arrowing across
     // the stars must not leave an older choice saved because its request won a race.
@@ -88,7 +109,10 @@
       send(root, form, method, body).then(function (result) {
         inflight = false;
         // A newer choice is waiting: show the summary once that one is saved.
-        if (result.ok && !queued) render(root, result.data);
+        if (result.ok && !queued) {
+          render(root, form, result.data);
+          shownMine = result.data.mine || null;
+        }
         // What the server holds now (a failed choice may be sent again).
         if (!queued) saved = result.ok ? result.data.mine || null : undefined;
         if (queued) {
@@ -107,12 +131,12 @@
     var arrowing = false;
 
     function checkedStars() {
-      var checked = form.querySelector("input[name=stars]:checked");
+      var checked = form.querySelector("input[data-rating-star]:checked");
       return checked ? Number(checked.value) : null;
     }
 
     function pause() {
-      var ms = Number(root.getAttribute("data-rating-pause"));
+      var ms = Number(form.getAttribute("data-rating-pause") || root.getAttribute("data-rating-pause"));
       return ms >= 0 ? ms : 800;
     }
 
@@ -125,8 +149,12 @@
       request("PUT", { stars: stars });
     }
 
+    function isStar(element) {
+      return Boolean(element && element.hasAttribute && element.hasAttribute("data-rating-star"));
+    }
+
     form.addEventListener("keydown", function (event) {
-      if (event.target.name !== "stars") return;
+      if (!isStar(event.target)) return;
       if (event.key === "Enter") {
         // Not the form's submit: that would send the same choice a second time.
         event.preventDefault();
@@ -141,7 +169,7 @@
       arrowing = false;
     });
     form.addEventListener("change", function (event) {
-      if (event.target.name !== "stars") return;
+      if (!isStar(event.target)) return;
       window.clearTimeout(timer);
       if (arrowing) timer = window.setTimeout(commit, pause());
       else commit();
@@ -149,12 +177,25 @@
     });
     form.addEventListener("focusout", function (event) {
       var next = event.relatedTarget;
-      if (timer && !(next && next.name === "stars" && form.contains(next))) commit();
+      if (timer && !(isStar(next) && form.contains(next))) commit();
     });
-    form.addEventListener("submit", function (event) {
+    // "Rate" and "Remove my rating" go through the API; in the comment form they are
+    // buttons of that form (formaction), so their clicks are taken here.
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-rating-submit], [data-rating-withdraw]");
+      if (!button || !form.contains(button)) return;
       event.preventDefault();
-      var submitter = event.submitter;
-      if (submitter && submitter.name === "withdraw") {
+      act(button);
+    });
+    if (form.tagName === "FORM") {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        act(event.submitter);
+      });
+    }
+
+    function act(submitter) {
+      if (submitter && submitter.hasAttribute("data-rating-withdraw")) {
         request("DELETE");
         return;
       }
@@ -165,6 +206,6 @@
         saved = stars;
         request("PUT", { stars: stars });
       }
-    });
+    }
   });
 })();

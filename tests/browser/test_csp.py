@@ -85,7 +85,7 @@ def test_article_page_features_cause_no_violation(watched, transactional_db, tmp
     png.write_bytes(files.png_with_text())
     page.goto(article.get_absolute_url())
 
-    page.locator("label[for=rate-4]").click()
+    page.locator("label[for=comment-rating-4]").click()
     expect(page.locator("[data-rating-summary]")).to_contain_text(
         "Rated 4 out of 5 based on 1 voter"
     )
@@ -130,7 +130,7 @@ def test_article_page_features_cause_no_violation(watched, transactional_db, tmp
 def test_rating_bars_are_drawn_by_the_stylesheet(watched, transactional_db):
     page = watched.page
     page.goto(make_article().get_absolute_url())
-    page.locator("label[for=rate-5]").click()
+    page.locator("label[for=comment-rating-5]").click()
     expect(page.locator("[data-rating-summary]")).to_contain_text("Rated 5 out of 5")
     page.locator(".rating__distribution summary").click()
     track = page.locator(".rating__track").first.bounding_box()

@@ -155,9 +155,23 @@ def test_article_page_query_count_does_not_grow_with_comments(
     # 1. the article with its section, 2. the sidebar's latest articles, 3. navigation
     # sections, 4. the rating's distribution and the reader's vote, 5. count of threads,
     # 6. the page's thread roots, 7. every public comment of those threads with its
-    # author, 8. their attachments, 9. which of them this voter liked, 10. the newsletter
-    # box's lists, 11. the social box's posts (both cached after the first view).
-    with django_assert_num_queries(11):
+    # author, 8. their attachments, 9. the newsletter box's lists, 10. the social box's
+    # posts (both cached after the first view). No likes: this plain reader's page is
+    # the copy every reader is served (tests/articles/test_page_cache_neutral.py).
+    with django_assert_num_queries(10):
+        client.get(article.get_absolute_url())
+
+
+@pytest.mark.parametrize(("threads", "replies_each"), [(5, 0), (100, 4)])
+def test_signed_in_page_query_count_does_not_grow_with_comments(
+    client, django_assert_num_queries, threads, replies_each
+):
+    article = _article_with_threads(threads, replies_each)
+    client.force_login(make_user("reader"))
+    # The ten above and 11. the session, 12. the user, 13.-14. their permissions (a
+    # moderator sees more), 15. whether they have a comment still editable or held,
+    # 16. which of the comments they liked, 17. whether they follow the conversation.
+    with django_assert_num_queries(17):
         client.get(article.get_absolute_url())
 
 

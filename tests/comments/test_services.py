@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from articles.models import Article
-from comments import posting, services
+from comments import posting, services, tokens
 from comments.models import Comment
 from tests.factories import make_article, make_comment, make_user
 
@@ -20,11 +20,20 @@ def test_first_time_guest_is_held(settings):
     assert _guest_post(make_article()).status == Comment.Status.PENDING
 
 
-def test_guest_with_an_approved_comment_is_published(settings):
+def test_guest_proving_an_approved_comment_is_published(settings):
+    settings.COMMENTS_MODERATION = "first_time_guests"
+    article = make_article()
+    earlier = make_comment(article, guest_email="ana@example.com")
+    proof = posting.Poster(trust_claims=((earlier.pk, tokens.email_digest("ana@example.com")),))
+    later = _guest_post(article, email="ANA@example.com", poster=proof)
+    assert later.status == Comment.Status.APPROVED
+
+
+def test_guest_with_an_approved_email_but_no_proof_is_held(settings):
     settings.COMMENTS_MODERATION = "first_time_guests"
     article = make_article()
     make_comment(article, guest_email="ana@example.com")
-    assert _guest_post(article, email="ANA@example.com").status == Comment.Status.APPROVED
+    assert _guest_post(article, email="ANA@example.com").status == Comment.Status.PENDING
 
 
 def test_policy_guests_holds_every_guest(settings):

@@ -175,6 +175,7 @@ def test_posting_through_the_page_form_works(client, article, redis_down):
 
 def test_voting_works(api_client, article, redis_down):
     url = f"/api/v1/articles/{article.slug}/rating/"
+    api_client.get(article.get_absolute_url())  # the voter cookie
     response = api_client.put(url, {"stars": 4}, format="json")
     assert response.status_code in (200, 201)
     assert Vote.objects.filter(article=article, stars=4).exists()

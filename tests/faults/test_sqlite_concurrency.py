@@ -44,6 +44,7 @@ def site_env(tmp_path: Path) -> dict:
         # One client address for everyone: the limits are not what is tested here.
         COMMENTS_RATE_LIMIT="1000/m",
         VOTES_RATE_LIMIT="1000/m",
+        RATINGS_GUEST_VOTES_PER_NETWORK="1000",
         LIKES_RATE_LIMIT="1000/m",
         UPLOADS_RATE_LIMIT="1000/m",
     )

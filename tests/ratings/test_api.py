@@ -65,6 +65,8 @@ def test_tampered_voter_cookie_is_a_new_voter_not_someone_else(api_client, forge
             victim_id
         )
     api_client.cookies["voter"] = cookie
+    # A forged cookie is no cookie: refused, and the answer sets a real one.
+    assert api_client.put(url(article), {"stars": 1}, format="json").status_code == 403
     body = api_client.put(url(article), {"stars": 1}, format="json").json()
     assert body["count"] == 2
     assert victim.get(url(article)).json()["mine"] == 5
@@ -90,8 +92,10 @@ def test_bad_stars_are_400(api_client, payload):
 
 
 def test_ratings_off_is_403_on_put(api_client):
+    api_client.get("/")
     response = api_client.put(url(make_article(ratings_enabled=False)), {"stars": 3}, format="json")
     assert response.status_code == 403
+    assert response.json()["detail"] == "Ratings are switched off for this article."
 
 
 def test_unknown_article_is_404(api_client):
@@ -101,6 +105,7 @@ def test_unknown_article_is_404(api_client):
 def test_votes_are_rate_limited(api_client, settings):
     settings.VOTES_RATE_LIMIT = "2/h"
     article = make_article()
+    api_client.get("/")
     for stars in (1, 2):
         api_client.put(url(article), {"stars": stars}, format="json")
     response = api_client.put(url(article), {"stars": 3}, format="json")

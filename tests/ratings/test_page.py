@@ -39,8 +39,41 @@ def test_star_form_works_without_javascript(client):
     assert response.status_code == 302
     assert response["Location"].endswith("#rating")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert 'id="rate-4" name="stars" value="4" checked' in html
+    assert 'id="comment-rating-4" name="rating" value="4" data-rating-star checked' in html
     assert "Your rating: 4 of 5." in html
+
+
+def test_the_page_offers_one_star_control_in_the_comment_form(client):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert html.count("Rate this post") == 2  # the legend, and the summary's link to it
+    assert 'name="stars"' not in html
+    assert html.count("data-rating-star") == 5
+    assert 'href="#comment-rating-1"' in html
+
+
+def test_closed_comments_leave_the_star_control_with_the_summary(client):
+    html = client.get(make_article(comments_open=False).get_absolute_url()).content.decode()
+    assert 'id="rate-4" name="stars" value="4"' in html
+    assert 'name="rating"' not in html
+    assert html.count("data-rating-star") == 5
+
+
+def test_rate_without_commenting_posts_the_comment_forms_stars_as_a_vote(client):
+    article = make_article()
+    client.get("/")
+    fields = {"rating": "3", "body": "", "name": "", "email": "", "rate_only": "1"}
+    response = client.post(f"/articles/{article.slug}/rating/", fields)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.rating_count, article.comment_count) == (1, 0)
+
+
+def test_the_comment_forms_no_rating_is_not_a_vote(client):
+    article = make_article()
+    client.get("/")
+    client.post(f"/articles/{article.slug}/rating/", {"rating": "", "rate_only": "1"})
+    article.refresh_from_db()
+    assert article.rating_count == 0
 
 
 def test_withdraw_through_the_form(client):
