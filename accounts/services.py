@@ -249,6 +249,11 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     "[deleted]" placeholders where replied to) and their text erased. Either way their
     IP address, browser, location and stars are dropped.
 
+    One exception, kept on purpose: a ban on this account outlives it, holding the
+    account's addresses (``user_bans_keep_emails``), so that a banned reader cannot
+    delete the account and sign up again (GDPR art. 17(3)(e): kept to defend the site
+    against abuse, never shown to anyone but moderators).
+
     Locks the user row, so a double-submitted form deletes once. The caller logs the
     request out afterwards.
     """
