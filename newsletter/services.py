@@ -113,7 +113,11 @@ def subscription_request(
     """
     email = _normalise_email(email)
     chosen = _lists_from_slugs(lists)
-    ratelimit.hit("newsletter", settings.NEWSLETTER_RATE_LIMIT, f"e:{email}", ip_address=ip_address)
+    # Per mailbox: "pat+1@", "pat+2@" ... are one inbox to flood.
+    mailbox = ratelimit.canonical_email(email)
+    ratelimit.hit(
+        "newsletter", settings.NEWSLETTER_RATE_LIMIT, f"e:{mailbox}", ip_address=ip_address
+    )
     subscriber = _subscriber_for(email=email, user_id=verified_user_id(email))
     Subscription.objects.bulk_create(
         [Subscription(subscriber=subscriber, list=x) for x in chosen], ignore_conflicts=True

@@ -73,3 +73,15 @@ def test_over_the_limit_per_address_is_429_from_any_ip(api_client, committed, li
         post(api_client, committed, {"email": "ana@example.org"}, REMOTE_ADDR=f"198.51.100.{n}")
     response = post(api_client, committed, {"email": "ana@example.org"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 429
+
+
+def test_plus_tags_of_one_mailbox_share_its_limit(api_client, committed, lists, settings):
+    settings.NEWSLETTER_RATE_LIMIT = "2/h"
+    for n in range(2):
+        post(
+            api_client, committed, {"email": f"ana+{n}@example.org"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+    response = post(
+        api_client, committed, {"email": "Ana+x@example.org"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 429
