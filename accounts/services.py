@@ -17,7 +17,13 @@ from articles.cache import articles_changed
 from articles.models import Article
 from articles.voters import user_voter_key
 from comments.bans import user_bans_keep_emails
-from comments.models import Comment, CommentFlag, CommentLike, ThreadSubscription
+from comments.models import (
+    Comment,
+    CommentFlag,
+    CommentLike,
+    CommentRevision,
+    ThreadSubscription,
+)
 from comments.services import comment_delete, flags_remove, thread_unsubscribe
 from newsletter.models import Subscriber
 from ratings.models import Vote
@@ -247,7 +253,7 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     ``settings.ACCOUNTS_DELETED_COMMENTS``): anonymized ones stay, by
     ``DELETED_USER_NAME``; removed ones are deleted through ``comment_delete`` (kept as
     "[deleted]" placeholders where replied to) and their text erased. Either way their
-    IP address, browser, location and stars are dropped.
+    IP address, browser, location, stars and edit history are dropped.
 
     One exception, kept on purpose: a ban on this account outlives it, holding the
     account's addresses (``user_bans_keep_emails``), so that a banned reader cannot
@@ -277,6 +283,8 @@ def account_delete(*, user: User, comments: str | None = None) -> None:
     articles_changed(own.values_list("article_id", flat=True).distinct())
     # Deleted comments are never shown (at most as "[deleted]"): their text goes too.
     own.filter(status=Comment.Status.DELETED).update(body="", body_html="")
+    # Earlier versions of their words and places are theirs too (the edit history).
+    CommentRevision.objects.filter(comment__in=own).delete()
     own.update(
         user=None,
         author_deleted=True,

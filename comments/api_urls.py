@@ -5,7 +5,14 @@ from django.urls import path
 from comments.api.attachments import AttachmentDetail, CommentAttachmentUpload
 from comments.api.detail import CommentDetail
 from comments.api.geocoding import ReverseGeocodeView
-from comments.api.moderation import ModerationCommentList
+from comments.api.moderation import (
+    AuthorHistoryView,
+    BulkDecisionView,
+    DecisionView,
+    ModerationCommentList,
+    ModerationCountsView,
+    UndoView,
+)
 from comments.api.reactions import CommentFlagView, CommentLikeView
 from comments.api.threads import CommentList
 
@@ -19,6 +26,19 @@ urlpatterns = [
         ModerationCommentList.as_view(),
         name="moderation-comments",
     ),
+    path("moderation/counts/", ModerationCountsView.as_view(), name="moderation-counts"),
+    path(
+        "moderation/comments/bulk/",
+        BulkDecisionView.as_view(),
+        name="moderation-bulk",
+    ),
+    path(
+        "moderation/comments/<int:pk>/decision/",
+        DecisionView.as_view(),
+        name="moderation-decision",
+    ),
+    path("moderation/comments/<int:pk>/undo/", UndoView.as_view(), name="moderation-undo"),
+    path("moderation/authors/", AuthorHistoryView.as_view(), name="moderation-authors"),
     path(
         "comments/<int:pk>/attachments/",
         CommentAttachmentUpload.as_view(),

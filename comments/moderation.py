@@ -6,15 +6,19 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from articles import ratelimit
 from articles.models import Article
-from comments.models import Ban, BlockedWord, Comment
+from comments.models import AuthorTrust, Ban, BlockedWord, Comment, ModerationLog
 
 # Reason codes stored on a comment, and what moderators read for them.
 REASONS = {
@@ -27,6 +31,13 @@ REASONS = {
     "blocked_word": "Contains a blocked word or phrase",
     "spam_check": "The spam check said so",
     "flagged": "Flagged by readers",
+    # Written with the thresholds in force when the process started (they come from the
+    # environment, fixed for its life).
+    "distrusted": (
+        f"{settings.COMMENTS_DISTRUST_REJECTIONS} or more comments rejected or marked spam "
+        f"in {settings.COMMENTS_DISTRUST_DAYS} days"
+    ),
+    "always_review": "A moderator asked to review this author",
 }
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -149,26 +160,111 @@ def _policy(article: Article) -> str:
     return article.comment_moderation or settings.COMMENTS_MODERATION
 
 
-def is_trusted(*, user=None, guest_email: str = "", proven_ids: Iterable[int] = ()) -> bool:
-    """A poster with an approved comment (and no ban since, checked before this).
+# --- Trust -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Standing:
+    """What the policy weighs about a poster (``author_standing``).
+
+    ``level``: a moderator's word (``AuthorTrust.Level``) that applies to this poster;
+    ``approved``: their approved comments that count towards trust (0 for a guest
+    without proof); ``rejected``: their rejected or spam comments posted within
+    ``COMMENTS_DISTRUST_DAYS``."""
+
+    level: str | None = None
+    approved: int = 0
+    rejected: int = 0
+
+    @property
+    def trusted(self) -> bool:
+        return self.approved >= settings.COMMENTS_TRUST_THRESHOLD
+
+    @property
+    def distrusted(self) -> bool:
+        limit = settings.COMMENTS_DISTRUST_REJECTIONS
+        return bool(limit) and self.rejected >= limit
+
+
+def _same_mailbox(queryset: QuerySet, mailbox: str) -> tuple[QuerySet, Q]:
+    """A condition on ``guest_email`` matching every spelling of the canonical
+    ``mailbox`` (``ratelimit.canonical_email``: ``+tags``, Gmail's dots and
+    googlemail.com): a spammer must not walk around distrust by varying the address.
+    Guests' addresses are stored lower-cased (``services.normalize_email``)."""
+    local, _, domain = mailbox.rpartition("@")
+    if domain != "gmail.com":
+        tagged = Q(guest_email__startswith=f"{local}+", guest_email__endswith=f"@{domain}")
+        return queryset, Q(guest_email=mailbox) | tagged
+    # Gmail ignores dots in the name: compare the address without any.
+    undotted = Replace(F("guest_email"), Value("."), Value(""))
+    undotted = Replace(undotted, Value("@googlemailcom"), Value("@gmailcom"))
+    queryset = queryset.alias(mailbox=undotted)
+    tagged = Q(mailbox__startswith=f"{local}+", mailbox__endswith="@gmailcom")
+    return queryset, Q(mailbox=f"{local}@gmailcom") | tagged
+
+
+def _moderators_word(rows: list[AuthorTrust], *, user=None, proven: bool) -> str | None:
+    """The level that applies: "review" by the account or by the email alone (being
+    stricter on a typed address is safe); "trusted" by the account, or by a guest's
+    email only with their proof (anyone can type a trusted reader's address)."""
+    levels = {row.level for row in rows}
+    if AuthorTrust.Level.REVIEW in levels:
+        return AuthorTrust.Level.REVIEW
+    for row in rows:
+        if row.level != AuthorTrust.Level.TRUSTED:
+            continue
+        if (user is not None and row.user_id == user.pk) or (user is None and proven):
+            return AuthorTrust.Level.TRUSTED
+    return None
+
+
+def author_standing(
+    *, user=None, guest_email: str = "", proven_ids: Iterable[int] = ()
+) -> Standing:
+    """A poster's standing for the policy in two queries, however long their history:
+    the moderators' word on them (``AuthorTrust``) and one aggregate over their comments.
 
     A guest's email address proves nothing (anyone can type a trusted reader's), so a
-    guest is trusted only by an approved comment of theirs that they prove they wrote:
-    ``proven_ids`` are those comments, from the signed trust token this device was given
+    guest's approved comments count only once they prove one of them is theirs:
+    ``proven_ids`` are the comments from the signed trust token this device was given
     when it posted them (``comments.tokens.proven_ids``), or the comment being edited
-    (its edit token proved it). The comment must still be approved and carry this email.
+    (its edit token proved it), and one of them must still be approved and carry this
+    email. Rejections count by the canonical mailbox, proof or not.
     """
+    bad = Q(
+        status__in=[Comment.Status.REJECTED, Comment.Status.SPAM],
+        created_at__gte=timezone.now() - timedelta(days=settings.COMMENTS_DISTRUST_DAYS),
+    )
+    approved = Q(status=Comment.Status.APPROVED)
     if user is not None and user.is_authenticated:
-        return Comment.objects.filter(user=user, status=Comment.Status.APPROVED).exists()
-    proven_ids = list(proven_ids)
-    if guest_email and proven_ids:
-        return Comment.objects.filter(
-            pk__in=proven_ids,
-            user__isnull=True,
-            guest_email=guest_email.strip().lower(),
-            status=Comment.Status.APPROVED,
-        ).exists()
-    return False
+        mailbox = ratelimit.canonical_email(user.email)
+        trust = Q(user=user) | Q(email=mailbox) if mailbox else Q(user=user)
+        counts = Comment.objects.filter(user=user).aggregate(
+            approved=Count("pk", filter=approved), rejected=Count("pk", filter=bad)
+        )
+        rows = list(AuthorTrust.objects.filter(trust))
+        level = _moderators_word(rows, user=user, proven=True)
+        return Standing(level=level, approved=counts["approved"], rejected=counts["rejected"])
+    email = (guest_email or "").strip().lower()
+    if not email:
+        return Standing()
+    mailbox = ratelimit.canonical_email(email)
+    own = Q(user__isnull=True, guest_email=email)
+    guests, same = _same_mailbox(Comment.objects.filter(user__isnull=True), mailbox)
+    counts = guests.filter(own | (same & bad)).aggregate(
+        proven=Count("pk", filter=own & approved & Q(pk__in=list(proven_ids))),
+        approved=Count("pk", filter=own & approved),
+        rejected=Count("pk", filter=same & bad),
+    )
+    proven = bool(counts["proven"])
+    level = _moderators_word(list(AuthorTrust.objects.filter(email=mailbox)), proven=proven)
+    return Standing(
+        level=level, approved=counts["approved"] if proven else 0, rejected=counts["rejected"]
+    )
+
+
+def is_trusted(*, user=None, guest_email: str = "", proven_ids: Iterable[int] = ()) -> bool:
+    """Whether the poster has the ``COMMENTS_TRUST_THRESHOLD`` approved comments (a
+    guest with proof: see ``author_standing``) that spare them the first-time review."""
+    return author_standing(user=user, guest_email=guest_email, proven_ids=proven_ids).trusted
 
 
 def comment_moderate(
@@ -213,16 +309,89 @@ def comment_moderate(
 
 
 def _apply_policy(decision: Decision, *, article, user, email, proven_ids) -> None:
-    """The article's (or the site's) policy on who is reviewed first."""
+    """The article's (or the site's) policy on who is reviewed first, and the author's
+    standing under it (``author_standing``): under every policy but "none", a
+    moderator's "always review" holds and their "trusted" spares the author every hold
+    here (never the content rules, decided before this); otherwise too many recent
+    rejections hold, and the policy holds whom it holds."""
     policy = _policy(article)
+    if policy == "none":
+        return
     is_guest = user is None or not user.is_authenticated
-    if policy == "all" and not (not is_guest and is_trusted(user=user)):
+    standing = author_standing(user=user, guest_email=email, proven_ids=proven_ids)
+    if standing.level == AuthorTrust.Level.REVIEW:
+        decision.hold(Comment.Status.PENDING, "always_review")
+        return
+    if standing.level == AuthorTrust.Level.TRUSTED:
+        return
+    if standing.distrusted:
+        decision.hold(Comment.Status.PENDING, "distrusted")
+    if policy == "all" and (is_guest or not standing.trusted):
         decision.hold(Comment.Status.PENDING, "policy_all")
     elif policy == "guests" and is_guest:
         decision.hold(Comment.Status.PENDING, "policy_guests")
-    elif (
-        policy == "first_time_guests"
-        and is_guest
-        and not is_trusted(guest_email=email, proven_ids=proven_ids)
-    ):
+    elif policy == "first_time_guests" and is_guest and not standing.trusted:
         decision.hold(Comment.Status.PENDING, "first_time_guest")
+
+
+# --- A moderator's word on an author ---------------------------------------------------
+_TRUST_LOG_REASONS = {
+    AuthorTrust.Level.TRUSTED: "trusted",
+    AuthorTrust.Level.REVIEW: "always review",
+    None: "cleared",
+}
+
+
+def _trust_target(comment: Comment) -> dict:
+    """Whom a word on ``comment``'s author is about: the account, or the guest's
+    canonical mailbox (every spelling of it is one author, as for bans)."""
+    if comment.user_id is not None:
+        return {"user_id": comment.user_id, "email": ""}
+    mailbox = ratelimit.canonical_email(comment.guest_email)
+    if comment.author_deleted or not mailbox:
+        raise ValidationError({"comment": ["This comment's author is no longer known."]})
+    return {"user_id": None, "email": mailbox}
+
+
+@transaction.atomic
+def author_trust_set(
+    *, comment: Comment, level: str | None, by, note: str = "", screen: str = "desk"
+) -> AuthorTrust | None:
+    """Mark the author of ``comment`` trusted (skips the policy's review), always
+    reviewed, or clear the mark (``level`` None), and write the audit log's TRUST row.
+
+    Moderators decide this from a comment they are looking at (the desk, the API, the
+    admin), so the author is named by the comment. Only moderators may (else
+    ``PermissionDenied``). Concurrent marks of one author settle on the unique
+    constraints: the last one wins, each is logged.
+    """
+    from comments.services import can_moderate  # services imports this module
+
+    if not can_moderate(by):
+        raise PermissionDenied("Only moderators can change an author's trust.")
+    if level is not None and level not in AuthorTrust.Level.values:
+        choices = ", ".join(AuthorTrust.Level.values)
+        raise ValidationError({"level": [f"Choose one of: {choices}, or none to clear."]})
+    if screen not in ModerationLog.Screen.values:
+        raise ValidationError({"screen": ["Unknown screen."]})
+    note = (note or "").strip()[:300]
+    target = _trust_target(comment)
+    lookup = {"user_id": target["user_id"]} if target["user_id"] else {"email": target["email"]}
+    trust = None
+    if level is None:
+        AuthorTrust.objects.filter(**lookup).delete()
+    else:
+        values = {"level": level, "note": note, "set_by": by, "set_at": timezone.now()}
+        # update_or_create settles a concurrent first mark of the same author: the
+        # insert that loses the unique constraint reads and changes the winner's row.
+        trust, _ = AuthorTrust.objects.update_or_create(**target, defaults=values)
+    reason = _TRUST_LOG_REASONS[level]
+    ModerationLog.objects.create(
+        comment=comment,
+        action=ModerationLog.Action.TRUST,
+        actor=by,
+        actor_name=ModerationLog.name_of(by),
+        screen=screen,
+        reason=(f"{reason}: {note}" if note else reason)[:300],
+    )
+    return trust

@@ -24,6 +24,7 @@ from comments.models import (
     Comment,
     CommentFlag,
     CommentLike,
+    CommentRevision,
     ModerationLog,
     OutboxMessage,
     ThreadSubscription,
@@ -80,12 +81,13 @@ _ACTION_FOR_STATUS = {
 }
 
 
-def log_action(*, comment, action, actor=None, from_status="", to_status="", reason=""):
+def log_action(*, comment, action, actor=None, from_status="", to_status="", reason="", screen=""):
     """Write one row of the audit log (``actor``: the moderator; None for the rules).
     The row keeps the moderator's name too: it must still say who decided once the
-    account is deleted (the foreign key is then set null)."""
+    account is deleted (the foreign key is then set null). ``screen``: where the
+    decision was taken (``ModerationLog.Screen``), empty when not known."""
     actor = actor if actor is not None and actor.is_authenticated else None
-    ModerationLog.objects.create(
+    return ModerationLog.objects.create(
         comment=comment,
         action=action,
         actor=actor,
@@ -93,6 +95,7 @@ def log_action(*, comment, action, actor=None, from_status="", to_status="", rea
         from_status=from_status,
         to_status=to_status,
         reason=reason[:300],
+        screen=screen,
     )
 
 
@@ -121,7 +124,9 @@ def upload_rate_limit(*, ip_address, user, voter) -> None:
 
 
 @transaction.atomic
-def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = "") -> Comment:
+def comment_set_status(
+    *, comment: Comment, status: str, by=None, reason: str = "", screen: str = "", action: str = ""
+) -> Comment:
     """Move a comment to ``status``, keep the article's approved count in step and
     write the audit log (``by`` is the moderator; None for the rules). A deleted
     comment's attachments go, their files once the transaction commits.
@@ -132,6 +137,8 @@ def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = 
     published comment does only that.
 
     Locks the comment row so two moderators acting at once count it once.
+    ``screen`` and ``action`` go to the audit row (``action``: a restore or an undo
+    logs as such; empty logs the status's own action).
     """
     if status not in Comment.Status.values:
         raise ValidationError({"status": [f"Choose one of: {', '.join(Comment.Status.values)}."]})
@@ -148,6 +155,7 @@ def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = 
                 from_status=old,
                 to_status=status,
                 reason=reason or f"{cleared} flag(s) dismissed",
+                screen=screen,
             )
     if old == status:
         return locked
@@ -155,11 +163,12 @@ def comment_set_status(*, comment: Comment, status: str, by=None, reason: str = 
     locked.save(update_fields=["status"])
     log_action(
         comment=locked,
-        action=_ACTION_FOR_STATUS[status],
+        action=action or _ACTION_FOR_STATUS[status],
         actor=by,
         from_status=old,
         to_status=status,
         reason=reason,
+        screen=screen,
     )
     if status == Comment.Status.DELETED:
         # Whoever deletes (a moderator's action, the API, the author), the files go too.
@@ -190,33 +199,98 @@ KEEP = object()  # comment_edit: leave the location as it is
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, body: str | None = None, by=None, location=KEEP) -> Comment:
+def comment_edit(
+    *, comment: Comment, body: str | None = None, by=None, location=KEEP, screen: str = ""
+) -> Comment:
     """Change a comment's text and/or location (``KEEP`` leaves the location as is).
 
     New text from anyone but a moderator is judged again by the posting rules
     (``_moderate_edit``): an approved comment edited into spam must not stay public.
-    ``by`` is who edits (None for a guest author); a moderator's edit is logged.
+    ``by`` is who edits (None for a guest author). A real change is kept as a
+    ``CommentRevision`` (moderators see what the words were), moves ``version`` (a
+    moderator deciding on what they saw is told it changed), and a moderator's change
+    of someone else's comment is logged (from ``screen``, ``ModerationLog.Screen``) and
+    shown publicly ("edited by a moderator"). Nothing changed, nothing written. Locks
+    the comment's row: two edits at once each keep the text they replaced.
     """
     if body is not None and not body.strip():
         raise ValidationError({"body": ["Write something before posting."]})
+    stored = Comment.objects.select_for_update().only(*_CONTENT_FIELDS).get(pk=comment.pk)
+    changed = []
     if location is not KEEP:
         # None removes the location; a dict replaces it (cleaned and coarsened again).
         fields = clean_location(location).as_fields()
-        if any(getattr(comment, name) != value for name, value in fields.items()):
+        if any(getattr(stored, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(comment, name, value)
-            comment.edited_at = timezone.now()
-            comment.save(update_fields=[*fields, "edited_at"])
-    if body is not None and body != comment.body:
+            changed += list(fields)
+    body_changed = body is not None and body != stored.body
+    if body_changed:
         comment.set_body(body)
-        comment.edited_at = timezone.now()
         comment.full_clean(exclude=["path", "body_html", "edit_token_hash", "parent", "reply_to"])
-        comment.save(update_fields=["body", "body_html", "edited_at"])
-        if by is not None and by.is_authenticated and by.pk != comment.user_id:
-            log_action(comment=comment, action=ModerationLog.Action.EDIT, actor=by)
-        if not can_moderate(by):
-            _moderate_edit(comment)
+        changed += ["body", "body_html"]
+    if changed:
+        _record_edit(comment, stored=stored, fields=changed, by=by, screen=screen)
+    if body_changed and not can_moderate(by):
+        _moderate_edit(comment)
     return comment
+
+
+# What an edit may change, and what its revision keeps of it (with the version it moves).
+_CONTENT_FIELDS = ("body", "location_name", "latitude", "longitude", "location_precise", "version")
+
+
+def _place(comment: Comment) -> dict:
+    """A revision's location: ``{name, latitude, longitude, precise}``, or {} for none."""
+    if not comment.location_name and comment.latitude is None:
+        return {}
+    return {
+        "name": comment.location_name,
+        "latitude": float(comment.latitude) if comment.latitude is not None else None,
+        "longitude": float(comment.longitude) if comment.longitude is not None else None,
+        "precise": comment.location_precise,
+    }
+
+
+def _record_edit(comment: Comment, *, stored: Comment, fields: list[str], by, screen) -> None:
+    """Save the changed ``fields`` with the edit's time and the next version (F(): the
+    row is locked, so ``stored.version + 1`` is what it becomes), and keep the
+    revision. ``by_moderator``: a moderator changed someone else's comment (their own
+    is an author's edit)."""
+    editor = by if by is not None and by.is_authenticated else None
+    by_moderator = editor is not None and editor.pk != comment.user_id and can_moderate(editor)
+    comment.edited_at = timezone.now()
+    comment.version = F("version") + 1
+    update = [*fields, "edited_at", "version"]
+    if by_moderator:
+        comment.edited_by_moderator = True
+        update.append("edited_by_moderator")
+    comment.save(update_fields=update)
+    comment.version = stored.version + 1
+    CommentRevision.objects.create(
+        comment=comment,
+        created_at=comment.edited_at,
+        editor=editor,
+        editor_name=ModerationLog.name_of(editor) if editor else comment.author_name[:200],
+        by_moderator=by_moderator,
+        old_body=stored.body,
+        new_body=comment.body if "body" in fields else stored.body,
+        old_location=_place(stored),
+        new_location=_place(comment if "location_name" in fields else stored),
+    )
+    if by_moderator:
+        what = " and ".join(
+            part
+            for part, field in (("text", "body"), ("location", "location_name"))
+            if field in fields
+        )
+        log_action(
+            comment=comment,
+            action=ModerationLog.Action.EDIT,
+            actor=editor,
+            reason=what,
+            screen=screen,
+        )
 
 
 def _moderate_edit(comment: Comment) -> None:

@@ -36,7 +36,7 @@ from comments.forms import (
     comment_form_class,
     too_fast_message,
 )
-from comments.models import Comment, CommentLike
+from comments.models import Comment, CommentLike, ModerationLog
 
 
 @require_GET
@@ -308,6 +308,7 @@ def _save_edit(comment: Comment, form: CommentEditForm, *, by=None) -> None:
                 body=data["body"],
                 by=by,
                 location=form.location(),
+                screen=ModerationLog.Screen.PAGE,
             )
             for attachment in data.get("remove_attachments") or []:
                 attachments.attachment_delete(attachment=attachment)

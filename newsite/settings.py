@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ratings",
     "newsletter",
     "social",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -392,6 +393,15 @@ COMMENTS_MODERATION = env_choice(
     "COMMENTS_MODERATION", "first_time_guests", ("none", "guests", "first_time_guests", "all")
 )
 COMMENTS_RATE_LIMIT = env_rate("COMMENTS_RATE_LIMIT", "10/m")
+# Trust (comments.moderation): this many approved comments before an author skips
+# review under the first_time_guests policy (a guest also proves, with the signed trust
+# token, that one of them is theirs); 1 is one approved comment, as before.
+COMMENTS_TRUST_THRESHOLD = env_int("COMMENTS_TRUST_THRESHOLD", 1, minimum=1)
+# ... and this many rejected or spam comments posted within COMMENTS_DISTRUST_DAYS send
+# an author (account, or guest by canonical email) back to review under every policy
+# but "none"; 0 turns it off. A moderator's "trusted" (AuthorTrust) overrides both.
+COMMENTS_DISTRUST_REJECTIONS = env_int("COMMENTS_DISTRUST_REJECTIONS", 3, minimum=0)
+COMMENTS_DISTRUST_DAYS = env_int("COMMENTS_DISTRUST_DAYS", 30, minimum=1)
 # Replies deeper than this are shown at this depth (attached to the deepest shown level).
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 4, minimum=1)
 if COMMENTS_MAX_DEPTH > 20:
@@ -413,6 +423,11 @@ COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
 # This many flags send an approved comment back to review, counted once per flagger:
 # an account, or a guest's /24 (IPv4) or /64 (IPv6) network (comments.services).
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
+# A moderator may undo their last decision on a comment for this many seconds
+# (comments.decisions.decision_undo), if nobody decided it since.
+COMMENTS_UNDO_SECONDS = env_int("COMMENTS_UNDO_SECONDS", 10, minimum=0)
+# How often the moderation desk asks whether its queues changed (a 304 when not).
+DESK_POLL_MS = env_int("DESK_POLL_MS", 10_000, minimum=1_000)
 # At most one "comments are waiting" email to moderators per this many seconds.
 COMMENTS_MODERATOR_EMAIL_INTERVAL = env_int("COMMENTS_MODERATOR_EMAIL_INTERVAL", 900, minimum=0)
 # Attachments: per-file size (bigger → 413) and image pixel limits (decompression bombs).

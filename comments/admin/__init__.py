@@ -11,7 +11,8 @@ A module per topic; importing them registers their ModelAdmins:
 - ``audit``: the moderation log, read-only;
 - ``activity``: readers' flags, likes and thread subscriptions;
 - ``outbox``: comment emails waiting to be sent, and sending them again;
+- ``trust``: a moderator's word on an author (trusted, always review);
 - ``display``: helpers the columns share (an excerpt, a comment's admin link).
 """
 
-from comments.admin import activity, audit, bans, comments, outbox  # noqa: F401
+from comments.admin import activity, audit, bans, comments, outbox, trust  # noqa: F401

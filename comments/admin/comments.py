@@ -15,10 +15,17 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from comments import bans, moderation, services
+from comments import bans, decisions, moderation, services
 from comments.admin import display
 from comments.admin.filters import QueueFilter, ReasonFilter
-from comments.models import PATH_SEP, Attachment, Comment, CommentFlag, ModerationQueueItem
+from comments.models import (
+    PATH_SEP,
+    Attachment,
+    Comment,
+    CommentFlag,
+    CommentRevision,
+    ModerationQueueItem,
+)
 
 
 class CommentFlagInline(admin.TabularInline):
@@ -58,6 +65,46 @@ class AttachmentInline(admin.TabularInline):
         )
 
 
+class CommentRevisionInline(admin.TabularInline):
+    """The comment's edit history, oldest first: who changed its words or place, when,
+    from what to what. Read-only: the history is a record (``services.comment_edit``
+    writes it)."""
+
+    model = CommentRevision
+    extra = 0
+    fields = ["created_at", "editor_name", "by_moderator", "old_body", "new_body", "places"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "edit"
+    verbose_name_plural = "edit history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Shown, never posted back: saving the comment leaves the history out of the
+        # formsets, so a change form (a script's, a page from before the history was
+        # there) is valid without this inline's management form.
+        return request.method != "POST" and super().has_view_permission(request, obj)
+
+    @admin.display(description="Location (before → after)")
+    def places(self, obj):
+        def place(value):
+            if not value:
+                return "—"
+            point = ""
+            if value.get("latitude") is not None:
+                point = f" ({value['latitude']}, {value['longitude']})"
+            return f"{value.get('name') or 'Shared location'}{point}"
+
+        if obj.old_location == obj.new_location:
+            return "unchanged"
+        return f"{place(obj.old_location)} → {place(obj.new_location)}"
+
+
 class ModerationActionForm(helpers.ActionForm):
     reason = forms.CharField(
         required=False,
@@ -72,6 +119,14 @@ class StatusButton(NamedTuple):
     label: str
     status: str  # not offered on a comment already in this status
     action: str  # the list action it runs on this one comment
+
+
+# The admin's status actions that are desk decisions (``decisions.comment_decide``).
+_DECISION_FOR_STATUS = {
+    Comment.Status.APPROVED: "approve",
+    Comment.Status.REJECTED: "reject",
+    Comment.Status.SPAM: "spam",
+}
 
 
 # The moderation buttons on a comment's change page. Each runs its list action, so a
@@ -108,7 +163,7 @@ class CommentAdminBase(admin.ModelAdmin):
         "user__display_name",
         "article__title",
     ]
-    inlines = [CommentFlagInline, AttachmentInline]
+    inlines = [CommentFlagInline, AttachmentInline, CommentRevisionInline]
     readonly_fields = [
         "rating",
         "location_name",
@@ -199,7 +254,9 @@ class CommentAdminBase(admin.ModelAdmin):
         if change and "body" in form.changed_data:
             # ``obj`` already carries the new body; the service compares with the stored one.
             stored = Comment.objects.get(pk=obj.pk)
-            services.comment_edit(comment=stored, body=form.cleaned_data["body"], by=request.user)
+            services.comment_edit(
+                comment=stored, body=form.cleaned_data["body"], by=request.user, screen="admin"
+            )
         # Status and counters only change through the actions (the services).
 
     # --- The change page's moderation buttons ---------------------------------------
@@ -310,12 +367,21 @@ class CommentAdminBase(admin.ModelAdmin):
         return request.POST.get("reason", "").strip()[:300]
 
     def _move(self, request, queryset, status, label):
+        """Decide each comment through ``decisions.comment_decide`` (approve, reject,
+        spam: the one path every screen takes, logged as from the admin); deleting is
+        no desk decision and stays a plain status change."""
         reason = self._reason(request)
+        action = _DECISION_FOR_STATUS.get(status)
         moved = 0
         for comment in queryset.prefetch_related(None).exclude(status=status).order_by("pk"):
-            services.comment_set_status(
-                comment=comment, status=status, by=request.user, reason=reason
-            )
+            if action:
+                decisions.comment_decide(
+                    comment=comment, action=action, by=request.user, reason=reason, screen="admin"
+                )
+            else:
+                services.comment_set_status(
+                    comment=comment, status=status, by=request.user, reason=reason, screen="admin"
+                )
             moved += 1
         self.message_user(request, f"{label} {moved} comment(s).", messages.SUCCESS)
 

@@ -8,11 +8,11 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from comments import services, tokens
+from comments import decisions, services, tokens
 from comments.api.common import EDIT_TOKEN_HEADER, acting_user
 from comments.api.errors import service_errors
 from comments.api.serializers import CommentBodyField, CommentDetailSerializer, LocationInputField
-from comments.models import Comment
+from comments.models import Comment, ModerationLog
 
 
 class CommentUpdateSerializer(serializers.Serializer):
@@ -97,9 +97,10 @@ class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
                     body=data.get("body"),
                     by=by,
                     location=data["location"] if "location" in data else services.KEEP,
+                    screen=ModerationLog.Screen.API,
                 )
             if "status" in data:
-                services.comment_set_status(comment=comment, status=data["status"], by=by)
+                comment = _set_status(comment, data["status"], by=by)
         return Response(self.get_serializer(comment).data)
 
     def destroy(self, request, *args, **kwargs):
@@ -109,3 +110,23 @@ class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
         response = Response(status=status.HTTP_204_NO_CONTENT)
         tokens.forget_edit_token(request, response, comment.pk)
         return response
+
+
+# A status a moderator sets here is a decision like any other (comments.decisions: the
+# version moves, the log says "api"); "pending" and "deleted" are not desk decisions.
+_DECISION_FOR = {
+    Comment.Status.APPROVED: "approve",
+    Comment.Status.REJECTED: "reject",
+    Comment.Status.SPAM: "spam",
+}
+
+
+def _set_status(comment: Comment, status: str, *, by) -> Comment:
+    action = _DECISION_FOR.get(status)
+    if action is not None:
+        return decisions.comment_decide(
+            comment=comment, action=action, by=by, screen=ModerationLog.Screen.API
+        )
+    return services.comment_set_status(
+        comment=comment, status=status, by=by, screen=ModerationLog.Screen.API
+    )

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from comments import moderation, services, tokens
-from comments.models import Comment, CommentFlag
+from comments.models import Comment, CommentFlag, CommentRevision
 
 # What a deleted comment kept as a placeholder shows for its author and its text.
 DELETED_NAME = "[deleted]"
@@ -162,6 +162,10 @@ class CommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()
     edited_at = serializers.SerializerMethodField()
+    edited_by_moderator = serializers.SerializerMethodField(
+        help_text="A moderator changed this comment's text or location (shown as "
+        '"edited by a moderator"); what it said before is for moderators only.'
+    )
     like_count = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
@@ -184,6 +188,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "body_html",
             "created_at",
             "edited_at",
+            "edited_by_moderator",
             "like_count",
             "attachments",
             "location",
@@ -221,6 +226,9 @@ class CommentSerializer(serializers.ModelSerializer):
         if obj.edited_at is None or self._hidden(obj):
             return None
         return _DATETIME.to_representation(obj.edited_at)
+
+    def get_edited_by_moderator(self, obj) -> bool:
+        return obj.edited_by_moderator and not obj.is_deleted and not self._hidden(obj)
 
     def get_like_count(self, obj) -> int:
         return 0 if self._hidden(obj) else obj.like_count
@@ -282,6 +290,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                     "body_html": HELD_NAME,
                     "created_at": as_time(comment.created_at),
                     "edited_at": None,
+                    "edited_by_moderator": False,
                     "like_count": 0,
                     "attachments": [],
                     "location": None,
@@ -306,6 +315,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                 "body_html": DELETED_NAME if deleted else comment.body_html,
                 "created_at": as_time(comment.created_at),
                 "edited_at": as_time(comment.edited_at) if comment.edited_at else None,
+                "edited_by_moderator": comment.edited_by_moderator and not deleted,
                 "like_count": comment.like_count,
                 "attachments": [attachment_data(a, request) for a in files],
                 "location": location_of(comment),
@@ -413,6 +423,25 @@ class FlagDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RevisionSerializer(serializers.ModelSerializer):
+    """One change of the comment's words or place: who, when, what it was and became."""
+
+    editor = serializers.CharField(source="editor_name", read_only=True)
+
+    class Meta:
+        model = CommentRevision
+        fields = [
+            "editor",
+            "created_at",
+            "by_moderator",
+            "old_body",
+            "new_body",
+            "old_location",
+            "new_location",
+        ]
+        read_only_fields = fields
+
+
 class ModerationCommentSerializer(CommentSerializer):
     """A comment as moderators see it: the public fields (with the text and author of
     a deleted one), why the rules held it, its flags, and who sent it from where."""
@@ -427,6 +456,12 @@ class ModerationCommentSerializer(CommentSerializer):
     author_email = serializers.EmailField(read_only=True)
     ip_address = serializers.IPAddressField(read_only=True, allow_null=True)
     article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text="Send it back with a decision: 409 if it moved since."
+    )
+    is_featured = serializers.BooleanField(read_only=True)
+    featured_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revisions = RevisionSerializer(many=True, read_only=True)
 
     class Meta(CommentSerializer.Meta):
         fields = [
@@ -439,6 +474,10 @@ class ModerationCommentSerializer(CommentSerializer):
             "author_email",
             "ip_address",
             "article",
+            "version",
+            "is_featured",
+            "featured_at",
+            "revisions",
         ]
         read_only_fields = fields
 

@@ -248,3 +248,15 @@ def test_kept_comments_are_unsigned_not_passed_off_as_a_guests(client, settings)
     )
     item = client.get(f"/api/v1/articles/{comment.article.slug}/comments/").json()["results"][0]
     assert item["author"] == {"name": "[deleted user]", "is_guest": False}
+
+
+def test_deleting_the_account_erases_its_comments_edit_history(verified_user, settings):
+    from comments.models import CommentRevision
+    from comments.services import comment_edit
+
+    settings.COMMENTS_MODERATION = "none"
+    comment = make_comment(make_article(), user=verified_user, body="First words")
+    comment_edit(comment=comment, body="Second thoughts", by=verified_user)
+    assert CommentRevision.objects.filter(comment=comment).count() == 1
+    account_delete(user=verified_user, comments="anonymize")
+    assert not CommentRevision.objects.filter(comment=comment).exists()

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 ITEM_FIELDS = {
     "id", "parent", "depth", "author", "body_html", "created_at", "edited_at", "like_count",
     "attachments", "location", "rating", "reply_to", "is_deleted", "is_hidden", "url",
+    "edited_by_moderator",
 }  # fmt: skip
 GUEST = {"body": "Well reported.", "name": "Ann", "email": "ann@example.com"}
 

@@ -93,8 +93,8 @@ def test_queue_query_count_does_not_grow_with_comments(
         services.comment_flag(comment=comment, voter="g:one", reason="spam")
     api_client.force_authenticate(moderator)
     # 1-2. the moderator's permissions (user's and groups'), 3. count, 4. the page with
-    # articles and users, 5. their flags, 6. their attachments.
-    with django_assert_num_queries(6):
+    # articles and users, 5. their flags, 6. their attachments, 7. their revisions.
+    with django_assert_num_queries(7):
         response = api_client.get(QUEUE, {"status": "flagged"})
     assert len(response.json()["results"]) == min(count, 20)
 

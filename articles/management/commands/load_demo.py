@@ -52,6 +52,12 @@ GROUP_PERMISSIONS = {
         "comments.delete_blockedword",
         "comments.view_blockedword",
         "comments.view_moderationlog",
+        # comments/0015: they mark authors trusted / always-review and read edit history.
+        "comments.add_authortrust",
+        "comments.change_authortrust",
+        "comments.delete_authortrust",
+        "comments.view_authortrust",
+        "comments.view_commentrevision",
     ),
 }
 

@@ -1,0 +1,34 @@
+"""What the desk's cards say about a comment, in moderators' words."""
+
+from django import template
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from comments.moderation import describe
+
+register = template.Library()
+
+
+@register.filter
+def reason_text(code: str) -> str:
+    """ "blocked_word:casino" → "Contains a blocked word or phrase (casino)"."""
+    return describe(str(code))
+
+
+@register.filter
+def excerpt(comment, words: int = 20) -> str:
+    """The comment's words as readers read them (rendered, tags stripped), shortened:
+    never the raw Markdown."""
+    if comment is None:
+        return ""
+    return Truncator(strip_tags(comment.body_html)).words(int(words))
+
+
+@register.filter
+def place(location) -> str:
+    """A revision's location dict as one line ("Lisbon (38.72, -9.14)"), or "none"."""
+    if not location:
+        return "none"
+    name = location.get("name") or "Shared location"
+    lat, lon = location.get("latitude"), location.get("longitude")
+    return f"{name} ({lat}, {lon})" if lat is not None and lon is not None else name
