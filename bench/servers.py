@@ -125,8 +125,8 @@ class Server:
                 self.process.wait()
 
 
-def fetch(url: str, *, body: bytes | None = None) -> tuple[int, bytes]:
-    headers = {"Content-Type": "application/json"} if body else {}
+def fetch(url: str, *, body: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+    headers = {**({"Content-Type": "application/json"} if body else {}), **(headers or {})}
     request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - loopback
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310

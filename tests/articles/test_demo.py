@@ -61,3 +61,13 @@ def test_the_banner_names_the_address_the_site_is_served_at(db, settings):
     call_command("load_demo", stdout=out)
     assert "Site:       http://127.0.0.1:8790" in out.getvalue()
     assert "Admin:      http://127.0.0.1:8790/admin/" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_printed_moderator_login_opens_the_desk_from_the_sites_log_in_page():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "moderator@example.com / newsite-demo" in out.getvalue()
+    client = Client()
+    client.post("/accounts/login/", {"login": "moderator@example.com", "password": "newsite-demo"})
+    assert client.get("/moderate/").status_code == 200

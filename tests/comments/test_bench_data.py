@@ -92,10 +92,32 @@ def test_default_sizes_are_200_and_10000():
     load(sizes=None)
     bench = Article.objects.filter(section__slug="bench")
     counts = dict(bench.values_list("slug", "comment_count"))
-    assert counts == {"bench-200-comments": 200, "bench-10000-comments": 10_000, "bench-posting": 0}
+    assert counts == {
+        "bench-200-comments": 200,
+        "bench-10000-comments": 10_000,
+        "bench-posting": 0,
+        "bench-desk": 0,  # its 500 comments are pending: none counts
+    }
     assert Comment.objects.filter(article__slug="bench-10000-comments").count() == 10_000
 
 
 def test_bad_sizes_are_refused():
     with pytest.raises(CommandError):
         load(sizes="200,lots")
+
+
+def test_the_desk_queue_holds_500_pending_guest_comments_once(client, tmp_path):
+    load()
+    load()
+    desk = Article.objects.get(slug="bench-desk")
+    assert desk.comments.filter(status=Comment.Status.PENDING).count() == 500
+    assert desk.comment_count == 0
+
+
+def test_the_moderator_session_opens_the_desk(client, tmp_path):
+    session = tmp_path / "session"
+    call_command("load_bench", sizes="30", moderator_session=str(session), stdout=StringIO())
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.read_text()
+    response = client.get("/moderate/")
+    assert response.status_code == 200
+    assert "Pending" in response.content.decode()

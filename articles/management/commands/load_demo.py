@@ -155,7 +155,9 @@ class Command(BaseCommand):
             "",
             f"Site:       {settings.SITE_URL}",
             f"Admin:      {absolute_url(reverse('admin:index'))}",
-            f"Moderator:  username {MODERATOR_USERNAME}, password {MODERATOR_PASSWORD}",
+            f"Desk:       {absolute_url('/moderate/')}",
+            f"Moderator:  {MODERATOR_EMAIL} / {MODERATOR_PASSWORD} (log in on the site;",
+            f"            username {MODERATOR_USERNAME} in the admin)",
         ]
         if not moderator_created:
             lines.append("            (account already existed; its password was left as is)")

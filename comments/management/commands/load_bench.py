@@ -1,5 +1,7 @@
 """The data set `make bench` measures: an article with 200 approved comments in
-threads, one with 10,000, and an empty article that the POST benchmark writes to.
+threads, one with 10,000, an empty article that the POST benchmark writes to, and 500
+guest comments waiting in the moderation desk's queue (with a moderator whose session
+``--moderator-session FILE`` writes out for the load generator).
 
 Fast (bulk inserts, one level of the thread tree at a time, so that each comment's
 materialized path can be written from its parent's) and idempotent: an article whose
@@ -10,9 +12,16 @@ The threads are pseudo-random but the same on every machine (a fixed seed).
 
 import random
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -24,6 +33,9 @@ from comments.models import PATH_SEP, Comment
 
 SECTION_SLUG = "bench"
 POSTING_SLUG = "bench-posting"
+DESK_SLUG = "bench-desk"
+DESK_PENDING = 500
+MODERATOR = "bench-moderator"
 DEFAULT_SIZES = (200, 10_000)
 # A reply starts a new thread this often; the rest answer someone in the current one.
 NEW_THREAD_SHARE = 0.3
@@ -67,6 +79,16 @@ ARTICLE_BODY = "\n\n".join(
 )
 
 
+def signed_in_session(user) -> str:
+    """The key of a new session signed in as ``user``, as the log-in view would make it."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def bench_slug(size: int) -> str:
     return f"bench-{size}-comments"
 
@@ -96,12 +118,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--moderator-session",
+            metavar="FILE",
+            help="Write a signed-in session key of the bench moderator to FILE.",
+        )
+        parser.add_argument(
             "--sizes",
             default=",".join(str(size) for size in DEFAULT_SIZES),
             help="Comma-separated comment counts, one article each (default: %(default)s).",
         )
 
-    def handle(self, *args, sizes, **options):
+    def handle(self, *args, sizes, moderator_session=None, **options):
         try:
             counts = [int(size) for size in sizes.split(",")]
         except ValueError:
@@ -124,6 +151,56 @@ class Command(BaseCommand):
             removed, _ = posting.comments.all().delete()
             Article.objects.filter(pk=posting.pk).update(comment_count=0)
             self.stdout.write(f"{posting.slug}: emptied ({removed} rows removed)")
+            self._desk(section)
+            moderator = self._moderator()
+        if moderator_session:
+            with open(moderator_session, "w", encoding="utf-8") as out:
+                out.write(signed_in_session(moderator))
+
+    def _desk(self, section) -> None:
+        """The moderation queue's worst day: DESK_PENDING guest comments held for review."""
+        article = self._article(section, DESK_SLUG, "a full moderation queue")
+        if article.comments.filter(status=Comment.Status.PENDING).count() == DESK_PENDING:
+            self.stdout.write(f"{article.slug}: {DESK_PENDING} pending already loaded")
+            return
+        article.comments.all().delete()
+        rng = random.Random(DESK_PENDING)  # noqa: S311 - reproducible data, not secrets
+        rendered = {body: render_comment(body) for body in BODIES}
+        start = article.published_at + timedelta(minutes=5)
+        held = []
+        for index in range(DESK_PENDING):
+            body, name = rng.choice(BODIES), rng.choice(GUESTS)
+            held.append(
+                Comment(
+                    article=article,
+                    body=body,
+                    body_html=rendered[body],
+                    status=Comment.Status.PENDING,
+                    moderation_reasons=["first_time_guest"],
+                    created_at=start + timedelta(minutes=index),
+                    ip_address=f"198.51.100.{index % 250 + 1}",
+                    user_agent="Mozilla/5.0 (bench)",
+                    guest_name=name,
+                    guest_email=f"{name.split()[0].lower()}-held-{index}@example.org",
+                )
+            )
+        Comment.objects.bulk_create(held, batch_size=1000)
+        for comment in held:
+            comment.path = comment.thread_path()
+        Comment.objects.bulk_update(held, ["path"], batch_size=1000)
+        self.stdout.write(f"{article.slug}: {DESK_PENDING} pending comments loaded")
+
+    def _moderator(self):
+        """A member of the Moderators group (made by the comments migrations)."""
+        user, created = get_user_model().objects.get_or_create(
+            username=MODERATOR,
+            defaults={"email": f"{MODERATOR}@example.com", "display_name": "Bench Moderator"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name="Moderators"))
+        return user
 
     def _users(self) -> list:
         User = get_user_model()
