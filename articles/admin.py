@@ -33,9 +33,10 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["comment_count", "rating_count", "rating_sum", "created_at", "updated_at"]
     actions = ["publish_now", "unpublish"]
+    filter_horizontal = ["authors"]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "standfirst", "dateline", "body"]}),
-        ("Credits", {"fields": ["credits", "source"]}),
+        ("Credits", {"fields": ["credits", "source", "authors"]}),
         (
             "Publishing",
             {

@@ -125,13 +125,43 @@ def page_cacheable(request) -> bool:
     if any(request.headers.get(name) for name in _PERSONAL_HEADERS):
         return False
     # The query string takes part in what is rendered (the login link's "next", the
-    # page of threads): only the page number is allowed, so that random parameters
-    # cannot fill the cache.
+    # page of threads): only the page number and the registered variants (with one of
+    # their values) are allowed, so that random parameters cannot fill the cache.
     for name in request.GET:
-        if name != "cpage":
+        if name == "cpage":
+            continue
+        variant = _VARIANTS.get(name)
+        values = request.GET.getlist(name)
+        if variant is None or len(values) != 1 or values[0] not in variant[0]:
             return False
     pages = request.GET.getlist("cpage")
     return not pages or (len(pages) == 1 and _ASCII_PAGE.fullmatch(pages[0]) is not None)
+
+
+# Query parameters that choose a variant of the page (the comments' order): name ->
+# (allowed values, the first being the default; the cookie remembering the reader's
+# choice, or None). Apps register theirs in ``ready()``.
+_VARIANTS: dict[str, tuple[tuple[str, ...], str | None]] = {}
+
+
+def register_page_variant(name: str, *, values: Iterable[str], cookie: str | None = None):
+    """Let ``?name=value`` (one of ``values``, the first the default) choose a variant of
+    the shared page, also chosen by the ``cookie`` when the query does not name one:
+    each variant is a key of its own (``page_key``)."""
+    _VARIANTS[name] = (tuple(values), cookie)
+
+
+def page_variants(request) -> list[str]:
+    """The variant this request is rendered in, one value per registered parameter: the
+    query's when valid, else the cookie's when valid, else the default (what the page
+    itself shows for a bad value)."""
+    chosen = []
+    for name, (values, cookie) in sorted(_VARIANTS.items()):
+        value = request.GET.get(name)
+        if value not in values and cookie:
+            value = request.COOKIES.get(cookie)
+        chosen.append(f"{name}={value if value in values else values[0]}")
+    return chosen
 
 
 # Headers that make a page the sender's own: a guest's edit token (Edit/Delete links),
@@ -178,13 +208,15 @@ def page_number(request, article) -> int:
 
 def page_key(request, article) -> str:
     """The shared page's key: the article's version, the host and scheme (absolute
-    links are built from them) and the page of threads."""
+    links are built from them), the page of threads and its variant (the order of the
+    threads, from the query or the reader's cookie)."""
     parts = "|".join(
         (
             version_tag(article),
             request.scheme,
             request.get_host(),
             str(page_number(request, article)),
+            *page_variants(request),
         )
     )
     return f"{KEY_PREFIX}:{hashlib.sha256(parts.encode()).hexdigest()}"

@@ -94,6 +94,14 @@ class Article(models.Model):
         "credits line", max_length=300, blank=True, help_text="e.g. “Reporting by … Editing by …”"
     )
     source = models.CharField(max_length=120, blank=True, help_text="Agency or outlet, if any.")
+    # Registered users credited on the article: their comments under it carry the
+    # "Author" badge (``credits`` stays the byline as printed).
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="credited_articles",
+        help_text="Site accounts of the people who wrote this article.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",

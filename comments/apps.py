@@ -6,8 +6,12 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from articles.cache import register_page_bound, register_per_request_input
-        from comments import attachments, cache_signals, idempotency
+        from articles.cache import (
+            register_page_bound,
+            register_page_variant,
+            register_per_request_input,
+        )
+        from comments import attachments, cache_signals, conversation, idempotency
         from comments.forms import form_token
         from comments.threads import last_page_bound as threads_last_page
 
@@ -15,6 +19,13 @@ class CommentsConfig(AppConfig):
         # An attachment's files leave storage with its row, however the row goes.
         attachments.connect()
         register_page_bound(threads_last_page)
+        # ?ordering= (or the reader's remembered choice) draws the threads in another
+        # order: a shared page of its own.
+        register_page_variant(
+            conversation.ORDERING_PARAM,
+            values=conversation.ORDERINGS,
+            cookie=conversation.ORDERING_COOKIE,
+        )
         # The comment form's signed "shown at" time must be the reader's own, not the
         # time a shared cached page was rendered (the minimum fill time reads it).
         register_per_request_input("form_token", lambda request: form_token())

@@ -16,12 +16,14 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from articles import cache as page_cache
 from articles.voters import voter_key
-from comments import services, tokens
+from comments import conversation, services, tokens
 from comments.forms import comment_form_class
 from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
 from ratings.services import readers_stars
@@ -52,16 +54,29 @@ def can_post(article) -> bool:
     return article.comments_open and article.is_public
 
 
-def page_query(page) -> str:
-    """The start of a query string that keeps the reader on this page of threads."""
-    return f"cpage={page.number}&" if page and page.number > 1 else ""
+def page_query(page, ordering: str = conversation.DEFAULT_ORDERING) -> str:
+    """The start of a query string that keeps the reader on this page of threads (in
+    this order)."""
+    query = ordering_query(ordering)
+    return query + (f"cpage={page.number}&" if page and page.number > 1 else "")
+
+
+def ordering_query(ordering: str) -> str:
+    """``ordering=newest&`` for an order other than the default, else nothing."""
+    return "" if ordering == conversation.DEFAULT_ORDERING else f"ordering={ordering}&"
 
 
 # --- A page of threads -----------------------------------------------------------------------
 
 
 def comment_threads(
-    request, article, *, page_number: int, clamp: bool = True, for_viewer: bool = True
+    request,
+    article,
+    *,
+    page_number: int,
+    clamp: bool = True,
+    for_viewer: bool = True,
+    ordering: str = conversation.DEFAULT_ORDERING,
 ) -> dict:
     """One page of an article's public threads, nested, in a fixed number of queries:
     the count of threads, the page's roots, every public comment of those threads (with
@@ -76,19 +91,30 @@ def comment_threads(
     ``clamp`` turns an out-of-range page into the nearest one (the full page) instead of
     an empty list (the "Load more" fragment). Without ``for_viewer`` nothing is editable
     and each like button's state is a hole (the shared copy ``_cached_threads`` keeps).
+
+    ``ordering`` (``comments.conversation.ORDERINGS``) orders the threads by their
+    top-level comment; replies stay oldest first under their parent.
     """
     own = _own_pending(request) if for_viewer else None
-    page = _page_of_roots(article, page_number, clamp=clamp)
+    page = _page_of_roots(article, page_number, clamp=clamp, ordering=ordering)
     where = Q()
     for path in page.object_list if page else []:
         # Paths are fixed-width, so a root's prefix matches only its own thread.
         where |= Q(path=path) | Q(path__startswith=path + "/")
-    if own is not None and page is not None and not page.has_next():
-        # The viewer's held new threads are the newest: they close the last page.
+    # The viewer's held new threads are the newest: they close the last page (open the
+    # first, newest first).
+    own_here = page is not None and (
+        page.number == 1 if ordering == conversation.NEWEST else not page.has_next()
+    )
+    if own is not None and own_here:
         where |= own & Q(depth=0)
     if not where:
         return {"threads": [], "page": page, "shown": {}}
-    comments = list(Comment.objects.public_or(own).filter(where, article=article).for_page())
+    comments = list(
+        conversation.with_badges(
+            Comment.objects.public_or(own).filter(where, article=article).for_page()
+        )
+    )
     liked = _liked(request, [c.pk for c in comments]) if for_viewer else set()
     notices = _notices(request) if for_viewer else {}
     token_of = (lambda pk: tokens.edit_token_from_request(request, pk)) if for_viewer else None
@@ -129,6 +155,11 @@ def comment_threads(
             shown[comment.parent_id].replies.append(comment)
         else:
             threads.append(comment)
+    if ordering != conversation.OLDEST and page is not None:
+        # Fetched in path order; shown in the roots' order, the viewer's held threads
+        # (not among the page's roots) first.
+        rank = {path: i for i, path in enumerate(page.object_list)}
+        threads.sort(key=lambda root: rank.get(root.path, -1))
     return {"threads": threads, "page": page, "shown": shown}
 
 
@@ -153,10 +184,14 @@ def _own_pending(request) -> Q | None:
     return Q(pk__in=ids, user__isnull=True, status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
 
 
-def _page_of_roots(article, number: int, *, clamp: bool):
-    """The Paginator page of the article's top-level comments (their paths), or None
-    for a page out of range when not ``clamp``ed."""
-    roots = Comment.objects.public().filter(article=article, depth=0).order_by("path")
+def _page_of_roots(article, number: int, *, clamp: bool, ordering: str):
+    """The Paginator page of the article's top-level comments (their paths) in
+    ``ordering``, or None for a page out of range when not ``clamp``ed."""
+    roots = (
+        Comment.objects.public()
+        .filter(article=article, depth=0)
+        .order_by(*conversation.root_order(ordering))
+    )
     # Without an approved comment nothing is public (a "[deleted]" placeholder needs an
     # approved reply), so an empty section costs no query at all.
     if not article.comment_count:
@@ -242,23 +277,28 @@ def _threads_shareable(request, article) -> bool:
     return not Comment.objects.filter(own, article=article, user=user).exists()
 
 
-def _cached_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:
+def _cached_threads(
+    request, article, *, page_number: int, can_post: bool, ordering: str
+) -> dict | None:
     """The page of threads as ``comments/_threads.html`` renders it, from a copy shared by
     every reader for this article version, with the reader's likes and CSRF token put
     in its holes. None when the copy cannot be made right for this reader (then render
     it)."""
     if not _threads_shareable(request, article):
         return None
-    key = "comments:threads:v2:" + page_cache.make_etag(
+    key = "comments:threads:v3:" + page_cache.make_etag(
         page_cache.version_tag(article),
         page_number,
+        ordering,
         can_post,
         settings.COMMENTS_PAGE_SIZE,
         settings.COMMENTS_MAX_DEPTH,
     )
     entry = cache.get(key)
     if entry is None:
-        entry = _shared_threads(request, article, page_number=page_number, can_post=can_post)
+        entry = _shared_threads(
+            request, article, page_number=page_number, can_post=can_post, ordering=ordering
+        )
         if entry is None:
             return None
         cache.set(key, entry, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
@@ -268,12 +308,17 @@ def _cached_threads(request, article, *, page_number: int, can_post: bool) -> di
         "threads_html": mark_safe(page_cache.fill_holes(entry["html"], request, pressed)),  # noqa: S308
         "page": _ThreadsPage(entry["page"]),
         "shown": {},
+        "picks": entry["picks"],
     }
 
 
-def _shared_threads(request, article, *, page_number: int, can_post: bool) -> dict | None:
+def _shared_threads(
+    request, article, *, page_number: int, can_post: bool, ordering: str
+) -> dict | None:
     """Render the neutral page of threads, its per-reader parts punched out as holes."""
-    data = comment_threads(request, article, page_number=page_number, for_viewer=False)
+    data = comment_threads(
+        request, article, page_number=page_number, for_viewer=False, ordering=ordering
+    )
     shown = data.pop("shown")
     page = data["page"]
     context = {
@@ -282,7 +327,8 @@ def _shared_threads(request, article, *, page_number: int, can_post: bool) -> di
         "article_url": article.get_absolute_url(),
         "reply_to": None,
         "can_post": can_post,
-        "page_query": page_query(page),
+        "page_query": page_query(page, ordering),
+        "ordering_query": ordering_query(ordering),
         "full_page": True,
     }
     # One like button (and so one hole) per comment that is not a placeholder.
@@ -292,7 +338,13 @@ def _shared_threads(request, article, *, page_number: int, can_post: bool) -> di
     )
     if html is None:
         return None
-    return {"html": html, "page": page.number, "ids": list(shown)}
+    # The newsroom's picks change only with a decision, which moves the version too.
+    return {
+        "html": html,
+        "page": page.number,
+        "ids": list(shown),
+        "picks": conversation.picks(article),
+    }
 
 
 # --- The whole section ------------------------------------------------------------------------
@@ -302,11 +354,18 @@ def comment_section_context(request, article, *, form=None) -> dict:
     """Everything ``comments/_section.html`` shows (used by the ``comment_section`` tag)."""
     user = request.user
     number = page_number(request)
+    ordering = conversation.ordering_from_request(request)
     data = None
     if form is None:
-        data = _cached_threads(request, article, page_number=number, can_post=can_post(article))
+        data = _cached_threads(
+            request,
+            article,
+            page_number=number,
+            can_post=can_post(article),
+            ordering=ordering,
+        )
     if data is None:
-        data = comment_threads(request, article, page_number=number)
+        data = comment_threads(request, article, page_number=number, ordering=ordering)
     if form is None:
         form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
     # The form's stars are the page's one rating control: they show the reader's vote.
@@ -338,8 +397,33 @@ def comment_section_context(request, article, *, form=None) -> dict:
             and ThreadSubscription.objects.filter(user=user, article=article).exists()
         ),
         "next_for_login": f"{article_url}#comments",
-        "page_query": page_query(data["page"]),
+        "page_query": page_query(data["page"], ordering),
+        "ordering_query": ordering_query(ordering),
+        "ordering": ordering,
+        "orderings": _ordering_links(article, ordering),
+        # Shown above the threads: one query, none when the shared copy brought them.
+        "picks": data["picks"] if "picks" in data else conversation.picks(article),
     }
+
+
+def _ordering_links(article, chosen: str) -> list[dict]:
+    """The "Oldest · Newest · Most liked" links: each remembers the choice (a cookie)
+    and lands on the first page of threads in that order (``comments.views``)."""
+    labels = {
+        conversation.OLDEST: _("Oldest"),
+        conversation.NEWEST: _("Newest"),
+        conversation.TOP: _("Most liked"),
+    }
+    url = reverse("comments:ordering", args=[article.slug])
+    return [
+        {
+            "value": value,
+            "label": labels[value],
+            "url": f"{url}?{urlencode({'ordering': value})}",
+            "current": value == chosen,
+        }
+        for value in conversation.ORDERINGS
+    ]
 
 
 def _template_comment() -> Comment:
@@ -355,14 +439,33 @@ def _template_comment() -> Comment:
 # --- Where a comment is -----------------------------------------------------------------------
 
 
-def comment_url(comment: Comment) -> str:
-    """The comment's anchor on the page of threads that holds it."""
+def comment_url(comment: Comment, ordering: str = conversation.DEFAULT_ORDERING) -> str:
+    """The comment's anchor on the page of threads that holds it, with the threads in
+    ``ordering`` (a reader who chose another order lands where the comment is in it)."""
     root_path = comment.path[:PATH_DIGITS]
-    before = (
-        Comment.objects.public()
-        .filter(article_id=comment.article_id, depth=0, path__lte=root_path)
-        .count()
-    )
+    roots = Comment.objects.public().filter(article_id=comment.article_id, depth=0)
+    if ordering == conversation.OLDEST:
+        before = roots.filter(path__lte=root_path).count()
+    else:
+        root = (
+            comment
+            if not comment.depth
+            else Comment.objects.get(article_id=comment.article_id, path=root_path)
+        )
+        same_time = Q(created_at=root.created_at)
+        if ordering == conversation.NEWEST:
+            up_to = Q(created_at__gt=root.created_at) | (same_time & Q(pk__gte=root.pk))
+        else:
+            same_likes = Q(like_count=root.like_count)
+            up_to = (
+                Q(like_count__gt=root.like_count)
+                | (same_likes & Q(created_at__lt=root.created_at))
+                | (same_likes & same_time & Q(pk__lte=root.pk))
+            )
+        before = roots.filter(up_to).count()
     page = max(1, math.ceil(before / settings.COMMENTS_PAGE_SIZE))
-    query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
+    params = {} if ordering == conversation.DEFAULT_ORDERING else {"ordering": ordering}
+    if page > 1:
+        params["cpage"] = page
+    query = f"?{urlencode(params)}" if params else ""
     return f"{comment.article.get_absolute_url()}{query}#c{comment.pk}"

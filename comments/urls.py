@@ -14,6 +14,7 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
     path("articles/<slug:slug>/comments/post/", views.comment_post, name="post"),
     path("articles/<slug:slug>/comments/more/", views.comments_more, name="more"),
+    path("articles/<slug:slug>/comments/order/", views.comments_ordering, name="ordering"),
     path("articles/<slug:slug>/comments/follow/", views.thread_follow, name="follow"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),

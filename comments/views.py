@@ -5,6 +5,8 @@ Every handler works as a plain HTML form (JavaScript off); ``static/js/comments.
 enhances the same forms through the JSON API when it can.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -22,6 +24,7 @@ from articles.views import ArticleDetailView
 from articles.voters import voter_key
 from comments import (
     attachments,
+    conversation,
     emails,
     idempotency,
     moderation,
@@ -43,8 +46,9 @@ from comments.models import Comment, CommentLike, ModerationLog
 def comments_more(request, slug):
     """The next page of threads as an HTML fragment, for the "Load more" button."""
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    ordering = conversation.ordering_from_request(request)
     data = threads.comment_threads(
-        request, article, page_number=threads.page_number(request), clamp=False
+        request, article, page_number=threads.page_number(request), clamp=False, ordering=ordering
     )
     del data["shown"]
     context = {
@@ -53,10 +57,33 @@ def comments_more(request, slug):
         "article_url": article.get_absolute_url(),
         "reply_to": None,
         "can_post": threads.can_post(article),
-        "page_query": threads.page_query(data["page"]),
+        "page_query": threads.page_query(data["page"], ordering),
+        "ordering_query": threads.ordering_query(ordering),
     }
     response = render(request, "comments/_threads.html", context)
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def comments_ordering(request, slug):
+    """A sort link ("Oldest · Newest · Most liked"): remembers the reader's choice in a
+    cookie and shows the article's first page of threads in that order. Works without
+    JavaScript. A bad value changes nothing (the page shows its default order)."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    ordering = conversation.valid_ordering(request.GET.get(conversation.ORDERING_PARAM))
+    url = article.get_absolute_url()
+    if ordering is None:
+        return HttpResponseRedirect(f"{url}#comments")
+    response = HttpResponseRedirect(f"{url}?{urlencode({'ordering': ordering})}#comments")
+    response.set_cookie(
+        conversation.ORDERING_COOKIE,
+        ordering,
+        max_age=conversation.ORDERING_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
     return response
 
 
@@ -166,7 +193,7 @@ def _posted(request, created: posting.CreatedComment):
             else "Your comment is awaiting moderation."
         )
     messages.success(request, text, extra_tags=threads.notice_tag(comment.pk))
-    response = _see_other(threads.comment_url(comment))
+    response = _see_other(threads.comment_url(comment, conversation.ordering_from_request(request)))
     tokens.remember_edit_token(request, response, comment, created.edit_token)
     tokens.remember_trust(request, response, comment)
     return response
@@ -259,7 +286,9 @@ def comment_edit(request, pk):
             status = 503
         else:
             messages.success(request, _edited_notice(comment), extra_tags=threads.notice_tag(pk))
-            return _see_other(threads.comment_url(comment))
+            return _see_other(
+                threads.comment_url(comment, conversation.ordering_from_request(request))
+            )
     response = render(
         request,
         "comments/edit.html",
@@ -349,7 +378,7 @@ def comment_like(request, pk):
             )
         except ratelimit.RateLimited as exc:
             messages.error(request, _slow_down(exc), extra_tags=threads.notice_tag(pk))
-    return _see_other(threads.comment_url(comment))
+    return _see_other(threads.comment_url(comment, conversation.ordering_from_request(request)))
 
 
 def _slow_down(exc) -> str:
@@ -381,7 +410,9 @@ def comment_flag(request, pk):
                 "Thank you. A moderator will review this comment.",
                 extra_tags=threads.notice_tag(pk, flagged=True),
             )
-            return _see_other(threads.comment_url(comment))
+            return _see_other(
+                threads.comment_url(comment, conversation.ordering_from_request(request))
+            )
     response = render(
         request,
         "comments/flag.html",

@@ -11,7 +11,7 @@ import json
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from comments import moderation, services, tokens
+from comments import conversation, moderation, services, tokens
 from comments.models import Comment, CommentFlag, CommentRevision
 
 # What a deleted comment kept as a placeholder shows for its author and its text.
@@ -60,6 +60,12 @@ class CommentBodyField(StrictCharField):
 class AuthorSerializer(serializers.Serializer):
     name = serializers.CharField()
     is_guest = serializers.BooleanField()
+    badge = serializers.ChoiceField(
+        choices=[conversation.STAFF, conversation.AUTHOR],
+        allow_null=True,
+        help_text="`staff` for moderators and editors, `author` for a registered user "
+        "credited on the article, null otherwise (and for placeholders).",
+    )
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -171,6 +177,9 @@ class CommentSerializer(serializers.ModelSerializer):
     location = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
     is_deleted = serializers.BooleanField(read_only=True)
+    is_featured = serializers.SerializerMethodField(
+        help_text="Among the newsroom's picks (shown above the thread on the page)."
+    )
     is_hidden = serializers.SerializerMethodField(
         help_text="A comment held for review, kept in place because an approved reply "
         "hangs under it: no author, text, files, location or rating (`body_html` and "
@@ -195,6 +204,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "rating",
             "reply_to",
             "is_deleted",
+            "is_featured",
             "is_hidden",
             "url",
         ]
@@ -211,10 +221,14 @@ class CommentSerializer(serializers.ModelSerializer):
     @extend_schema_field(AuthorSerializer)
     def get_author(self, obj) -> dict:
         if obj.is_deleted:
-            return {"name": DELETED_NAME, "is_guest": obj.is_guest}
+            return {"name": DELETED_NAME, "is_guest": obj.is_guest, "badge": None}
         if self._hidden(obj):
-            return {"name": HELD_NAME, "is_guest": False}
-        return {"name": obj.author_name, "is_guest": obj.is_guest}
+            return {"name": HELD_NAME, "is_guest": False, "badge": None}
+        badge = conversation.badge_of(obj)
+        return {"name": obj.author_name, "is_guest": obj.is_guest, "badge": badge}
+
+    def get_is_featured(self, obj) -> bool:
+        return obj.is_featured and not obj.is_deleted and not self._hidden(obj)
 
     def get_body_html(self, obj) -> str:
         if obj.is_deleted:
@@ -286,7 +300,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                     "id": comment.pk,
                     "parent": comment.parent_id,
                     "depth": comment.depth,
-                    "author": {"name": HELD_NAME, "is_guest": False},
+                    "author": {"name": HELD_NAME, "is_guest": False, "badge": None},
                     "body_html": HELD_NAME,
                     "created_at": as_time(comment.created_at),
                     "edited_at": None,
@@ -297,6 +311,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                     "rating": None,
                     "reply_to": comment.reply_to_id,
                     "is_deleted": False,
+                    "is_featured": False,
                     "is_hidden": True,
                     "url": f"{article_url}#c{comment.pk}",
                 }
@@ -311,6 +326,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                 "author": {
                     "name": DELETED_NAME if deleted else comment.author_name,
                     "is_guest": comment.is_guest,
+                    "badge": None if deleted else conversation.badge_of(comment),
                 },
                 "body_html": DELETED_NAME if deleted else comment.body_html,
                 "created_at": as_time(comment.created_at),
@@ -322,6 +338,7 @@ def public_comments_data(comments, *, article, request) -> list[dict]:
                 "rating": None if deleted else comment.shown_rating,
                 "reply_to": comment.reply_to_id,
                 "is_deleted": deleted,
+                "is_featured": comment.is_featured and not deleted,
                 "is_hidden": False,
                 "url": f"{article_url}#c{comment.pk}",
             }
@@ -475,7 +492,6 @@ class ModerationCommentSerializer(CommentSerializer):
             "ip_address",
             "article",
             "version",
-            "is_featured",
             "featured_at",
             "revisions",
         ]

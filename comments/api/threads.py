@@ -1,6 +1,8 @@
 """An article's comments: the public list in thread order, and posting a new one."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,7 +21,7 @@ from rest_framework.response import Response
 from articles import cache as page_cache
 from articles.models import Article
 from articles.validators import DeliverableEmailSerializerField
-from comments import attachments, idempotency, posting, tokens
+from comments import attachments, conversation, idempotency, posting, tokens
 from comments.api.attachments import prepare_uploads, uploads_rate_limit
 from comments.api.errors import Conflict, ErrorDetailSerializer, as_api_error, service_errors
 from comments.api.serializers import (
@@ -30,7 +32,7 @@ from comments.api.serializers import (
     StrictCharField,
     public_comments_data,
 )
-from comments.models import Comment
+from comments.models import PATH_DIGITS, Comment
 
 IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
     name=idempotency.HEADER,
@@ -123,8 +125,48 @@ class CommentCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class CommentListQuerySerializer(serializers.Serializer):
+    """The public list's query: its order, or the newsroom's picks alone."""
+
+    ordering = serializers.ChoiceField(
+        choices=conversation.ORDERINGS,
+        default=conversation.DEFAULT_ORDERING,
+        help_text="Order of the threads (by their top-level comment): `oldest` first "
+        "(default), `newest` first, or `top` (most liked, then oldest). Replies stay "
+        "oldest first under their parent.",
+    )
+    featured = serializers.BooleanField(
+        default=False,
+        help_text="`1`: only the featured published comments (the newsroom's picks), "
+        "newest pick first, as a flat list.",
+    )
+
+
+def _by_root(ordering: str) -> list:
+    """``order_by`` that keeps threads together and orders them by their top-level
+    comment (the first ``PATH_DIGITS`` of a path are the root's path), one subquery
+    per order key: the query count does not change with the order."""
+    if ordering == conversation.OLDEST:
+        return ["path"]
+    root = Comment.objects.filter(
+        article_id=OuterRef("article_id"), path=Substr(OuterRef("path"), 1, PATH_DIGITS)
+    )
+
+    def of_root(field):
+        return Subquery(root.values(field)[:1])
+
+    if ordering == conversation.NEWEST:
+        keys = [of_root("created_at").desc(), of_root("pk").desc()]
+    else:
+        keys = [of_root("like_count").desc(), of_root("created_at").asc(), of_root("pk").asc()]
+    return [*keys, "path"]
+
+
 @extend_schema_view(
-    get=extend_schema(summary="Approved comments of an article, threads kept together"),
+    get=extend_schema(
+        summary="Approved comments of an article, threads kept together",
+        parameters=[CommentListQuerySerializer],
+    ),
     post=extend_schema(
         summary="Post a comment",
         request=CommentCreateSerializer,
@@ -153,7 +195,8 @@ class CommentCreateSerializer(serializers.Serializer):
     ),
 )
 class CommentList(generics.ListCreateAPIView):
-    """Public comments of a published article in thread order, oldest first; POST adds one.
+    """Public comments of a published article in thread order, oldest first (or
+    ``?ordering=newest|top``; ``?featured=1``: the picks alone); POST adds one.
 
     A deleted or held comment with an approved reply anywhere under it is listed as a
     placeholder (``is_deleted`` / ``is_hidden``: nothing of its own), so that no
@@ -170,7 +213,23 @@ class CommentList(generics.ListCreateAPIView):
             return Comment.objects.none()
         # The same rows as Comment.objects.public().filter(article=...): going through the
         # related manager also hands each comment this article, so `url` costs no query.
-        return self.article.comments.public().for_page()
+        query = self.list_query
+        if query["featured"]:
+            comments = self.article.comments.approved().filter(is_featured=True).for_page()
+            comments = comments.order_by("-featured_at", "-pk")
+        else:
+            comments = self.article.comments.public().for_page()
+            comments = comments.order_by(*_by_root(query["ordering"]))
+        return conversation.with_badges(comments)
+
+    @cached_property
+    def list_query(self) -> dict:
+        """The validated ``ordering`` and ``featured`` (400 for bad values)."""
+        if self.request is None or self.request.method != "GET":
+            return {"ordering": conversation.DEFAULT_ORDERING, "featured": False}
+        params = CommentListQuerySerializer(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        return params.validated_data
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":
@@ -181,6 +240,7 @@ class CommentList(generics.ListCreateAPIView):
         """Conditional GET: the list is the same for every reader, so its ETag is the
         article's engagement version plus what else shapes the answer (the query
         string, and the host and scheme of its absolute links)."""
+        self.list_query  # noqa: B018 - a bad ordering or featured is a 400 before any ETag
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)  # the browsable API is per user
         article = self.article

@@ -247,7 +247,7 @@ def test_kept_comments_are_unsigned_not_passed_off_as_a_guests(client, settings)
         "",
     )
     item = client.get(f"/api/v1/articles/{comment.article.slug}/comments/").json()["results"][0]
-    assert item["author"] == {"name": "[deleted user]", "is_guest": False}
+    assert item["author"] == {"name": "[deleted user]", "is_guest": False, "badge": None}
 
 
 def test_deleting_the_account_erases_its_comments_edit_history(verified_user, settings):

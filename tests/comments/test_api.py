@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 ITEM_FIELDS = {
     "id", "parent", "depth", "author", "body_html", "created_at", "edited_at", "like_count",
     "attachments", "location", "rating", "reply_to", "is_deleted", "is_hidden", "url",
-    "edited_by_moderator",
+    "edited_by_moderator", "is_featured",
 }  # fmt: skip
 GUEST = {"body": "Well reported.", "name": "Ann", "email": "ann@example.com"}
 
@@ -54,7 +54,7 @@ def test_list_item_has_the_contracts_fields(api_client):
     comment = make_comment(article, body="Hello *there*", guest_name="Ann")
     item = api_client.get(comments_url(article)).json()["results"][0]
     assert item.keys() == ITEM_FIELDS
-    assert item["author"] == {"name": "Ann", "is_guest": True}
+    assert item["author"] == {"name": "Ann", "is_guest": True, "badge": None}
     assert item["body_html"] == "<p>Hello <em>there</em></p>"
     assert item["edited_at"] is None
     assert (item["attachments"], item["location"], item["rating"]) == ([], None, None)
@@ -101,18 +101,24 @@ def test_list_of_draft_article_is_404(api_client):
     assert api_client.get(comments_url(article)).status_code == 404
 
 
+@pytest.mark.parametrize("query", ["", "?ordering=newest", "?ordering=top", "?featured=1"])
 @pytest.mark.parametrize("count", [5, 500])
-def test_list_query_count_does_not_grow_with_comments(api_client, django_assert_num_queries, count):
+def test_list_query_count_does_not_grow_with_comments(
+    api_client, django_assert_num_queries, count, query
+):
     article = make_article()
     parent = None
     for _ in range(count):  # alternately a new thread and a reply to it
         comment = make_comment(article, parent=parent)
         parent = None if parent else comment
     services.comment_delete(comment=Comment.objects.filter(parent=None).first())
-    # 1. the article, 2. count, 3. the page with its users (placeholders decided in SQL),
-    # 4. their attachments.
+    Comment.objects.filter(pk__in=Comment.objects.approved().values("pk")[:50]).update(
+        is_featured=True
+    )
+    # 1. the article, 2. count, 3. the page with its users (placeholders, order and
+    # badges decided in SQL), 4. their attachments.
     with django_assert_num_queries(4):
-        assert api_client.get(comments_url(article)).status_code == 200
+        assert api_client.get(comments_url(article) + query).status_code == 200
 
 
 # --- Creating --------------------------------------------------------------------------------
@@ -122,7 +128,7 @@ def test_guest_comment_is_pending_and_gets_an_edit_token(api_client):
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "pending"
-    assert body["author"] == {"name": "Ann", "is_guest": True}
+    assert body["author"] == {"name": "Ann", "is_guest": True, "badge": None}
     comment = Comment.objects.get()
     assert comment.token_matches(body["edit_token"])
     assert response["Location"] == f"/api/v1/comments/{comment.pk}/"

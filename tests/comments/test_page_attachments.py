@@ -200,9 +200,9 @@ def test_article_page_query_count_does_not_grow_with_attachments(
     # 1. the article with its section, 2. the sidebar's latest articles, 3. navigation
     # sections, 4. the rating's distribution and the reader's vote, 5. count of threads,
     # 6. the page's thread roots, 7. every public comment of those threads with its
-    # author, 8. their attachments, 9. the newsletter box's lists, 10. the social box's
-    # posts (both cached after the first view). No likes: a plain reader's page is the
-    # copy every reader is served.
-    with django_assert_num_queries(10):
+    # author, 8. their attachments, 9. the newsroom's picks, 10. the newsletter box's
+    # lists, 11. the social box's posts (both cached after the first view). No likes: a
+    # plain reader's page is the copy every reader is served.
+    with django_assert_num_queries(11):
         response = client.get(article.get_absolute_url())
     assert response.content.decode().count('class="attachment__thumb"') == 3 * comments

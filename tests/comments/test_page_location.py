@@ -166,8 +166,8 @@ def test_page_query_count_is_fixed_with_located_and_rated_comments(
     article = make_article()
     for n in range(30):
         make_comment(article, location={"name": f"Town {n}"}, rating=1 + n % 5, voter=f"g:{n}")
-    # The eleven of tests/comments/test_pages.py but the likes: this first plain reader's
-    # page is the copy shared by everyone, which asks nobody's likes. The location and
-    # stars are on the comment row.
-    with django_assert_num_queries(10):
+    # The eleven of tests/comments/test_pages.py (with the newsroom's picks), no likes:
+    # this first plain reader's page is the copy shared by everyone, which asks nobody's
+    # likes. The location and stars are on the comment row.
+    with django_assert_num_queries(11):
         client.get(article.get_absolute_url())

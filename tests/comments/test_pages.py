@@ -146,32 +146,36 @@ def _article_with_threads(threads, replies_each):
     return article
 
 
+@pytest.mark.parametrize("ordering", ["oldest", "newest", "top"])
 @pytest.mark.parametrize(("threads", "replies_each"), [(5, 0), (100, 4)])
 def test_article_page_query_count_does_not_grow_with_comments(
-    client, django_assert_num_queries, threads, replies_each
+    client, django_assert_num_queries, threads, replies_each, ordering
 ):
     article = _article_with_threads(threads, replies_each)
     assert Comment.objects.count() in (5, 500)
     # 1. the article with its section, 2. the sidebar's latest articles, 3. navigation
     # sections, 4. the rating's distribution and the reader's vote, 5. count of threads,
-    # 6. the page's thread roots, 7. every public comment of those threads with its
-    # author, 8. their attachments, 9. the newsletter box's lists, 10. the social box's
-    # posts (both cached after the first view). No likes: this plain reader's page is
-    # the copy every reader is served (tests/articles/test_page_cache_neutral.py).
-    with django_assert_num_queries(10):
-        client.get(article.get_absolute_url())
+    # 6. the page's thread roots (in the order asked for), 7. every public comment of
+    # those threads with its author and badge, 8. their attachments, 9. the newsroom's
+    # picks, 10. the newsletter box's lists, 11. the social box's posts (both cached
+    # after the first view). No likes: this plain reader's page is the copy every
+    # reader is served (tests/articles/test_page_cache_neutral.py).
+    with django_assert_num_queries(11):
+        client.get(f"{article.get_absolute_url()}?ordering={ordering}")
 
 
+@pytest.mark.parametrize("ordering", ["oldest", "newest", "top"])
 @pytest.mark.parametrize(("threads", "replies_each"), [(5, 0), (100, 4)])
 def test_signed_in_page_query_count_does_not_grow_with_comments(
-    client, django_assert_num_queries, threads, replies_each
+    client, django_assert_num_queries, threads, replies_each, ordering
 ):
     article = _article_with_threads(threads, replies_each)
     client.force_login(make_user("reader"))
-    # The ten above and 11. the session, 12. the user, 13.-14. their permissions (a
-    # moderator sees more), 15. whether they have a comment still editable or held,
-    # 16. which of the comments they liked, 17. whether they follow the conversation.
-    with django_assert_num_queries(17):
+    client.cookies["comments_ordering"] = ordering
+    # The eleven above and 12. the session, 13. the user, 14.-15. their permissions (a
+    # moderator sees more), 16. whether they have a comment still editable or held,
+    # 17. which of the comments they liked, 18. whether they follow the conversation.
+    with django_assert_num_queries(18):
         client.get(article.get_absolute_url())
 
 

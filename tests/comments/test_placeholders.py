@@ -72,7 +72,7 @@ def test_api_lists_the_held_parent_as_a_placeholder(held_parent):
     placeholder = items[0]
     assert placeholder["is_hidden"] is True and placeholder["is_deleted"] is False
     assert placeholder["body_html"] == HELD_NAME
-    assert placeholder["author"] == {"name": HELD_NAME, "is_guest": False}
+    assert placeholder["author"] == {"name": HELD_NAME, "is_guest": False, "badge": None}
     assert (placeholder["like_count"], placeholder["attachments"]) == (0, [])
     assert (placeholder["location"], placeholder["rating"]) == (None, None)
     assert "Disputed" not in json.dumps(items) and "Hana" not in json.dumps(items)
@@ -198,7 +198,7 @@ def test_placeholders_cost_no_query(client, django_assert_num_queries, settings)
         send_back_to_review(middle)
     # As tests/comments/test_pages.py counts them: the article, latest headlines,
     # navigation, the rating, count of threads, the roots, the comments, their
-    # attachments, the newsletter box and the social box.
-    with django_assert_num_queries(10):
+    # attachments, the newsroom's picks, the newsletter box and the social box.
+    with django_assert_num_queries(11):
         html = page(client, article)
     assert html.count("[deleted]") == 20 and html.count(HELD_TEXT) == 20
