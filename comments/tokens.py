@@ -127,11 +127,17 @@ def _claim_of(comment) -> Claim | None:
 
 
 def trust_token(comment) -> str | None:
-    """The API's signed claim for a guest's new comment (None for a registered user's)."""
+    """The API's signed claim for a guest's new comment (None for a registered user's).
+
+    The same for every call about one comment: it is stamped with the comment's creation
+    time, not the clock's, so that a replayed post (an idempotency key) answers with the
+    very same body, and the claim's age counts from the comment. ``TimestampSigner``
+    reads it back (``_token_claim``): the signature is the one it would make."""
     claim = _claim_of(comment)
     if claim is None:
         return None
-    return signing.TimestampSigner(salt=_TRUST_SALT).sign(f"{claim[0]}:{claim[1]}")
+    stamp = signing.b62_encode(int(comment.created_at.timestamp()))
+    return signing.Signer(salt=_TRUST_SALT).sign(f"{claim[0]}:{claim[1]}:{stamp}")
 
 
 def _token_claim(token) -> Claim | None:

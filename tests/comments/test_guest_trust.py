@@ -165,3 +165,18 @@ def test_trust_cookie_alone_keeps_the_article_page_cacheable(client):
     request = RequestFactory().get("/articles/x/")
     request.COOKIES[tokens.TRUST_COOKIE] = client.cookies[tokens.TRUST_COOKIE].value
     assert page_cache.page_cacheable(request)
+
+
+def test_a_comments_trust_token_is_the_same_on_every_call(monkeypatch, settings):
+    """A replayed post must answer with the same body (tests/comments/test_idempotency.py)."""
+    import time
+
+    from comments import tokens
+    from tests.factories import make_article, make_comment
+
+    comment = make_comment(make_article(), guest_name="Tess", guest_email="tess@example.com")
+    first = tokens.trust_token(comment)
+    later = time.time() + 10
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert tokens.trust_token(comment) == first
+    assert tokens._token_claim(first) is not None
