@@ -95,6 +95,37 @@ def canonical_network(value: str, *, widen: bool = True):
     return network
 
 
+# What one household, office or rented server is taken to hold: guests counted per
+# network (flags towards hiding a comment, votes towards an article's rating) count
+# once per such network, so rotating addresses within it buys nothing.
+IPV4_GUEST_PREFIX = 24
+IPV6_GUEST_PREFIX = 64
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def guest_network(value) -> str | None:
+    """The network a guest acts from: its /24 (IPv4) or /64 (IPv6). IPv6 addresses
+    that carry an IPv4 client (IPv4-mapped ``::ffff:a.b.c.d``, NAT64, 6to4, Teredo)
+    count as that IPv4 address: one IPv4 address has whole /48s of 6to4 to pick from.
+    A zone index (``fe80::1%eth0``) is ignored. None when ``value`` is no address."""
+    try:
+        address = ipaddress.ip_address(str(value or "").split("%", 1)[0].strip())
+    except ValueError:
+        return None
+    if address.version == 6:
+        teredo = address.teredo
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address in _NAT64:
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        elif address.sixtofour is not None:
+            address = address.sixtofour
+        elif teredo is not None:
+            address = teredo[1]
+    prefix = IPV4_GUEST_PREFIX if address.version == 4 else IPV6_GUEST_PREFIX
+    return str(ipaddress.ip_network((address, prefix), strict=False))
+
+
 def ip_identity(value) -> str | None:
     """Whom an IP rate limit counts: the IPv4 address, or the IPv6 address's /64."""
     address = canonical_ip(value)

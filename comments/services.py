@@ -5,7 +5,6 @@ the admin and commands all call these, so each rule is written once.
 Posting lives in ``comments.posting``, files in ``comments.attachments``, bans in
 ``comments.bans`` and the email outbox in ``comments.outbox``."""
 
-import ipaddress
 from collections import Counter
 
 from django.conf import settings
@@ -390,8 +389,6 @@ def comment_unlike(*, comment: Comment, voter: str) -> tuple[int, bool]:
 # A flag counts towards COMMENTS_FLAG_THRESHOLD once per *flagger*: what one person
 # cannot mint for free. An account is one; a guest is their network, since a guest is
 # otherwise only a cookie, and a request without one is a new voter every time.
-IPV4_FLAGGER_PREFIX = 24
-IPV6_FLAGGER_PREFIX = 64
 # Guests whose address is not known are all one flagger: nothing tells one such guest
 # from a thousand, so together they count at most once per comment. A reader cannot
 # choose to be one (REMOTE_ADDR is the peer's address, and newsite.proxy keeps it when
@@ -399,31 +396,11 @@ IPV6_FLAGGER_PREFIX = 64
 # tests) and what every guest would be behind a proxy that passes no address, where
 # guests then weigh one flag in all, never one each.
 UNKNOWN_FLAGGER = "n:unknown"
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def flag_network(ip_address) -> str | None:
-    """The network a guest flags from: its /24 (IPv4) or /64 (IPv6), as much as one
-    household, office or rented server is taken to hold. IPv6 addresses that carry an
-    IPv4 client (IPv4-mapped ``::ffff:a.b.c.d``, NAT64, 6to4, Teredo) count as that
-    IPv4 address: one IPv4 address has whole /48s of 6to4 to pick from. None when
-    ``ip_address`` is no address."""
-    try:
-        address = ipaddress.ip_address(str(ip_address or "").split("%", 1)[0].strip())
-    except ValueError:
-        return None
-    if address.version == 6:
-        teredo = address.teredo
-        if address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        elif address in _NAT64:
-            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        elif address.sixtofour is not None:
-            address = address.sixtofour
-        elif teredo is not None:
-            address = teredo[1]
-    prefix = IPV4_FLAGGER_PREFIX if address.version == 4 else IPV6_FLAGGER_PREFIX
-    return str(ipaddress.ip_network((address, prefix), strict=False))
+    """The network a guest flags from (``articles.ratelimit.guest_network``)."""
+    return ratelimit.guest_network(ip_address)
 
 
 def flagger_key(*, user=None, ip_address=None) -> str:

@@ -5,7 +5,6 @@ A guest is only a cookie, and a cookie can be cleared: so a guest's *new* vote a
 counts against its network's daily allowance on the article
 (``RATINGS_GUEST_VOTES_PER_NETWORK``), kept in the database, not in a cache counter."""
 
-import ipaddress
 import math
 from datetime import datetime, timedelta
 
@@ -43,20 +42,13 @@ class GuestVotesExhausted(ratelimit.RateLimited):
 
 
 def voter_network(ip_address: str | None) -> str:
-    """The network a guest votes from: its /24 (IPv4) or /64 (IPv6), an IPv4-mapped
-    IPv6 address counting as its IPv4. One home, office or rented block of addresses
-    is one network, so rotating addresses within it buys no more votes. "" when the
-    address is unknown (no request: imports, demo data)."""
+    """The network a guest votes from (``articles.ratelimit.guest_network``: one home,
+    office or rented block of addresses is one network). "" when the address is
+    unknown (no request: imports, demo data)."""
     if not ip_address:
         return ""
-    try:
-        address = ipaddress.ip_address(ip_address.split("%", 1)[0])
-    except ValueError:
-        return ip_address[:50]  # not an address, but still one client's bucket
-    if address.version == 6 and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 64
-    return str(ipaddress.ip_network((address, prefix), strict=False))
+    # Not an address, but still one client's bucket.
+    return ratelimit.guest_network(ip_address) or ip_address[:50]
 
 
 def _check(article: Article) -> None:
