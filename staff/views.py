@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import Section
 from comments import bans, decisions, queues, services
 from comments.models import Ban, Comment, ModerationLog
+from staff import cards
 from staff.forms import (
     QUEUES,
     REASONS,
@@ -112,7 +113,7 @@ def _errors(exc: ValidationError) -> str:
 # --- The queue ---------------------------------------------------------------------------
 def _card_queryset(queryset):
     """What a card shows beyond the service's (``queues.moderation_comments``: the
-    article, author, parent, flags, attachments, revisions, stars), for a fixed
+    article, author, parent, flag_list, attachments, revision_list, stars), for a fixed
     number of queries: the comment's audit log, with its moderators."""
     log = ModerationLog.objects.select_related("actor").order_by("created_at", "pk")
     return queryset.prefetch_related(Prefetch("moderation_log", queryset=log, to_attr="log_rows"))
@@ -127,7 +128,7 @@ def _queue(filters: dict):
         "article": filters["article"].slug if filters.get("article") else None,
         "q": filters.get("q"),
     }
-    return queues.moderation_queue(**wanted)
+    return queues.moderation_queue(**wanted, lists=True)
 
 
 def _query(params: dict, **changes) -> str:
@@ -153,7 +154,7 @@ def _queue_context(request) -> dict:
     except ValidationError as exc:
         problems.append(_errors(exc))
         filters = {"queue": queue}
-        comments = queues.moderation_queue(queue=queue)
+        comments = queues.moderation_queue(queue=queue, lists=True)
     page = Paginator(_card_queryset(comments), PAGE_SIZE).get_page(request.GET.get("page"))
     params = {
         "queue": queue,
@@ -163,8 +164,6 @@ def _queue_context(request) -> dict:
         "q": filters.get("q", ""),
     }
     here = f"{reverse('staff:desk')}?{_query(params, page=request.GET.get('page', ''))}"
-    for comment in page.object_list:
-        comment.ban_form = BanForm(comment=comment, auto_id=f"ban-{comment.pk}-%s")
     return {
         "filter_form": form,
         "problems": problems,
@@ -172,7 +171,7 @@ def _queue_context(request) -> dict:
         "queue_label": dict(QUEUES)[queue],
         "params": params,
         "page": page,
-        "cards": page.object_list,
+        "cards": cards.render_cards(request, page.object_list, queue=queue, here=here),
         "here": here,
         "filtered_article": filters.get("article"),
         "filtered_section": filters.get("section"),

@@ -5,6 +5,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from comments.moderation import describe
+from staff import cards
 
 register = template.Library()
 
@@ -13,6 +14,12 @@ register = template.Library()
 def reason_text(code: str) -> str:
     """ "blocked_word:casino" → "Contains a blocked word or phrase (casino)"."""
     return describe(str(code))
+
+
+@register.filter
+def ago_hole(value) -> str:
+    """ "5 minutes ago" for a cached card: a hole ``staff.cards`` words on every serve."""
+    return cards.ago_hole(value)
 
 
 @register.filter
