@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from articles.cache import articles_changed
 from articles.models import Article, Section
+from articles.services import article_comments_switch
 
 
 @admin.register(Section)
@@ -31,8 +32,15 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "standfirst", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    readonly_fields = ["comment_count", "rating_count", "rating_sum", "created_at", "updated_at"]
-    actions = ["publish_now", "unpublish"]
+    readonly_fields = [
+        "comment_count",
+        "rating_count",
+        "rating_sum",
+        "created_at",
+        "updated_at",
+        "comments_closed_at",
+    ]
+    actions = ["publish_now", "unpublish", "close_comments", "reopen_comments"]
     filter_horizontal = ["authors"]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "standfirst", "dateline", "body"]}),
@@ -44,6 +52,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     "status",
                     "published_at",
                     "comments_open",
+                    "comments_closed_at",
+                    "comments_close_after_days",
                     "comment_moderation",
                     "ratings_enabled",
                 ]
@@ -74,6 +84,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        elif "comments_open" in form.changed_data:
+            # The closed notice says since when ("Comments were closed ... on 3 Dec").
+            obj.comments_closed_at = None if obj.comments_open else timezone.now()
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish selected articles now", permissions=["change"])
@@ -91,3 +104,27 @@ class ArticleAdmin(admin.ModelAdmin):
         articles_changed(published.values_list("pk", flat=True))
         updated = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"Unpublished {updated} article(s).", messages.SUCCESS)
+
+    def has_comments_switch_permission(self, request) -> bool:
+        """Editors who change articles, and comment moderators (who may only view them
+        here): closing a conversation is the moderators' call too."""
+        return self.has_change_permission(request) or request.user.has_perm(
+            "comments.moderate_comment"
+        )
+
+    @admin.action(description="Close comments", permissions=["comments_switch"])
+    def close_comments(self, request, queryset):
+        self._switch_comments(request, queryset, open=False)
+
+    @admin.action(description="Reopen comments", permissions=["comments_switch"])
+    def reopen_comments(self, request, queryset):
+        self._switch_comments(request, queryset, open=True)
+
+    def _switch_comments(self, request, queryset, *, open):
+        # The service writes each article's history entry (as the page and the API do).
+        changed = sum(
+            article_comments_switch(article=article, open=open, by=request.user, via="admin")
+            for article in queryset
+        )
+        done = "Reopened" if open else "Closed"
+        self.message_user(request, f"{done} comments on {changed} article(s).", messages.SUCCESS)

@@ -14,6 +14,19 @@ class ArticleSerializer(serializers.ModelSerializer):
     section_name = serializers.CharField(source="section.name", read_only=True)
     url = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
+    # Worked out from the row and the clock (no query): comments close by hand or by
+    # themselves days after publication (``Article.comments_close_at``).
+    comments_close_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When comments were closed by hand, or close by themselves; null: never.",
+    )
+    comments_accepting = serializers.BooleanField(
+        source="accepting_comments",
+        read_only=True,
+        help_text="Whether a new comment is taken now (`comments_open` is the "
+        "newsroom's switch alone).",
+    )
 
     class Meta:
         model = Article
@@ -28,6 +41,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "url",
             "comment_count",
             "rating",
+            "comments_close_at",
+            "comments_accepting",
         ]
 
     def get_url(self, obj) -> str:
@@ -41,6 +56,12 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 
 class ArticleDetailSerializer(ArticleSerializer):
+    comments_open = serializers.BooleanField(
+        read_only=True,
+        help_text="The newsroom's switch: `false` when comments were closed by hand "
+        "(see `comments_accepting`).",
+    )
+
     class Meta(ArticleSerializer.Meta):
         fields = [
             *ArticleSerializer.Meta.fields,

@@ -18,6 +18,9 @@ one-time keys) swapped in on every serve.
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,6 +60,7 @@ class _Bump:
             engagement_version=F("engagement_version") + 1,
             engagement_changed_at=timezone.now(),
         )
+        forget_version(self.article_id)
 
 
 def article_changed(*article_ids: int | None) -> None:
@@ -95,6 +99,118 @@ def version_tag(article) -> str:
     else:
         pk, version, changed = article.pk, article.engagement_version, article.engagement_changed_at
     return f"{pk}.{version}.{changed.timestamp() if changed else 0}"
+
+
+# --- The version, cached -------------------------------------------------------------------
+# A poll of an article's comments that nothing changed (``?after=`` every 15 s from every
+# open page) is answered 304 from the cache alone: what its ETag and Last-Modified are
+# made of, and that the article is public, are kept by slug (``VersionRecord``). The
+# bump drops the record (through the pk -> slug entry written beside it), so one shared
+# cache (Redis) never serves an old version. Entries live ARTICLES_VERSION_CACHE_TIMEOUT
+# seconds: the longest a per-process cache (locmem, several workers) can miss another
+# process's bump, or keep a fill that raced with a bump, or keep an article that was
+# deleted or unpublished (a 304 then; a 200 always reads the article row).
+_VERSION_PREFIX = "articles:version:v1"
+# Each process also keeps the records it read for a second: a popular article's polls
+# then cost no round trip to a shared cache either (about 1 ms per Redis call, most of
+# a 304's time), and another process's bump reaches this one within that second.
+_LOCAL_SECONDS = 1.0
+_LOCAL_MAX = 1000
+_local: dict[str, tuple[float, "VersionRecord"]] = {}
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """What a conditional GET needs of a published article, without reading it."""
+
+    pk: int
+    slug: str
+    version: int
+    changed_at: datetime
+    updated_at: datetime
+    published_at: datetime
+
+    @property
+    def tag(self) -> str:
+        return version_tag((self.pk, self.version, self.changed_at))
+
+    @property
+    def last_modified(self) -> datetime:
+        return max(self.changed_at, self.updated_at)
+
+
+def _version_key(slug: str) -> str:
+    # Hashed: a long or non-ASCII slug is still a valid key for every backend.
+    return f"{_VERSION_PREFIX}:slug:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+
+
+def _version_slug_key(article_id: int) -> str:
+    return f"{_VERSION_PREFIX}:pk:{article_id}"
+
+
+def cached_version(slug: str) -> VersionRecord | None:
+    """The cached record of the published article ``slug``, or None (not cached, off,
+    the cache is down, or the article is scheduled for later): then read the article."""
+    timeout = settings.ARTICLES_VERSION_CACHE_TIMEOUT
+    if not timeout:
+        return None
+    now = monotonic()
+    held = _local.get(slug)
+    if held is not None and held[0] > now:
+        record = held[1]
+    else:
+        try:
+            value = cache.get(_version_key(slug))
+        except Exception:  # noqa: BLE001 - a cache outage costs a query, not the answer
+            return None
+        if not isinstance(value, tuple):
+            return None
+        record = VersionRecord(*value)
+        _hold(record, now, timeout)
+    if record.slug != slug or record.published_at > timezone.now():
+        return None
+    return record
+
+
+def _hold(record: VersionRecord, now: float, timeout: int) -> None:
+    if len(_local) >= _LOCAL_MAX:
+        _local.clear()  # many articles polled at once: start over rather than grow
+    _local[record.slug] = (now + min(_LOCAL_SECONDS, timeout), record)
+
+
+def remember_version(article) -> None:
+    """Cache the record of ``article``, just read from the database, if it is public."""
+    timeout = settings.ARTICLES_VERSION_CACHE_TIMEOUT
+    if not timeout or not article.is_public:
+        return
+    value = (
+        article.pk,
+        article.slug,
+        article.engagement_version,
+        article.engagement_changed_at,
+        article.updated_at,
+        article.published_at,
+    )
+    _hold(VersionRecord(*value), monotonic(), timeout)
+    try:
+        # The pointer first, and kept longer: a record is never left without it.
+        cache.set(_version_slug_key(article.pk), article.slug, timeout + 60)
+        cache.set(_version_key(article.slug), value, timeout)
+    except Exception:  # noqa: BLE001, S110 - answered already; caching is a bonus
+        pass
+
+
+def forget_version(article_id: int) -> None:
+    """Drop the article's cached record (its version moved, or the article changed)."""
+    for slug, (_, record) in list(_local.items()):
+        if record.pk == article_id:
+            _local.pop(slug, None)
+    try:
+        slug = cache.get(_version_slug_key(article_id))
+        if slug is not None:
+            cache.delete_many([_version_key(slug), _version_slug_key(article_id)])
+    except Exception:  # noqa: BLE001, S110 - the record expires by itself soon
+        pass
 
 
 # --- Who may get the shared page ---------------------------------------------------------
@@ -209,10 +325,15 @@ def page_number(request, article) -> int:
 def page_key(request, article) -> str:
     """The shared page's key: the article's version, the host and scheme (absolute
     links are built from them), the page of threads and its variant (the order of the
-    threads, from the query or the reader's cookie)."""
+    threads, from the query or the reader's cookie).
+
+    Also whether the article takes comments now: comments close by the clock, with no
+    write to move the version, and every process reads the same row and clock, so the
+    first view after the close time misses and renders the page without the form."""
     parts = "|".join(
         (
             version_tag(article),
+            "open" if article.accepting_comments else "closed",
             request.scheme,
             request.get_host(),
             str(page_number(request, article)),
@@ -290,7 +411,8 @@ def fill_holes(
     for name in set(parts[1::2]):
         key = name.decode()
         make = _PER_REQUEST_INPUTS.get(key)
-        value = values.get(key, make(request) if make else "")
+        # Made only when not given: a page of cards gives the CSRF token once.
+        value = values[key] if key in values else (make(request) if make else "")
         filled_in[name] = escape(value).encode()
     parts[1::2] = [filled_in[name] for name in parts[1::2]]
     filled = b"".join(parts)

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connections, models
@@ -108,7 +108,27 @@ class Article(models.Model):
         default=timezone.now,
         help_text="A future time schedules the article; it stays hidden until then.",
     )
-    comments_open = models.BooleanField(default=True)
+    # The newsroom's switch: unticked, comments are closed whatever the clock says.
+    # ``comments_closed_at`` records when it was switched off (the closed notice's date).
+    comments_open = models.BooleanField(
+        default=True,
+        help_text="Untick to close comments now; existing comments stay on the page.",
+    )
+    comments_closed_at = models.DateTimeField(
+        "comments closed at",
+        null=True,
+        blank=True,
+        help_text="When comments were closed by hand (cleared when they are reopened).",
+    )
+    comments_close_after_days = models.PositiveIntegerField(
+        "close comments after (days)",
+        null=True,
+        blank=True,
+        help_text=(
+            "Comments close by themselves this many days after publication. "
+            "Empty: the site's setting (COMMENTS_CLOSE_AFTER_DAYS); 0: never for this article."
+        ),
+    )
     comment_moderation = models.CharField(
         "comment moderation",
         max_length=20,
@@ -206,6 +226,41 @@ class Article(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    # --- Comments: open, or closed since when -------------------------------------------
+    @property
+    def comments_close_after(self) -> int:
+        """Days after publication when comments close by themselves, 0 for never: the
+        article's own ``comments_close_after_days``, else the site's
+        ``COMMENTS_CLOSE_AFTER_DAYS`` (the one place the two are weighed)."""
+        if self.comments_close_after_days is not None:
+            return self.comments_close_after_days
+        return settings.COMMENTS_CLOSE_AFTER_DAYS
+
+    @property
+    def comments_close_at(self) -> datetime | None:
+        """When comments close (or closed): the moderator's close time when switched
+        off by hand (None if nobody recorded it), else publication plus
+        ``comments_close_after`` days, else None (they never close)."""
+        if not self.comments_open:
+            return self.comments_closed_at
+        days = self.comments_close_after
+        return self.published_at + timedelta(days=days) if days else None
+
+    @property
+    def comments_closed_by_clock(self) -> bool:
+        """Open by the switch, but past the time they close by themselves."""
+        close_at = self.comments_open and self.comments_close_at
+        return bool(close_at) and timezone.now() >= close_at
+
+    @property
+    def accepting_comments(self) -> bool:
+        """Whether a new comment may be posted now: the one check every way in (the
+        page, the API, the form's and the reply links' display, cache keys) reads."""
+        if not (self.comments_open and self.is_public):
+            return False
+        close_at = self.comments_close_at
+        return close_at is None or timezone.now() < close_at
+
     @property
     def was_updated(self) -> bool:
         """Edited noticeably after it went out (worth an "Updated" line)."""
@@ -218,6 +273,24 @@ class Article(models.Model):
         if not self.rating_count:
             return 0
         return round(self.rating_sum / self.rating_count, 1)
+
+    def close_comments(self, *, at: datetime | None = None) -> None:
+        """Switch comments off by hand, closed from ``at`` (now), and save."""
+        self.comments_open = False
+        self.comments_closed_at = at or timezone.now()
+        self.save(update_fields=["comments_open", "comments_closed_at"])
+
+    def reopen_comments(self) -> None:
+        """Switch comments back on and save. An article the clock has closed stops
+        closing by itself (its override becomes 0, never): else reopening it would
+        change nothing a reader sees."""
+        self.comments_open = True
+        self.comments_closed_at = None
+        fields = ["comments_open", "comments_closed_at"]
+        if self.comments_closed_by_clock:
+            self.comments_close_after_days = 0
+            fields.append("comments_close_after_days")
+        self.save(update_fields=fields)
 
     def publish(self, *, at=None):
         self.status = self.Status.PUBLISHED

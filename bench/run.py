@@ -17,6 +17,9 @@ Missed targets are reported as FAIL and the exit status is still 0; a non-zero e
 means the harness itself broke (a server that does not start, a target that does not
 answer as expected before the load, wrk output that cannot be read).
 
+``--only desk,page_nocache`` measures those rows alone (with the trivial baseline),
+written beside the full runs but never as ``latest.md``.
+
 PostgreSQL, Redis and wrk must be running / installed: ``bench/run.sh`` (what
 ``make bench`` calls) sees to that. Settings (environment):
 
@@ -35,6 +38,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +71,10 @@ class Target:
     connections: int | None = None
     # Sent with the bench moderator's session cookie (load_bench --moderator-session).
     signed_in: bool = False
+    # A live-updates poll with nothing new: `path` is the comments API, asked for what
+    # came after the article's largest comment id, with If-None-Match set to the ETag of
+    # that answer (both found by `prepare`); wrk counts anything but a 304 as an error.
+    poll: bool = False
 
 
 TARGETS = [
@@ -81,6 +91,14 @@ TARGETS = [
         "API comments, page of 100, page cache off",
         "uncached",
         f"/api/v1/articles/{SMALL}/comments/?page_size=100",
+    ),
+    Target(
+        "poll",
+        "live-updates poll `?after=` with nothing new (304), page cache on",
+        "cached",
+        f"/api/v1/articles/{SMALL}/comments/",
+        expect_status=304,
+        poll=True,
     ),
     Target(
         "page_large",
@@ -107,6 +125,8 @@ TARGETS = [
 ]
 # The bench moderator's session cookie, once load_bench has written it.
 SESSION_COOKIE: dict[str, str] = {}
+# A poll target's path and If-None-Match, once `prepare` has found them.
+POLLS: dict[str, tuple[str, dict[str, str]]] = {}
 
 
 @dataclass
@@ -133,6 +153,35 @@ class Round:
 
 
 # --- Load ----------------------------------------------------------------------------
+def prepare(target: Target, server: Server) -> None:
+    """A poll target's URL and validator: ``?after=`` the largest comment id (the last
+    of the list in id order), and the ETag its answer carries."""
+    if not target.poll:
+        return
+    first = server.base + target.path + "?after=0&page_size=1"
+    status, content = fetch(first)
+    if status != 200:
+        raise HarnessError(f"{target.label}: {first} answered {status}")
+    count = json.loads(content)["count"]
+    status, content = fetch(f"{first}&page={count}")
+    results = json.loads(content).get("results") if status == 200 else None
+    if not results:
+        raise HarnessError(f"{target.label}: no comment to poll after ({status})")
+    path = f"{target.path}?after={results[0]['id']}"
+    try:
+        with urllib.request.urlopen(server.base + path, timeout=30) as response:  # noqa: S310 - loopback
+            etag = response.headers.get("ETag")
+    except urllib.error.URLError as error:
+        raise HarnessError(f"{target.label}: {server.base}{path}: {error}") from error
+    if not etag:
+        raise HarnessError(f"{target.label}: {server.base}{path} sent no ETag")
+    POLLS[target.key] = (path, {"If-None-Match": etag})
+
+
+def path_for(target: Target) -> str:
+    return POLLS[target.key][0] if target.poll else target.path
+
+
 def check(target: Target, server: Server) -> None:
     """One request before the load: the target must answer as the bench expects, or its
     numbers would measure an error page."""
@@ -141,10 +190,11 @@ def check(target: Target, server: Server) -> None:
         body = json.dumps(
             {"name": "Bench check", "email": "bench-check@example.org", "body": "Checking."}
         ).encode()
-    status, content = fetch(server.base + target.path, body=body, headers=headers_for(target))
+    path = path_for(target)
+    status, content = fetch(server.base + path, body=body, headers=headers_for(target))
     if status != target.expect_status:
         raise HarnessError(
-            f"{target.label}: {server.base}{target.path} answered {status}, expected "
+            f"{target.label}: {server.base}{path} answered {status}, expected "
             f"{target.expect_status}:\n{content[:600].decode(errors='replace')}\n{server.tail()}"
         )
     if target.post and json.loads(content).get("status") != "approved":
@@ -152,13 +202,23 @@ def check(target: Target, server: Server) -> None:
 
 
 def headers_for(target: Target) -> dict[str, str]:
-    return dict(SESSION_COOKIE) if target.signed_in else {}
+    headers = dict(SESSION_COOKIE) if target.signed_in else {}
+    if target.poll:
+        headers.update(POLLS[target.key][1])
+    return headers
 
 
 def wrk(
-    url: str, *, seconds: int, connections: int, post: bool, headers: dict | None = None
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    post: bool,
+    headers: dict | None = None,
+    expect: int | None = None,
 ) -> Measurement:
-    env = dict(os.environ, BENCH_POST="1" if post else "0")
+    """``expect``: the only status that counts as success (else any 2xx)."""
+    env = dict(os.environ, BENCH_POST="1" if post else "0", BENCH_EXPECT=str(expect or ""))
     command = [
         "wrk",
         *(f"--header={name}: {value}" for name, value in (headers or {}).items()),
@@ -220,7 +280,8 @@ class Verdict:
 
 
 def verdicts(r: Round) -> dict[str, Verdict]:
-    res = r.results
+    # Rows left out by --only read as zero: their verdicts are made, never shown.
+    res = defaultdict(lambda: Measurement(0, 0, 0, 0, 0, 0), r.results)
     trivial = res["trivial"].rps
     if not trivial:
         raise HarnessError("the trivial view answered no request under load")
@@ -239,6 +300,8 @@ def verdicts(r: Round) -> dict[str, Verdict]:
         "page": at_least("page", 0.15),
         "page_nocache": at_least("page_nocache", 0.025),
         "api": at_least("api", 0.05),
+        # Issue 18: every open page polls; nothing new is a 304 from the cache alone.
+        "poll": at_least("poll", 0.5),
         "page_large": Verdict(
             "p50 ≤ 1.5× the 200-comment page's (cache off)",
             f"{large:.2f}× (CPU {large_cpu:.2f}×)",
@@ -376,6 +439,7 @@ def run(args) -> int:
         for server in servers.values():
             server.start()
         for target in TARGETS:
+            prepare(target, servers[target.server])
             check(target, servers[target.server])
         for number in (1, 2):
             rounds.append(
@@ -390,7 +454,7 @@ def run(args) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     report = render(rounds, now, seconds, connections, time.monotonic() - started)
-    write_report(report, run_id, readme=args.readme)
+    write_report(report, run_id, readme=args.readme, only=args.only)
     return 0
 
 
@@ -402,13 +466,18 @@ def measure_round(
     current = Round()
     for target in TARGETS:
         server = servers[target.server]
-        url = server.base + target.path
+        url = server.base + path_for(target)
         print(f"=== round {number}: {target.label}", flush=True)
         clients = target.connections or connections
-        headers = headers_for(target)
-        wrk(url, seconds=warmup, connections=clients, post=target.post, headers=headers)
+        load = {
+            "connections": clients,
+            "post": target.post,
+            "headers": headers_for(target),
+            "expect": target.expect_status if target.poll else None,
+        }
+        wrk(url, seconds=warmup, **load)
         cpu = server.cpu_seconds()
-        measured = wrk(url, seconds=seconds, connections=clients, post=target.post, headers=headers)
+        measured = wrk(url, seconds=seconds, **load)
         cpu = server.cpu_seconds() - cpu
         measured.cpu_ms = cpu * 1000 / measured.requests if measured.requests else 0
         current.results[target.key] = measured
@@ -419,13 +488,18 @@ def measure_round(
     return current
 
 
-def write_report(report: str, run_id: str, *, readme: bool) -> None:
+def write_report(report: str, run_id: str, *, readme: bool, only: list[str]) -> None:
+    """A run of some rows (--only) is kept beside the others, never as latest.md."""
     print()
     print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{run_id}.md").write_text(report)
-    (RESULTS / "latest.md").write_text(report)
-    print(f"written to bench/results/{run_id}.md and bench/results/latest.md")
+    name = f"{run_id}-only-{'-'.join(only)}.md" if only else f"{run_id}.md"
+    (RESULTS / name).write_text(report)
+    if only:
+        print(f"written to bench/results/{name}")
+    else:
+        (RESULTS / "latest.md").write_text(report)
+        print(f"written to bench/results/{name} and bench/results/latest.md")
     if readme:
         update_readme(report)
         print("README.md's Performance table updated")
@@ -517,7 +591,22 @@ def update_readme(report: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readme", action="store_true", help="also copy the table into README.md")
+    parser.add_argument(
+        "--only",
+        metavar="ROW[,ROW...]",
+        default="",
+        help="measure only these rows, with the trivial baseline (e.g. --only desk,page_nocache)",
+    )
     args = parser.parse_args()
+    keys = [target.key for target in TARGETS]
+    args.only = [row for row in args.only.split(",") if row]
+    unknown = [row for row in args.only if row not in keys]
+    if unknown:
+        parser.error(f"unknown row {', '.join(unknown)}: choose from {', '.join(keys)}")
+    if args.only and args.readme:
+        parser.error("--readme copies the whole table: run every row for it")
+    if args.only:
+        TARGETS[:] = [t for t in TARGETS if t.key == "trivial" or t.key in args.only]
     try:
         return run(args)
     except (HarnessError, subprocess.CalledProcessError) as error:

@@ -1,9 +1,11 @@
 -- wrk script for `make bench` (bench/run.py): counts responses outside 2xx, which wrk
 -- would otherwise count as successes when they are 3xx, and with BENCH_POST=1 posts
--- a different guest comment (JSON) on every request.
+-- a different guest comment (JSON) on every request. With BENCH_EXPECT=<status> only
+-- that status is a success (304 for a conditional poll sent with If-None-Match).
 
 local threads = {}
 local next_id = 0
+local expect = tonumber(os.getenv("BENCH_EXPECT") or "")
 
 function setup(thread)
   next_id = next_id + 1
@@ -28,7 +30,11 @@ if os.getenv("BENCH_POST") == "1" then
 end
 
 function response(status, headers, body)
-  if status < 200 or status > 299 then
+  if expect then
+    if status ~= expect then
+      bad = bad + 1
+    end
+  elseif status < 200 or status > 299 then
     bad = bad + 1
   end
 end

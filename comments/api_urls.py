@@ -3,6 +3,7 @@
 from django.urls import path
 
 from comments.api.attachments import AttachmentDetail, CommentAttachmentUpload
+from comments.api.closing import CommentsStateView
 from comments.api.detail import CommentDetail
 from comments.api.geocoding import ReverseGeocodeView
 from comments.api.moderation import (
@@ -39,6 +40,11 @@ urlpatterns = [
     ),
     path("moderation/comments/<int:pk>/undo/", UndoView.as_view(), name="moderation-undo"),
     path("moderation/authors/", AuthorHistoryView.as_view(), name="moderation-authors"),
+    path(
+        "moderation/articles/<slug:slug>/comments-state/",
+        CommentsStateView.as_view(),
+        name="moderation-comments-state",
+    ),
     path(
         "comments/<int:pk>/attachments/",
         CommentAttachmentUpload.as_view(),

@@ -195,7 +195,7 @@ def _check_can_post(
     *, article, body, poster, guest_name, guest_email, parent, attachment_count, enforce_limits
 ) -> None:
     """Everything that refuses a comment before it is built, cheapest first."""
-    if not article.comments_open or not article.is_public:
+    if not article.accepting_comments:  # closed by hand, by the clock, or not published
         raise CommentsClosed("Comments are closed for this article.")
     if not (body or "").strip():
         raise ValidationError({"body": ["Write something before posting."]})

@@ -51,7 +51,9 @@ def _int_or_none(value):
 
 
 def can_post(article) -> bool:
-    return article.comments_open and article.is_public
+    """Whether the form (and the Reply links) are offered: ``Article.accepting_comments``,
+    which also closes comments by the clock. The threads' shared copy is keyed on it."""
+    return article.accepting_comments
 
 
 def page_query(page, ordering: str = conversation.DEFAULT_ORDERING) -> str:
@@ -374,7 +376,7 @@ def comment_section_context(request, article, *, form=None) -> dict:
         form.initial["rating"] = rating_mine
     reply_id = _int_or_none(form["parent"].value() if form.is_bound else request.GET.get("replyto"))
     reply_comment = data.pop("shown").get(reply_id)
-    if reply_comment is not None and reply_comment.is_placeholder:
+    if reply_comment is not None and (reply_comment.is_placeholder or not can_post(article)):
         reply_comment = None
     if reply_comment is not None and not form.is_bound:
         form.initial["parent"] = reply_comment.pk
@@ -390,6 +392,8 @@ def comment_section_context(request, article, *, form=None) -> dict:
         "reply_to": reply_comment.pk if reply_comment else None,
         "reply_comment": reply_comment,
         "can_post": can_post(article),
+        # The close / reopen form under the section (``comments.closing``).
+        "can_close": services.can_moderate(user),
         # The skeleton comments.js fills in for a comment posted without a reload.
         "template_comment": _template_comment(),
         "following": (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import downloads, feeds, views
+from comments import closing, downloads, feeds, views
 
 app_name = "comments"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/more/", views.comments_more, name="more"),
     path("articles/<slug:slug>/comments/order/", views.comments_ordering, name="ordering"),
     path("articles/<slug:slug>/comments/follow/", views.thread_follow, name="follow"),
+    path("articles/<slug:slug>/comments/state/", closing.comments_state, name="state"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
     path("comments/<int:pk>/like/", views.comment_like, name="like"),

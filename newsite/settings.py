@@ -382,6 +382,11 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12, minimum=1)
 # Seconds an anonymous reader's article page is kept whole in the cache (keyed on the
 # article's engagement version, so any change shows on the next view); 0 turns it off.
 ARTICLES_PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 300, minimum=0)
+# Seconds an article's version (what a comments poll's ETag is made of) is kept in the
+# cache, so that a poll that nothing changed costs no query. A version move drops it at
+# once; the timeout bounds how long a per-process cache (locmem, several workers) can
+# lag behind another process's change. 0 turns it off (every poll reads the article).
+ARTICLES_VERSION_CACHE_TIMEOUT = env_int("ARTICLES_VERSION_CACHE_TIMEOUT", 10, minimum=0)
 
 # --- Comments (used by the comments app; declared here once) -------------------------
 COMMENTS_MAX_ATTACHMENTS = env_int("COMMENTS_MAX_ATTACHMENTS", 3, minimum=0)
@@ -412,6 +417,10 @@ COMMENTS_PAGE_SIZE = env_int("COMMENTS_PAGE_SIZE", 20, minimum=1)
 # Seconds a page of rendered threads is kept (keyed on the article's engagement version,
 # shared by every reader who may edit none of them; likes filled in per reader). 0: off.
 COMMENTS_THREADS_CACHE_TIMEOUT = env_int("COMMENTS_THREADS_CACHE_TIMEOUT", 300, minimum=0)
+# Comments close by themselves this many days after an article's publication; 0: never.
+# An article's own "close comments after (days)" overrides it (0 there: never for it);
+# read in one place, Article.comments_close_after.
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0, minimum=0)
 COMMENTS_MAX_LENGTH = 5000
 # Anti-abuse rules (comments.moderation): more links than this → held for review.
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2, minimum=0)
@@ -426,6 +435,9 @@ COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
 # A moderator may undo their last decision on a comment for this many seconds
 # (comments.decisions.decision_undo), if nobody decided it since.
 COMMENTS_UNDO_SECONDS = env_int("COMMENTS_UNDO_SECONDS", 10, minimum=0)
+# How often (milliseconds) an open article page asks for new comments
+# (``?after=<id>``, a 304 while nothing changed); slower in a hidden tab and after errors.
+COMMENTS_POLL_MS = env_int("COMMENTS_POLL_MS", 15_000, minimum=1_000)
 # How often the moderation desk asks whether its queues changed (a 304 when not).
 DESK_POLL_MS = env_int("DESK_POLL_MS", 10_000, minimum=1_000)
 # At most one "comments are waiting" email to moderators per this many seconds.

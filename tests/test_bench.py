@@ -45,6 +45,7 @@ def a_round(**overrides):
         "page": measurement(rps=200),
         "page_nocache": measurement(rps=30, p50=100),
         "api": measurement(rps=60),
+        "poll": measurement(rps=600),
         "page_large": measurement(rps=25, p50=140),
         "post": measurement(p99=90),
         "desk": measurement(rps=30),
@@ -108,5 +109,18 @@ def test_worker_memory_within_noise_passes():
 
 def test_summary_names_what_was_met_and_missed():
     text = bench.summary([a_round(), a_round(post=measurement(p99=250))])
-    assert text.startswith("**Met 6 of 7**")
+    assert text.startswith("**Met 7 of 8**")
     assert "**Missed**: `POST` guest comment" in text
+
+
+def test_the_poll_must_reach_half_the_trivial_views_rate():
+    assert bench.verdicts(a_round(poll=measurement(rps=500)))["poll"].passed
+    assert not bench.verdicts(a_round(poll=measurement(rps=499)))["poll"].passed
+
+
+def test_the_poll_is_sent_with_its_etag_and_only_a_304_counts(monkeypatch):
+    poll = next(t for t in bench.TARGETS if t.key == "poll")
+    monkeypatch.setitem(bench.POLLS, "poll", ("/api/v1/x/?after=7", {"If-None-Match": '"v1"'}))
+    assert bench.path_for(poll) == "/api/v1/x/?after=7"
+    assert bench.headers_for(poll) == {"If-None-Match": '"v1"'}
+    assert poll.expect_status == 304

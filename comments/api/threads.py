@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 
 from articles import cache as page_cache
 from articles.models import Article
+from articles.pagination import Pagination
 from articles.validators import DeliverableEmailSerializerField
 from comments import attachments, conversation, idempotency, posting, tokens
 from comments.api.attachments import prepare_uploads, uploads_rate_limit
@@ -140,6 +142,41 @@ class CommentListQuerySerializer(serializers.Serializer):
         help_text="`1`: only the featured published comments (the newsroom's picks), "
         "newest pick first, as a flat list.",
     )
+    after = serializers.IntegerField(
+        required=False,
+        default=None,
+        min_value=0,
+        # The largest id a database's integer key can hold: more is not a comment id.
+        max_value=2**63 - 1,
+        help_text="Live updates: only the approved comments with an id larger than this "
+        "(the largest id the client has), oldest first by id, as a flat list (each with "
+        "`parent` and `depth`, to be placed in the thread). `ordering` is ignored; "
+        "`featured` cannot be combined with it. The page carries the article's "
+        "`comment_count` too. Poll with `If-None-Match`: `304` while nothing changed. "
+        "A comment held for review and approved later has a smaller id than comments "
+        "posted meanwhile and is not listed; the version (and so the ETag and "
+        "`comment_count`) moves with the approval.",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("after") is not None and attrs.get("featured"):
+            raise serializers.ValidationError(
+                {"featured": ["Leave out featured when asking for comments after an id."]}
+            )
+        return attrs
+
+
+class CommentPagination(Pagination):
+    """The list's pages; a live update (``?after=``) also says how many comments the
+    article has now (for the "Comments (N)" heading), approvals of older ones included."""
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["comment_count"] = {
+            "type": "integer",
+            "description": "With `after` only: the article's published comments now.",
+        }
+        return schema
 
 
 def _by_root(ordering: str) -> list:
@@ -165,7 +202,28 @@ def _by_root(ordering: str) -> list:
 @extend_schema_view(
     get=extend_schema(
         summary="Approved comments of an article, threads kept together",
-        parameters=[CommentListQuerySerializer],
+        parameters=[
+            CommentListQuerySerializer,
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="The `ETag` of the answer the client has: `304` (no body) "
+                "while nothing under the article changed.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                response=[200, 304],
+                description="The version of this answer (send it as `If-None-Match`).",
+            ),
+        ],
+        responses={
+            200: CommentSerializer(many=True),
+            304: OpenApiResponse(description="Not modified: the client's copy is current."),
+        },
     ),
     post=extend_schema(
         summary="Post a comment",
@@ -203,6 +261,7 @@ class CommentList(generics.ListCreateAPIView):
     approved reply loses its place in the thread."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = CommentPagination
 
     @cached_property
     def article(self) -> Article:
@@ -214,7 +273,11 @@ class CommentList(generics.ListCreateAPIView):
         # The same rows as Comment.objects.public().filter(article=...): going through the
         # related manager also hands each comment this article, so `url` costs no query.
         query = self.list_query
-        if query["featured"]:
+        if query["after"] is not None:
+            # Live updates: what arrived since the client's largest id, in arrival order.
+            comments = self.article.comments.approved().filter(pk__gt=query["after"])
+            comments = comments.for_page().order_by("pk")
+        elif query["featured"]:
             comments = self.article.comments.approved().filter(is_featured=True).for_page()
             comments = comments.order_by("-featured_at", "-pk")
         else:
@@ -224,12 +287,58 @@ class CommentList(generics.ListCreateAPIView):
 
     @cached_property
     def list_query(self) -> dict:
-        """The validated ``ordering`` and ``featured`` (400 for bad values)."""
+        """The validated ``ordering``, ``featured`` and ``after`` (400 for bad values)."""
         if self.request is None or self.request.method != "GET":
-            return {"ordering": conversation.DEFAULT_ORDERING, "featured": False}
+            return {"ordering": conversation.DEFAULT_ORDERING, "featured": False, "after": None}
         params = CommentListQuerySerializer(data=self.request.query_params.dict())
         params.is_valid(raise_exception=True)
         return params.validated_data
+
+    def dispatch(self, request, *args, **kwargs):
+        # The poll that nothing changed, answered before DRF builds anything (its
+        # request, the negotiation, the query's serializer): most of a 304's cost.
+        unchanged = self._unchanged_poll(request, kwargs.get("slug", ""))
+        if unchanged is not None:
+            return unchanged
+        return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def _unchanged_poll(cls, request, slug: str):
+        """A 304 for a JSON GET whose ``If-None-Match`` names the current answer, from
+        the cached version record alone; None for anything else (the full path decides).
+
+        The query is not validated here: a matching ETag was made from this exact query
+        string, and only a valid query's answer (a 200) ever carried it. A token sent
+        in ``Authorization`` must still be checked (a bad one is refused), and an HTML
+        client gets the browsable API, so neither is answered here."""
+        meta = request.META
+        if (
+            request.method not in ("GET", "HEAD")
+            # ``*`` matches whatever exists, even the answer to a bad query (a 400).
+            or "*" in meta.get("HTTP_IF_NONE_MATCH", "*")
+            or "HTTP_AUTHORIZATION" in meta
+            or "format" in request.GET
+            or "text/html" in meta.get("HTTP_ACCEPT", "")
+        ):
+            return None
+        record = page_cache.cached_version(slug)
+        if record is None:
+            return None
+        response = page_cache.not_modified(
+            request, etag=cls._etag(request, record.tag), last_modified=record.last_modified
+        )
+        if response is not None:
+            # As DRF would send it: the answer depends on the negotiated format.
+            patch_vary_headers(response, ["Accept"])
+        return response
+
+    def perform_authentication(self, request):
+        """Who asks is read only when something needs it: the list is the same for every
+        reader, so a poll that nothing changed does not load their account. Credentials
+        in a header are still checked at once (a bad token is refused whatever is asked)."""
+        if request.method in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in request.META:
+            return
+        super().perform_authentication(request)
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":
@@ -239,24 +348,41 @@ class CommentList(generics.ListCreateAPIView):
     def list(self, request, *args, **kwargs):
         """Conditional GET: the list is the same for every reader, so its ETag is the
         article's engagement version plus what else shapes the answer (the query
-        string, and the host and scheme of its absolute links)."""
+        string, and the host and scheme of its absolute links).
+
+        A repeat that nothing changed is answered from the article's cached version
+        record (``articles.cache.cached_version``) without a query: open pages poll
+        ``?after=`` every few seconds. Anything else reads the article row, as the
+        authority on its version and on whether it is still published."""
         self.list_query  # noqa: B018 - a bad ordering or featured is a 400 before any ETag
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)  # the browsable API is per user
+        record = page_cache.cached_version(self.kwargs["slug"])
+        if record is not None:
+            unchanged = page_cache.not_modified(
+                request, etag=self._etag(request, record.tag), last_modified=record.last_modified
+            )
+            if unchanged is not None:
+                return unchanged
         article = self.article
-        etag = page_cache.make_etag(
+        tag = page_cache.version_tag(article)
+        if record is None or record.tag != tag:
+            page_cache.remember_version(article)
+        return page_cache.conditional(
+            request,
+            etag=self._etag(request, tag),
+            last_modified=max(article.engagement_changed_at, article.updated_at),
+            respond=lambda: self._public_list(request, article, *args, **kwargs),
+        )
+
+    @staticmethod
+    def _etag(request, version_tag: str) -> str:
+        return page_cache.make_etag(
             "comments",
-            page_cache.version_tag(article),
+            version_tag,
             request.scheme,
             request.get_host(),
             request.META.get("QUERY_STRING", ""),
-        )
-        last_modified = max(article.engagement_changed_at, article.updated_at)
-        return page_cache.conditional(
-            request,
-            etag=etag,
-            last_modified=last_modified,
-            respond=lambda: self._public_list(request, article, *args, **kwargs),
         )
 
     def _public_list(self, request, article, *args, **kwargs):
@@ -264,7 +390,10 @@ class CommentList(generics.ListCreateAPIView):
         if page is None:
             return super().list(request, *args, **kwargs)
         data = public_comments_data(page, article=article, request=request)
-        return self.get_paginated_response(data)
+        response = self.get_paginated_response(data)
+        if self.list_query["after"] is not None:
+            response.data["comment_count"] = article.comment_count
+        return response
 
     def create(self, request, *args, **kwargs):
         article = self.article

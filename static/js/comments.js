@@ -189,7 +189,8 @@
     });
   }
 
-  function buildComment(data) {
+  // `fromOthers`: a comment that arrived by live updates, not the reader's own post.
+  function buildComment(data, fromOthers) {
     var item = template.content.firstElementChild.cloneNode(true);
     var article = item.querySelector("article");
     article.id = "c" + data.id;
@@ -202,6 +203,7 @@
       var badge = item.querySelector('[data-slot="guest"]');
       if (badge) badge.remove();
     }
+    addBadges(item, data);
     var time = item.querySelector('[data-slot="time"]');
     time.setAttribute("datetime", data.created_at);
     time.setAttribute("title", new Date(data.created_at).toLocaleString());
@@ -213,12 +215,29 @@
     fillAttachments(item, data.attachments || []);
     // The author may edit: a guest holds the edit token (also set as a cookie),
     // a signed-in reader is the author.
-    if (!(data.edit_token || signedIn)) {
+    if (fromOthers || !(data.edit_token || signedIn)) {
       item.querySelectorAll('[data-slot="edit"], [data-slot="delete"]').forEach(function (el) {
         el.remove();
       });
     }
     return item;
+  }
+
+  // Staff / Author and "Newsroom pick", as comments/_comment.html draws them.
+  var BADGES = { staff: "Staff", author: "Author" };
+
+  function addBadges(item, data) {
+    var after = item.querySelector('[data-slot="guest"]') || item.querySelector('[data-slot="author"]');
+    var kind = data.author && data.author.badge;
+    [kind && BADGES[kind] ? kind : null, data.is_featured ? "pick" : null].forEach(function (name) {
+      if (!name || !after) return;
+      var badge = document.createElement("span");
+      badge.className = "comment__badge comment__badge--" + name;
+      badge.setAttribute("data-badge", name);
+      badge.textContent = name === "pick" ? "Newsroom pick" : BADGES[name];
+      after.insertAdjacentElement("afterend", badge);
+      after = badge;
+    });
   }
 
   var STARS = "★★★★★☆☆☆☆☆";
@@ -356,9 +375,11 @@
     return list;
   }
 
-  function insertComment(data) {
-    var item = buildComment(data);
-    var parent = data.parent ? document.getElementById("c" + data.parent) : null;
+  // Puts a built comment in the thread: last under its parent (replies are oldest first),
+  // else as a new thread at the end of the list (at its start when `first`). With
+  // `strict`, a reply whose parent is not on the page is not placed (false).
+  function placeItem(item, parentId, first, strict) {
+    var parent = parentId ? document.getElementById("c" + parentId) : null;
     if (parent) {
       var thread = parent.closest("li");
       var replies = thread.querySelector(":scope > .comment-replies");
@@ -368,9 +389,20 @@
         thread.appendChild(replies);
       }
       replies.appendChild(item);
+    } else if (parentId && strict) {
+      return false;
+    } else if (first) {
+      var list = topList();
+      list.insertBefore(item, list.firstElementChild);
     } else {
       topList().appendChild(item);
     }
+    return true;
+  }
+
+  function insertComment(data) {
+    var item = buildComment(data);
+    placeItem(item, data.parent, false, false);
     var article = item.querySelector("article");
     if (data.status === "pending") {
       // Held for moderation: shown to its author alone, as the server shows it
@@ -1125,8 +1157,184 @@
     };
   })();
 
+  // --- Live updates ------------------------------------------------------------------------
+  // A reader who keeps the page open is told of new comments ("3 new comments — show")
+  // and the heading's count follows, without a reload; the button puts them in place.
+  // ?after=<largest id seen> is polled every data-poll-ms with If-None-Match (a 304,
+  // from the server's cache alone, while nothing changed): no connection is held open,
+  // so sync workers are never tied up by open pages. A hidden tab polls once a minute
+  // at most (and at once on coming back); errors back off exponentially.
+  // Only where new comments have a place: replies under a parent on the page, new
+  // threads where this page ends (the last page, oldest or most liked first) or starts
+  // (page 1, newest first). A comment held for review and approved later has a smaller
+  // id than `after` and is not fetched; the approval moves the heading's count.
+  function startLive() {
+    var url = root.getAttribute("data-live-url");
+    var region = root.querySelector("[data-live-region]");
+    if (!url || !region || !template) return;
+    var interval = Math.max(250, parseInt(root.getAttribute("data-poll-ms"), 10) || 15000);
+    var hiddenInterval = Math.max(60000, interval * 4);
+    var ordering = root.getAttribute("data-live-ordering") || "oldest";
+    var newestFirst = ordering === "newest";
+    var pageNumber = parseInt(root.getAttribute("data-live-page"), 10) || 1;
+    var after = null; // the largest id seen, once this page is where new threads go
+    var etag = null;
+    var etagUrl = null;
+    var waiting = []; // fetched, placeable, not shown yet (API rows, by id)
+    var failures = 0;
+    var timer = null;
+    var busy = false;
+    var lastPoll = Date.now();
+
+    function onPage(id) {
+      return Boolean(document.getElementById("c" + id));
+    }
+
+    function isWaiting(id) {
+      return waiting.some(function (row) {
+        return row.id === id;
+      });
+    }
+
+    // New threads belong here (for the oldest or most liked order: no "Load more").
+    function threadsEndHere() {
+      return newestFirst ? pageNumber === 1 : !root.querySelector("[data-comments-more]");
+    }
+
+    function largestId() {
+      var largest = 0;
+      root.querySelectorAll("article[data-comment-id]").forEach(function (el) {
+        largest = Math.max(largest, parseInt(el.getAttribute("data-comment-id"), 10) || 0);
+      });
+      return largest;
+    }
+
+    function setCount(count) {
+      var heading = document.getElementById("comments-heading");
+      if (heading) heading.textContent = heading.textContent.replace(/\(\d+\)/, "(" + count + ")");
+    }
+
+    function render() {
+      waiting = waiting.filter(function (row) {
+        return !onPage(row.id); // the reader's own, posted from this page meanwhile
+      });
+      var button = region.querySelector("[data-live-show]");
+      if (!waiting.length) {
+        if (button) button.remove();
+        return;
+      }
+      var text = region
+        .getAttribute(waiting.length === 1 ? "data-one" : "data-many")
+        .replace("{n}", String(waiting.length));
+      if (!button) {
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "comments__new";
+        button.setAttribute("data-live-show", "");
+        region.appendChild(button);
+      }
+      if (button.textContent !== text) button.textContent = text;
+    }
+
+    function received(data) {
+      var rows = data.results || [];
+      rows.forEach(function (row) {
+        after = Math.max(after, row.id);
+        if (onPage(row.id) || isWaiting(row.id)) return;
+        var placeable = row.parent ? onPage(row.parent) || isWaiting(row.parent) : threadsEndHere();
+        if (placeable) waiting.push(row);
+      });
+      if (typeof data.comment_count === "number") setCount(data.comment_count);
+      render();
+      return Boolean(data.next);
+    }
+
+    function show() {
+      var shown = waiting;
+      var first = null;
+      waiting = [];
+      shown.forEach(function (row) {
+        if (onPage(row.id)) return;
+        var item = buildComment(row, true);
+        if (!placeItem(item, row.parent, newestFirst, true)) return;
+        var article = item.querySelector("article");
+        article.classList.add("comment--new");
+        first = first || article;
+      });
+      render();
+      if (first) {
+        first.scrollIntoView({ block: "center" });
+        first.focus({ preventScroll: true });
+      }
+    }
+
+    function delay() {
+      if (document.visibilityState === "hidden") return hiddenInterval;
+      return failures ? Math.min(interval * Math.pow(2, failures), 10 * 60000) : interval;
+    }
+
+    function schedule(ms) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(poll, ms);
+    }
+
+    function poll() {
+      if (busy) return;
+      // Elsewhere in the thread (an earlier page, oldest first): nothing to place here.
+      if (!threadsEndHere()) {
+        schedule(delay());
+        return;
+      }
+      if (after === null) after = largestId();
+      var pollUrl = url + "?after=" + after + "&page_size=100";
+      var headers = { Accept: "application/json" };
+      if (etag && etagUrl === pollUrl) headers["If-None-Match"] = etag;
+      busy = true;
+      var more = false;
+      fetch(pollUrl, { credentials: "same-origin", headers: headers, cache: "no-store" })
+        .then(function (response) {
+          if (response.status === 304) return null;
+          if (!response.ok) throw new Error(String(response.status));
+          var tag = response.headers.get("ETag");
+          return response.json().then(function (data) {
+            etag = tag;
+            etagUrl = pollUrl;
+            return data;
+          });
+        })
+        .then(function (data) {
+          failures = 0;
+          if (data) more = received(data);
+        })
+        .catch(function () {
+          failures = Math.min(failures + 1, 6);
+        })
+        .then(function () {
+          busy = false;
+          lastPoll = Date.now();
+          schedule(more ? 0 : delay());
+        });
+    }
+
+    region.addEventListener("click", function (event) {
+      if (event.target.closest("[data-live-show]")) show();
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "visible" || busy) return;
+      schedule(Math.max(0, interval - (Date.now() - lastPoll)));
+    });
+    schedule(interval);
+  }
+
   // --- Wiring ----------------------------------------------------------------------------
   if (form) form.addEventListener("submit", onSubmit);
+
+  // "Write a comment" beside the heading: the anchor jumps to #respond; bring the form
+  // back there first if it is open under a comment.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-write-comment]");
+    if (link && form && !home.contains(form)) moveFormHome();
+  });
 
   root.addEventListener("submit", function (event) {
     if (event.target.matches("[data-like-form]")) onLike(event);
@@ -1160,4 +1368,5 @@
   });
 
   placeFlash();
+  startLive();
 })();

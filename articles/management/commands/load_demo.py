@@ -121,6 +121,8 @@ def load_content(now) -> int:
         )
     created_count = 0
     for data in ARTICLES:
+        published_at = now - timedelta(hours=data["hours_ago"])
+        comments_open = data.get("comments_open", True)
         _, created = Article.objects.get_or_create(
             slug=data["slug"],
             defaults={
@@ -132,8 +134,10 @@ def load_content(now) -> int:
                 "credits": data["credits"],
                 "source": data["source"],
                 "status": data.get("status", Article.Status.PUBLISHED),
-                "published_at": now - timedelta(hours=data["hours_ago"]),
-                "comments_open": data.get("comments_open", True),
+                "published_at": published_at,
+                "comments_open": comments_open,
+                # Closed by the newsroom a day after it went out: the page says since when.
+                "comments_closed_at": None if comments_open else published_at + timedelta(days=1),
                 "ratings_enabled": data.get("ratings_enabled", True),
             },
         )

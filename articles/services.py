@@ -1,0 +1,43 @@
+"""Workflows on articles that more than one screen runs: the admin, the article page's
+moderator form and the moderation API all close and reopen comments through here."""
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+
+from articles.cache import article_changed
+from articles.models import Article
+
+
+@transaction.atomic
+def article_comments_switch(*, article: Article, open: bool, by, via: str) -> bool:
+    """Close comments on ``article`` by hand (``open=False``) or reopen them, and return
+    whether anything changed (closing closed comments does not). ``by`` (a user) and
+    ``via`` (where: "admin", "article page", "API") go to the admin's history of the
+    article, the audit trail editors already read. The page caches miss once this
+    commits (``article_changed``). ``article`` is updated in place.
+
+    Takes the article's row lock, so two moderators acting at once change it once.
+    """
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if open:
+        changed = not locked.comments_open or locked.comments_closed_by_clock
+        if changed:
+            locked.reopen_comments()
+    else:
+        changed = locked.comments_open
+        if changed:
+            locked.close_comments()
+    for name in ("comments_open", "comments_closed_at", "comments_close_after_days"):
+        setattr(article, name, getattr(locked, name))
+    if not changed:
+        return False
+    article_changed(article.pk)
+    what = "Reopened comments" if open else "Closed comments"
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[locked],
+        action_flag=CHANGE,
+        change_message=f"{what} ({via}).",
+        single_object=True,
+    )
+    return True
