@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from articles import cache as page_cache
 from articles.voters import voter_key
-from comments import conversation, services, tokens
+from comments import conversation, fragments, services, tokens
 from comments.forms import comment_form_class
 from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
 from ratings.services import readers_stars
@@ -335,6 +335,14 @@ def _shared_threads(
     }
     # One like button (and so one hole) per comment that is not a placeholder.
     liked_holes = sum(not comment.is_placeholder for comment in shown.values())
+    # Assembled from each comment's fragment, the like buttons' state left as holes.
+    context["thread_items"] = fragments.thread_items(
+        request,
+        data["threads"],
+        can_post=can_post,
+        page_query=context["page_query"],
+        liked={pk: page_cache.hole(_like_hole(pk)) for pk in shown},
+    )
     html = page_cache.punch_holes(
         render_to_string("comments/_threads.html", context, request), placed=liked_holes
     )
@@ -380,6 +388,15 @@ def comment_section_context(request, article, *, form=None) -> dict:
         reply_comment = None
     if reply_comment is not None and not form.is_bound:
         form.initial["parent"] = reply_comment.pk
+    if "threads_html" not in data and reply_comment is None and data["threads"]:
+        # Assembled from each comment's cached fragment (the reply form opened under
+        # a comment is drawn with the whole section: then the threads are too).
+        data["thread_items"] = fragments.thread_items(
+            request,
+            data["threads"],
+            can_post=can_post(article),
+            page_query=page_query(data["page"], ordering),
+        )
     article_url = article.get_absolute_url()
     return {
         **data,

@@ -22,18 +22,22 @@ module: no other page looks these keys up.
 """
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
-from django.core.cache import cache
+from django.core.cache import cache  # noqa: F401 - where the cards are kept (via comments.fragments)
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.cache import fill_holes, hole, split_holes
-from articles.times import time_ago
+from comments.fragments import ago_hole, ago_values, get_many, row, set_many, templates_digest
 from staff.forms import BanForm
+
+# The relative-time holes, as the article page's comment fragments make them.
+__all__ = ["ago_hole", "card_fingerprint", "card_key", "render_cards"]
+_ago_values = ago_values
+_row = row
 
 KEY_PREFIX = "staff:desk-card"
 # Bump when Python that draws a card changes what it writes (a filter, a reason's
@@ -51,19 +55,9 @@ CSRF_HOLE = "csrfmiddlewaretoken"  # as articles.cache names it: {% csrf_token %
 NEXT_HOLE = "next"
 NEXT_QUERY_HOLE = "next-q"
 QUEUE_HOLE = "queue"
-AGO_HOLE_PREFIX = "ago-"
-# articles.times words a time this old as its date, for good.
-WORDED_FOR_GOOD = timedelta(days=7)
 
 
 # --- Keys --------------------------------------------------------------------------------
-def _row(obj) -> tuple | None:
-    """Every column of a row as loaded."""
-    if obj is None:
-        return None
-    return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
-
-
 def _person(user) -> tuple | None:
     """What a card says of an account: its public name and email (and what they are
     made of)."""
@@ -104,9 +98,7 @@ def _environment() -> str:
     """What a card depends on besides its comment, as a digest: the card's templates (a
     deploy that changes them must not serve old markup), the language and the time
     zone."""
-    parts = [get_template(name).template.source for name in TEMPLATES]
-    parts += [str(FORMAT), translation.get_language(), timezone.get_current_timezone_name()]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+    return templates_digest(TEMPLATES, str(FORMAT))
 
 
 def card_key(comment, environment: str | None = None) -> str:
@@ -118,18 +110,6 @@ def card_key(comment, environment: str | None = None) -> str:
 
 
 # --- Drawing and serving -------------------------------------------------------------------
-def ago_hole(value) -> str:
-    """A hole for "5 minutes ago" of ``value``, named by the time itself so that serving
-    can word it again without knowing where it came from; a time a week old or more is
-    the date (``articles.times``), which no longer changes, and is written as it is."""
-    if not value:
-        return ""
-    if timezone.now() - value >= WORDED_FOR_GOOD:
-        return time_ago(value)
-    micros = int(value.timestamp() * 1_000_000)
-    return hole(f"{AGO_HOLE_PREFIX}{micros}")
-
-
 def _draw(comment) -> list[bytes]:
     """One card with holes for everything per request, split for ``fill_holes``."""
     comment.ban_form = BanForm(comment=comment, auto_id=f"ban-{comment.pk}-%s")
@@ -145,38 +125,6 @@ def _draw(comment) -> list[bytes]:
     return split_holes(html)
 
 
-def _get_many(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # noqa: BLE001 - a cache outage must not take the desk down
-        return {}
-
-
-def _set_many(drawn: dict) -> None:
-    try:
-        cache.set_many(drawn, TIMEOUT)
-    except Exception:  # noqa: BLE001, S110 - the cards were served; caching is a bonus
-        pass
-
-
-def _ago_values(names, now) -> dict[str, str]:
-    """The wording of each relative time among these hole names. A name that is not one
-    of ours (text can only carry a marker where NUL characters get in, which the forms
-    and PostgreSQL refuse) is left out: ``fill_holes`` fills it with nothing."""
-    values = {}
-    for name in names:
-        text = name.decode()
-        micros = text.removeprefix(AGO_HOLE_PREFIX)
-        if micros == text or not micros.isdigit():
-            continue
-        try:
-            when = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            continue
-        values[text] = time_ago(when, now)
-    return values
-
-
 def render_cards(request, comments, *, queue: str, here: str) -> list[SafeString]:
     """The cards of ``comments`` (loaded by the desk's queue queries) as HTML, in
     order: from the cache where a card with the same fingerprint was drawn before,
@@ -184,10 +132,10 @@ def render_cards(request, comments, *, queue: str, here: str) -> list[SafeString
     caller has checked."""
     environment = _environment()
     keyed = [(card_key(comment, environment), comment) for comment in comments]
-    found = _get_many([key for key, _ in keyed])
+    found = get_many([key for key, _ in keyed])
     drawn = {key: _draw(comment) for key, comment in keyed if key not in found}
     if drawn:
-        _set_many(drawn)
+        set_many(drawn, TIMEOUT)
     now = timezone.now()
     values = {
         CSRF_HOLE: get_token(request),
@@ -198,6 +146,6 @@ def render_cards(request, comments, *, queue: str, here: str) -> list[SafeString
     cards = []
     for key, _ in keyed:
         parts = found.get(key) or drawn[key]
-        filled = fill_holes(parts, request, {**values, **_ago_values(parts[1::2], now)})
+        filled = fill_holes(parts, request, {**values, **ago_values(parts[1::2], now)})
         cards.append(mark_safe(filled.decode()))  # noqa: S308 - our own rendered template
     return cards
