@@ -122,6 +122,14 @@ TARGETS = [
         "/moderate/",
         signed_in=True,
     ),
+    Target(
+        "page_signed_in",
+        "article page, 200 comments, signed-in reader (the bench moderator: own edit "
+        "links on every comment, no shared copy)",
+        "cached",
+        f"/articles/{SMALL}/",
+        signed_in=True,
+    ),
 ]
 # The bench moderator's session cookie, once load_bench has written it.
 SESSION_COOKIE: dict[str, str] = {}
@@ -314,6 +322,12 @@ def verdicts(r: Round) -> dict[str, Verdict]:
         ),
         # Issue 17: the desk's worst queue within the article page's budget (cache off).
         "desk": at_least("desk", 0.025),
+        # Issue 19: a signed-in reader's page, assembled from each comment's fragment.
+        "page_signed_in": (
+            at_least("page_signed_in", 0.1)
+            if "page_signed_in" in r.results
+            else Verdict("≥ 0.1× trivial req/s", "not measured", None)
+        ),
     }
 
 
@@ -331,6 +345,8 @@ def table(r: Round) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for target in TARGETS:
+        if target.key not in r.results:  # a row this round did not measure
+            continue
         m = r.results[target.key]
         v = judged[target.key]
         errors = f"{m.errors} of {m.requests}"

@@ -5,7 +5,9 @@ and the badges that tell staff and the article's authors from readers. The page
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connections
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -100,22 +102,46 @@ def _staff_q(user_ref: str = "user_id") -> Q:
     return Exists(active) & (Exists(superuser) | Exists(in_group) | Exists(own_perm))
 
 
+def _badge_case() -> Case:
+    credited = Article.authors.through.objects.filter(
+        article_id=OuterRef("article_id"), user_id=OuterRef("user_id")
+    )
+    return Case(
+        When(user__isnull=True, then=Value(None)),
+        When(_staff_q(), then=Value(STAFF)),
+        When(Exists(credited), then=Value(AUTHOR)),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+# The badge's SQL, compiled once per database: building and compiling its four
+# subqueries took a third of the CPU of an uncached API page of 100 comments.
+_BADGE_SQL: dict[str, tuple[str, tuple]] = {}
+
+
+def _badge_sql(using: str) -> tuple[str, tuple]:
+    """The ``author_badge`` expression as SQL over the ``comments_comment`` row of the
+    outer query (its columns are named by table, which a comment query's base table
+    always is), with its parameters."""
+    key = f"{using}:{connections[using].vendor}"
+    compiled = _BADGE_SQL.get(key)
+    if compiled is None:
+        query = Comment.objects.annotate(author_badge=_badge_case()).query
+        sql, params = query.get_compiler(using=using).compile(query.annotations["author_badge"])
+        compiled = _BADGE_SQL.setdefault(key, (sql, tuple(params)))
+    return compiled
+
+
 def with_badges(queryset):
     """Comments annotated with ``author_badge`` (``"staff"``, ``"author"`` or None), in
     the same query: staff first, then a registered user credited on the comment's
     article."""
-    credited = Article.authors.through.objects.filter(
-        article_id=OuterRef("article_id"), user_id=OuterRef("user_id")
-    )
-    return queryset.annotate(
-        author_badge=Case(
-            When(user__isnull=True, then=Value(None)),
-            When(_staff_q(), then=Value(STAFF)),
-            When(Exists(credited), then=Value(AUTHOR)),
-            default=Value(None),
-            output_field=CharField(),
-        )
-    )
+    sql, params = _badge_sql(queryset.db)
+    # S611: the SQL is what Django compiled from the fixed expression above, every value
+    # in it a parameter; nothing of a request reaches it.
+    badge = RawSQL(sql, params, output_field=CharField())  # noqa: S611
+    return queryset.annotate(author_badge=badge)
 
 
 def badge_of(comment) -> str | None:

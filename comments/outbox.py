@@ -28,11 +28,20 @@ def enqueue(task, *args) -> None:
     task.enqueue(*args)
 
 
-def outbox_add(*, kind: str, comment: Comment) -> None:
+def outbox_add(*, kind: str, comment: Comment, new: bool = False) -> None:
     """Write an outbox row in the caller's transaction and, once it commits, ask a
-    worker to send it at once; ``outbox_drain`` sends it later if that fails."""
+    worker to send it at once; ``outbox_drain`` sends it later if that fails.
+
+    ``new``: the comment was inserted in the caller's transaction, so no row can exist
+    for it yet: one plain insert (a savepoint and a look-up fewer, four round trips of
+    a guest post's thirteen)."""
     from comments import tasks
 
+    if new:
+        message = OutboxMessage.objects.create(kind=kind, comment=comment)
+        message_id = message.pk
+        transaction.on_commit(lambda: enqueue(tasks.deliver_outbox_message, message_id))
+        return
     with transaction.atomic():
         if kind == OutboxMessage.Kind.COMMENT_PUBLISHED:
             # Announced once (comments_outboxmessage_published_once), even if it is

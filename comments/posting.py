@@ -297,7 +297,7 @@ def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_
     if poster.user is not None and subscribe:
         ThreadSubscription.objects.get_or_create(user=poster.user, article=comment.article)
     if comment.rating is not None:
-        rating_set(
+        vote = rating_set(
             article=comment.article,
             voter=comment.rating_voter,
             stars=comment.rating,
@@ -305,6 +305,8 @@ def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_
             ip_address=poster.ip_address,
             enforce_limits=enforce_limits,
         )
+        # What ``shown_rating`` would ask the database for: the vote just stored.
+        comment.current_stars = vote.stars
     stored = []
     try:
         for prepared in attachments:
@@ -312,6 +314,8 @@ def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_
     except BaseException:
         files.discard_files(*(name for a in stored for name in (a.file.name, a.thumbnail.name)))
         raise
+    # The answer lists the files: these are all of them (``Comment.files``, no query).
+    comment.attachment_list = stored
 
 
 def _announce(comment: Comment, *, notify: bool) -> None:
@@ -320,7 +324,7 @@ def _announce(comment: Comment, *, notify: bool) -> None:
     if comment.status == Comment.Status.APPROVED:
         services.bump_comment_count(comment.article_id, 1)
         if notify:
-            services.after_approval(comment)
+            services.after_approval(comment, new=True)
     elif comment.moderation_reasons:
         services.log_action(
             comment=comment,
@@ -375,18 +379,17 @@ def comment_create_once(
     now = timezone.now()
     expired = now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
     keys = IdempotencyKey.objects.select_related("comment__article", "comment__user")
-    keys.filter(scope=scope, key=idempotency_key, created_at__lt=expired).delete()
-    earlier = keys.filter(
-        scope__in=poster.other_idempotency_scopes, key=idempotency_key, created_at__gte=expired
-    ).first()
+    earlier = None
+    if poster.other_idempotency_scopes:
+        earlier = keys.filter(
+            scope__in=poster.other_idempotency_scopes,
+            key=idempotency_key,
+            created_at__gte=expired,
+        ).first()
     if earlier is None:
-        try:
-            with transaction.atomic():
-                claim = IdempotencyKey.objects.create(
-                    scope=scope, key=idempotency_key, fingerprint=fingerprint, created_at=now
-                )
-        except IntegrityError:
-            earlier = keys.get(scope=scope, key=idempotency_key)
+        claim, earlier = _claim_key(
+            keys, scope=scope, key=idempotency_key, fingerprint=fingerprint, now=now
+        )
     if earlier is not None:
         if earlier.fingerprint != fingerprint:
             raise IdempotencyConflict(
@@ -401,6 +404,30 @@ def comment_create_once(
     claim.edit_token = created.edit_token or ""
     claim.save(update_fields=["comment", "edit_token"])
     return created, False
+
+
+def _claim_key(keys, *, scope, key, fingerprint, now):
+    """Claim (``scope``, ``key``) in its own savepoint: ``(claim, None)``, or ``(None,
+    earlier)`` when a live key holds it (a racing request's, once it commits: the
+    insert waits on the unique constraint). An expired holder is deleted and the claim
+    tried again, so that look-up and delete cost a post only when the key was used
+    before, not on every post. Two racers over one expired key: one deletes it and
+    claims, the other's retry then meets that live claim."""
+    expired = now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                claim = IdempotencyKey.objects.create(
+                    scope=scope, key=key, fingerprint=fingerprint, created_at=now
+                )
+            return claim, None
+        except IntegrityError:
+            earlier = keys.filter(scope=scope, key=key).first()
+        if earlier is not None and earlier.created_at >= expired:
+            return None, earlier
+        if earlier is not None:
+            IdempotencyKey.objects.filter(pk=earlier.pk, created_at__lt=expired).delete()
+    raise IntegrityError(f"Could not claim the idempotency key {key!r}.")
 
 
 def idempotency_keys_expire(*, now=None) -> int:

@@ -50,9 +50,10 @@ def bump_comment_count(article_id: int, delta: int) -> None:
         Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
 
 
-def after_approval(comment: Comment) -> None:
-    """A comment was published: repliers and followers hear of it (once)."""
-    outbox_add(kind=OutboxMessage.Kind.COMMENT_PUBLISHED, comment=comment)
+def after_approval(comment: Comment, *, new: bool = False) -> None:
+    """A comment was published: repliers and followers hear of it (once). ``new``: it
+    was created in this transaction, so it cannot have been announced before."""
+    outbox_add(kind=OutboxMessage.Kind.COMMENT_PUBLISHED, comment=comment, new=new)
 
 
 def after_hold(comment: Comment, *, flagged: bool = False) -> None:

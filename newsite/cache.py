@@ -18,7 +18,7 @@ import threading
 from time import monotonic
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -64,11 +64,30 @@ def breaker_for(location: str, down_seconds: float) -> Breaker:
         return _breakers.setdefault((location, down_seconds), Breaker(down_seconds))
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every call (~1 ms of parsing
+    options); this one keeps one per connection pool. A ``redis.Redis`` on a pool is
+    thread-safe (each command borrows a connection from the pool), so sharing it is
+    safe even if the cache object were shared between threads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS", {}))
         down_seconds = float(options.pop("down_seconds", DOWN_SECONDS))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
         self._breaker = breaker_for(str(server), down_seconds)
 
     def _call(self, method: str, default, *args, **kwargs):

@@ -34,7 +34,7 @@ from comments.api.serializers import (
     StrictCharField,
     public_comments_data,
 )
-from comments.models import PATH_DIGITS, Comment
+from comments.models import PATH_DIGITS, Attachment, Comment
 
 IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
     name=idempotency.HEADER,
@@ -177,6 +177,17 @@ class CommentPagination(Pagination):
             "description": "With `after` only: the article's published comments now.",
         }
         return schema
+
+
+def _load_attachments(comments) -> None:
+    """Set ``attachment_list`` (what ``Comment.files`` reads) on each comment, in one
+    query: what ``for_page()``'s prefetch does, in the order of ``Attachment.Meta``."""
+    by_comment = {}
+    for comment in comments:
+        comment.attachment_list = by_comment.setdefault(comment.pk, [])
+    if by_comment:
+        for attachment in Attachment.objects.filter(comment_id__in=list(by_comment)):
+            by_comment[attachment.comment_id].append(attachment)
 
 
 def _by_root(ordering: str) -> list:
@@ -386,9 +397,13 @@ class CommentList(generics.ListCreateAPIView):
         )
 
     def _public_list(self, request, article, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The page's attachments are read below in one plain query: Django's prefetch
+        # builds an ``IN`` filter of the 100 model instances, a fifth of the page's CPU.
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset)
         if page is None:
             return super().list(request, *args, **kwargs)
+        _load_attachments(page)
         data = public_comments_data(page, article=article, request=request)
         response = self.get_paginated_response(data)
         if self.list_query["after"] is not None:

@@ -198,3 +198,12 @@ def test_rate_limits_hold_while_the_cache_works(api_client, article, settings):
     settings.COMMENTS_MODERATION = "none"
     settings.COMMENTS_RATE_LIMIT = "1/h"
     assert _post_twice(api_client, article) == (201, 429)
+
+
+def test_the_cache_reuses_one_redis_client_per_pool():
+    """Django builds a ``redis.Redis`` per call; ours keeps one per connection pool."""
+    backend = failsoft.FailSoftRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
+    client = backend._cache.get_client("a")
+    assert backend._cache.get_client("b") is client
+    assert backend._cache.get_client("c", write=True) is client
+    assert client.connection_pool is backend._cache._get_connection_pool(False)

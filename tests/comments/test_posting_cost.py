@@ -1,0 +1,63 @@
+"""What a guest post costs: a fixed, small number of queries (issue 19), with the
+rules still applied (the moderation tests hold the rules; these hold the count)."""
+
+import pytest
+
+from comments.models import Comment, OutboxMessage
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+GUEST = {"body": "Well reported.", "name": "Ann", "email": "ann@example.com"}
+
+
+def api_post(client, article, data=GUEST, **kwargs):
+    return client.post(f"/api/v1/articles/{article.slug}/comments/", data, format="json", **kwargs)
+
+
+def form_post(client, article, key, **data):
+    return client.post(
+        f"/articles/{article.slug}/comments/post/",
+        {**GUEST, "idempotency_key": key, **data},
+    )
+
+
+@pytest.fixture
+def article(settings):
+    settings.COMMENTS_MODERATION = "none"
+    return make_article()
+
+
+def test_a_guest_api_post_costs_nine_queries(api_client, article, django_assert_num_queries):
+    """The article, the ban check, the blocked words, the insert, its path, the count,
+    the outbox row, and the savepoint around the comment (BEGIN/COMMIT outside tests)."""
+    api_post(api_client, article)
+    with django_assert_num_queries(9):
+        response = api_post(api_client, article, {**GUEST, "body": "Another one."})
+    assert response.status_code == 201
+    assert response.json()["attachments"] == []
+    assert OutboxMessage.objects.filter(comment_id=response.json()["id"]).count() == 1
+
+
+def test_a_guest_form_post_with_its_key_costs_seventeen_queries(
+    client, article, django_assert_num_queries
+):
+    """As the API's, plus the idempotency key (a look-up in the reader's IP scope, the
+    claim in its savepoint, its link to the comment) and the redirect's page number.
+    An unused key costs no look-up-and-delete of an expired one."""
+    client.get(article.get_absolute_url())  # the voter cookie, as a reader has it
+    form_post(client, article, "a" * 32)
+    with django_assert_num_queries(17):
+        response = form_post(client, article, "b" * 32, body="Another one.")
+    assert response.status_code == 303
+    assert Comment.objects.count() == 2
+
+
+def test_a_rated_post_answers_its_stars_without_asking_again(
+    api_client, article, django_assert_num_queries
+):
+    article.ratings_enabled = True
+    article.save(update_fields=["ratings_enabled"])
+    response = api_post(api_client, article, {**GUEST, "rating": 4})
+    assert response.status_code == 201
+    assert response.json()["rating"] == 4
