@@ -1,0 +1,106 @@
+"""What `make bench` measures: each target (path, method, server, the rows it is judged
+on) and what one measurement and one round of them hold. bench/run.py drives them."""
+
+from dataclasses import dataclass, field
+
+SMALL = "bench-200-comments"
+LARGE = "bench-10000-comments"
+POSTING = "bench-posting"
+
+
+# --- The targets ---------------------------------------------------------------------
+@dataclass
+class Target:
+    key: str
+    label: str
+    server: str  # "cached" (as deployed) or "uncached" (page cache off)
+    path: str
+    post: bool = False
+    expect_status: int = 200
+    # None: BENCH_CONNECTIONS. The POST target's goal names its concurrency.
+    connections: int | None = None
+    # Sent with the bench moderator's session cookie (load_bench --moderator-session).
+    signed_in: bool = False
+    # A live-updates poll with nothing new: `path` is the comments API, asked for what
+    # came after the article's largest comment id, with If-None-Match set to the ETag of
+    # that answer (both found by `prepare`); wrk counts anything but a 304 as an error.
+    poll: bool = False
+
+
+TARGETS = [
+    Target("trivial", "trivial view `GET /livez`", "cached", "/livez"),
+    Target("page", "article page, 200 comments, warm", "cached", f"/articles/{SMALL}/"),
+    Target(
+        "page_nocache",
+        "article page, 200 comments, page cache off",
+        "uncached",
+        f"/articles/{SMALL}/",
+    ),
+    Target(
+        "api",
+        "API comments, page of 100, page cache off",
+        "uncached",
+        f"/api/v1/articles/{SMALL}/comments/?page_size=100",
+    ),
+    Target(
+        "poll",
+        "live-updates poll `?after=` with nothing new (304), page cache on",
+        "cached",
+        f"/api/v1/articles/{SMALL}/comments/",
+        expect_status=304,
+        poll=True,
+    ),
+    Target(
+        "page_large",
+        "article page, 10,000 comments (first page), page cache off",
+        "uncached",
+        f"/articles/{LARGE}/",
+    ),
+    Target(
+        "post",
+        "`POST` guest comment (API, JSON), PostgreSQL",
+        "uncached",
+        f"/api/v1/articles/{POSTING}/comments/",
+        post=True,
+        expect_status=201,
+        connections=16,
+    ),
+    Target(
+        "desk",
+        "moderation desk, 500 pending (first page), signed-in moderator",
+        "uncached",
+        "/moderate/",
+        signed_in=True,
+    ),
+    Target(
+        "page_signed_in",
+        "article page, 200 comments, signed-in reader (the bench moderator: own edit "
+        "links on every comment, no shared copy)",
+        "cached",
+        f"/articles/{SMALL}/",
+        signed_in=True,
+    ),
+]
+
+
+@dataclass
+class Measurement:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    socket_errors: int
+    non2xx: int
+    # CPU time the two workers spent per response: unlike req/s, barely moved by what
+    # else the machine runs at the time.
+    cpu_ms: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.socket_errors + self.non2xx
+
+
+@dataclass
+class Round:
+    results: dict[str, Measurement] = field(default_factory=dict)
+    rss_kb: dict[str, list[int]] = field(default_factory=dict)  # server -> per worker
