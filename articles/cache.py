@@ -29,7 +29,7 @@ from django.db.models import F
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
@@ -227,14 +227,19 @@ def page_cacheable(request) -> bool:
     Decided from cookies and headers alone, so a cached answer costs no session lookup.
     A page rendered to be shared is drawn as a neutral reader (``is_shared_copy``).
     """
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or ENGAGED_COOKIE in cookies:
+        return False
+    return _impersonal_request(request)
+
+
+def _impersonal_request(request) -> bool:
+    """GET/HEAD with the page cache on, no flash messages in a cookie, no guest edit
+    token, no credentials, and a query string of the page number and variants only."""
     if request.method not in ("GET", "HEAD") or not page_cache_timeout():
         return False
     cookies = request.COOKIES
-    if (
-        settings.SESSION_COOKIE_NAME in cookies
-        or ENGAGED_COOKIE in cookies
-        or "messages" in cookies  # django.contrib.messages' CookieStorage
-    ):
+    if "messages" in cookies:  # django.contrib.messages' CookieStorage
         return False
     if any(name.startswith(_PERSONAL_COOKIE_PREFIXES) for name in cookies):
         return False
@@ -299,6 +304,104 @@ def is_shared_copy(request) -> bool:
     return getattr(request, _SHARED_COPY, False)
 
 
+# --- The signed-in readers' copy ----------------------------------------------------------
+# Signed-in readers who may change nothing on the page but their own likes, vote and
+# follow share a second copy of it, drawn as a neutral *signed-in* reader: what is
+# theirs (their name, likes, stars, whether they follow the conversation) is written as
+# holes (``personal``), filled for each reader from a few small queries that the apps
+# above register (``register_member_check``, ``register_reader_values``). Anyone who
+# could see more (staff, moderators, an author whose comment is still editable or held,
+# flash messages) gets the page rendered for them alone.
+MEMBER = "member"
+_MEMBER_COPY = "_articles_member_copy"
+_PLACED = "_articles_placed_holes"
+_SPOILED = "_articles_spoiled_copy"
+_MEMBER_CHECKS: list[Callable] = []
+_READER_VALUES: list[Callable] = []
+
+
+def register_member_check(check: Callable) -> None:
+    """``check(request, article) -> bool``: whether this signed-in reader's page is the
+    signed-in copy plus their holes (False: they see something of their own that the
+    copy does not leave a hole for). Apps call this in ``ready()``."""
+    _MEMBER_CHECKS.append(check)
+
+
+def register_reader_values(values: Callable) -> None:
+    """``values(request, article, names) -> dict``: this reader's value of each hole
+    among ``names`` (the copy's hole names) that the app wrote with ``personal``."""
+    _READER_VALUES.append(values)
+
+
+def member_cacheable(request, article) -> bool:
+    """Whether this request may be answered with (and fill) the signed-in readers' copy:
+    a signed-in reader who is not staff, with nothing of their own on the page that the
+    copy leaves no hole for (the registered checks), as ``page_cacheable`` otherwise.
+    Costs the session and the user, which a signed-in page loads anyway."""
+    if not _impersonal_request(request):
+        return False
+    user = request.user
+    if not user.is_authenticated or user.is_staff or user.is_superuser:
+        return False
+    # django.contrib.messages keeps what does not fit in its cookie in the session.
+    if request.session.get("_messages"):
+        return False
+    return all(check(request, article) for check in _MEMBER_CHECKS)
+
+
+def reader_values(request, article, names: Iterable[str]) -> dict[str, str]:
+    """This reader's value of each of the copy's holes (``names``)."""
+    names = set(names)
+    values = {"reader-name": request.user.get_short_name() or request.user.get_username()}
+    for make in _READER_VALUES:
+        values.update(make(request, article, names))
+    return values
+
+
+def mark_member_copy(request) -> None:
+    """This request renders the copy every plain signed-in reader will be served."""
+    mark_shared_copy(request)
+    setattr(request, _MEMBER_COPY, True)
+
+
+def is_member_copy(request) -> bool:
+    return getattr(request, _MEMBER_COPY, False)
+
+
+def personal(request, name: str, value) -> str:
+    """``value`` (escaped), or in the signed-in readers' copy a hole named ``name`` that
+    ``reader_values`` fills for each reader: where a page shows something of the
+    signed-in reader's own."""
+    if is_member_copy(request):
+        placed_holes(request, 1)
+        return hole(name)
+    return conditional_escape(value)
+
+
+def placed_holes(request, more: int = 0) -> int:
+    """How many ``hole()`` markers this render placed (``punch_holes``'s ``placed``)."""
+    count = getattr(request, _PLACED, 0) + more
+    setattr(request, _PLACED, count)
+    return count
+
+
+def spoil_shared_copy(request) -> None:
+    """Something in this render is the reader's own with no hole for it: the page must
+    not be shared (nor served from the copy's holes)."""
+    setattr(request, _SPOILED, True)
+
+
+def is_spoiled(request) -> bool:
+    return getattr(request, _SPOILED, False)
+
+
+def unmark_shared_copy(request) -> None:
+    """Render this request for its reader alone after all."""
+    for name in (_SHARED_COPY, _MEMBER_COPY, _PLACED, _SPOILED):
+        if hasattr(request, name):
+            delattr(request, name)
+
+
 def _last_page(article) -> int:
     return 1 << 30
 
@@ -322,7 +425,7 @@ def page_number(request, article) -> int:
     return max(1, min(number, _page_bound(article)))
 
 
-def page_key(request, article) -> str:
+def page_key(request, article, *, reader: str = "") -> str:
     """The shared page's key: the article's version, the host and scheme (absolute
     links are built from them), the page of threads and its variant (the order of the
     threads, from the query or the reader's cookie).
@@ -338,6 +441,7 @@ def page_key(request, article) -> str:
             request.get_host(),
             str(page_number(request, article)),
             *page_variants(request),
+            reader,
         )
     )
     return f"{KEY_PREFIX}:{hashlib.sha256(parts.encode()).hexdigest()}"

@@ -41,27 +41,52 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         """Plain anonymous readers share one cached copy per article version (see
-        ``articles.cache``): a hit costs the article's row and a cache read."""
-        if not page_cache.page_cacheable(request):
-            return super().get(request, *args, **kwargs)
-        # The one query of a hit; a miss renders from the same row.
+        ``articles.cache``): a hit costs the article's row and a cache read. Plain
+        signed-in readers share another, with their own name, likes, stars and follow
+        in its holes."""
+        # The one query of an anonymous hit; a miss renders from the same row.
         self.object = self.get_object()
-        key = page_cache.page_key(request, self.object)
-        cached = page_cache.get_page(key)
-        if cached is not None:
-            response = HttpResponse(page_cache.fill_holes(cached, request))
-            response["X-Page-Cache"] = "hit"
-            return response
-        # Drawn as a neutral reader: this copy is served to everyone.
-        page_cache.mark_shared_copy(request)
-        response = self.render_to_response(self.get_context_data(object=self.object))
-        response.render()
-        # Only a plain page is shared: nothing the render set for this one client.
-        if response.status_code == 200 and not response.cookies:
-            punched = page_cache.punch_holes(response.content.decode())
+        if page_cache.page_cacheable(request):
+            return self._shared(request, page_cache.page_key(request, self.object), {})
+        if page_cache.member_cacheable(request, self.object):
+            key = page_cache.page_key(request, self.object, reader=page_cache.MEMBER)
+            return self._shared(request, key, None)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def _shared(self, request, key: str, values: dict | None):
+        """The page from the shared copy under ``key``, rendered into it first if need
+        be; ``values`` fills its holes (None: the signed-in reader's own, asked of the
+        apps that wrote them)."""
+        parts = page_cache.get_page(key)
+        state = "hit"
+        if parts is None:
+            state = "miss"
+            # Drawn as a neutral reader: this copy is served to everyone it is for.
+            if values is None:
+                page_cache.mark_member_copy(request)
+            else:
+                page_cache.mark_shared_copy(request)
+            response = self.render_to_response(self.get_context_data(object=self.object))
+            response.render()
+            if page_cache.is_spoiled(request):
+                # Something of this reader's own had no hole: their page, drawn anew.
+                page_cache.unmark_shared_copy(request)
+                return self.render_to_response(self.get_context_data(object=self.object))
+            # Only a plain page is shared: nothing the render set for this one client.
+            if response.status_code != 200 or response.cookies:
+                return response
+            html = response.content.decode()
+            punched = page_cache.punch_holes(html, placed=page_cache.placed_holes(request))
+            parts = page_cache.split_holes(html if punched is None else punched)
             if punched is not None:
-                page_cache.set_page(key, page_cache.split_holes(punched))
-        response["X-Page-Cache"] = "miss"
+                page_cache.set_page(key, parts)
+            # The reader's own values are theirs, not the neutral reader's just drawn.
+            page_cache.unmark_shared_copy(request)
+        if values is None:
+            names = {name.decode() for name in parts[1::2]}
+            values = page_cache.reader_values(request, self.object, names)
+        response = HttpResponse(page_cache.fill_holes(parts, request, values))
+        response["X-Page-Cache"] = state
         return response
 
     def get_context_data(self, **kwargs):

@@ -19,8 +19,10 @@ class Target:
     expect_status: int = 200
     # None: BENCH_CONNECTIONS. The POST target's goal names its concurrency.
     connections: int | None = None
-    # Sent with the bench moderator's session cookie (load_bench --moderator-session).
+    # Sent with a signed-in session cookie (load_bench --reader-session or
+    # --moderator-session): whose, by ``session``.
     signed_in: bool = False
+    session: str = "moderator"
     # A live-updates poll with nothing new: `path` is the comments API, asked for what
     # came after the article's largest comment id, with If-None-Match set to the ETag of
     # that answer (both found by `prepare`); wrk counts anything but a 304 as an error.
@@ -74,8 +76,15 @@ TARGETS = [
     ),
     Target(
         "page_signed_in",
-        "article page, 200 comments, signed-in reader (the bench moderator: own edit "
-        "links on every comment, no shared copy)",
+        "article page, 200 comments, signed-in reader (own likes; no edit or staff rights)",
+        "cached",
+        f"/articles/{SMALL}/",
+        signed_in=True,
+        session="reader",
+    ),
+    Target(
+        "page_moderator",
+        "article page, 200 comments, signed-in moderator (Edit/Delete on every comment)",
         "cached",
         f"/articles/{SMALL}/",
         signed_in=True,

@@ -7,15 +7,22 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from articles.cache import (
+            register_member_check,
             register_page_bound,
             register_page_variant,
             register_per_request_input,
+            register_reader_values,
         )
         from comments import attachments, cache_signals, conversation, idempotency
         from comments.forms import form_token
         from comments.threads import last_page_bound as threads_last_page
+        from comments.threads import member_check, member_holes
 
         cache_signals.connect()
+        # Plain signed-in readers share a copy of the article page: their likes, name
+        # and follow are its holes.
+        register_member_check(member_check)
+        register_reader_values(member_holes)
         # An attachment's files leave storage with its row, however the row goes.
         attachments.connect()
         register_page_bound(threads_last_page)

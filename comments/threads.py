@@ -260,7 +260,15 @@ def _threads_shareable(request, article) -> bool:
     """Whether this reader's page of threads is the neutral one apart from likes: they
     may edit none of the comments (no guest edit token, not a moderator, no comment of
     their own still in the edit window), have none held for moderation (shown to them
-    alone) and reply to none from the URL."""
+    alone) and reply to none from the URL. Asked once per request and article."""
+    known = getattr(request, "_comments_shareable", {})
+    if article.pk not in known:
+        known[article.pk] = _decide_threads_shareable(request, article)
+        request._comments_shareable = known
+    return known[article.pk]
+
+
+def _decide_threads_shareable(request, article) -> bool:
     if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
         return False
     if _notices(request):  # shown in place, next to their comments
@@ -304,8 +312,13 @@ def _cached_threads(
         if entry is None:
             return None
         cache.set(key, entry, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
-    liked = _liked(request, entry["ids"]) if article.comment_count and entry["ids"] else set()
-    pressed = {_like_hole(pk): "true" if pk in liked else "false" for pk in entry["ids"]}
+    if page_cache.is_member_copy(request):
+        # Left as holes in the page signed-in readers share (``member_holes``).
+        pressed = {_like_hole(pk): page_cache.hole(_like_hole(pk)) for pk in entry["ids"]}
+        page_cache.placed_holes(request, entry["html"].count("\x00hole:like-"))
+    else:
+        liked = _liked(request, entry["ids"]) if article.comment_count and entry["ids"] else set()
+        pressed = {_like_hole(pk): "true" if pk in liked else "false" for pk in entry["ids"]}
     return {
         "threads_html": mark_safe(page_cache.fill_holes(entry["html"], request, pressed)),  # noqa: S308
         "page": _ThreadsPage(entry["page"]),
@@ -375,6 +388,9 @@ def comment_section_context(request, article, *, form=None) -> dict:
             ordering=ordering,
         )
     if data is None:
+        if page_cache.is_member_copy(request):
+            # Only the shared threads leave the reader's likes as holes.
+            page_cache.spoil_shared_copy(request)
         data = comment_threads(request, article, page_number=number, ordering=ordering)
     if form is None:
         form = comment_form_class(user)(ratings_enabled=article.ratings_enabled)
@@ -415,7 +431,8 @@ def comment_section_context(request, article, *, form=None) -> dict:
         "template_comment": _template_comment(),
         "following": (
             user.is_authenticated
-            and ThreadSubscription.objects.filter(user=user, article=article).exists()
+            and not page_cache.is_member_copy(request)
+            and _following(user, article)
         ),
         "next_for_login": f"{article_url}#comments",
         "page_query": page_query(data["page"], ordering),
@@ -425,6 +442,37 @@ def comment_section_context(request, article, *, form=None) -> dict:
         # Shown above the threads: one query, none when the shared copy brought them.
         "picks": data["picks"] if "picks" in data else conversation.picks(article),
     }
+
+
+def _following(user, article) -> bool:
+    return ThreadSubscription.objects.filter(user=user, article=article).exists()
+
+
+# --- The page plain signed-in readers share (``articles.cache``) ------------------------------
+def member_check(request, article) -> bool:
+    """A signed-in reader sees the shared copy of the page (with their own likes, stars,
+    name and follow in its holes) only when their page of threads is the shared one."""
+    return _threads_shareable(request, article)
+
+
+def member_holes(request, article, names: set[str]) -> dict[str, str]:
+    """The reader's own values of the comment section's holes: the like buttons they
+    pressed (one query), whether they follow the conversation (one), their name."""
+    user = request.user
+    values = {"reader-public-name": user.public_name}
+    likes = {name for name in names if name.startswith("like-")}
+    if likes:
+        ids = [int(name.removeprefix("like-")) for name in likes]
+        liked = _liked(request, ids) if article.comment_count else set()
+        values.update({_like_hole(pk): "true" if pk in liked else "false" for pk in ids})
+    if "follow-action" in names:
+        following = _following(user, article)
+        values["follow-action"] = "unfollow" if following else "follow"
+        values["follow-pressed"] = "true" if following else "false"
+        values["follow-label"] = (
+            "Following this conversation" if following else "Follow this conversation"
+        )
+    return values
 
 
 def _ordering_links(article, chosen: str) -> list[dict]:

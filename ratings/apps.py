@@ -14,5 +14,10 @@ class RatingsConfig(AppConfig):
     verbose_name = "Ratings"
 
     def ready(self):
+        from articles.cache import register_reader_values
+        from ratings.services import readers_star_holes
+
+        # The reader's stars in the page that signed-in readers share.
+        register_reader_values(readers_star_holes)
         post_save.connect(_vote_changed, sender="ratings.Vote", dispatch_uid="article-page-vote")
         post_delete.connect(_vote_changed, sender="ratings.Vote", dispatch_uid="article-page-vote")

@@ -174,8 +174,10 @@ def readers_stars(request, article: Article) -> int | None:
     shared by every reader). Asked once per request: the rating widget remembers what
     its summary found, so the comment form's stars cost no second query."""
     remembered = getattr(request, _MINE, {})
-    if article.pk in remembered:
-        return remembered[article.pk]
+    # Kept apart for a shared copy: a render that turns out not shareable is drawn anew.
+    slot = (article.pk, is_shared_copy(request))
+    if slot in remembered:
+        return remembered[slot]
     if is_shared_copy(request):
         return None
     stars = (
@@ -188,7 +190,27 @@ def readers_stars(request, article: Article) -> int | None:
 
 
 def remember_readers_stars(request, article: Article, stars: int | None) -> None:
-    setattr(request, _MINE, {**getattr(request, _MINE, {}), article.pk: stars})
+    slot = (article.pk, is_shared_copy(request))
+    setattr(request, _MINE, {**getattr(request, _MINE, {}), slot: stars})
+
+
+def your_rating(stars: int | None) -> str:
+    """ "Your rating: 4 of 5." under the stars ("" without a vote)."""
+    return f"Your rating: {stars} of 5." if stars else ""
+
+
+def readers_star_holes(request, article: Article, names: set[str]) -> dict[str, str]:
+    """The reader's vote in the holes of the page signed-in readers share
+    (``articles.cache.register_reader_values``): which star is checked ("none" when
+    they have not voted), "Your rating: …" and whether "Remove my rating" is hidden."""
+    if not article.ratings_enabled or "rating-mine" not in names:
+        return {}
+    stars = readers_stars(request, article)
+    values = {f"rating-checked-{n}": " checked" if stars == n else "" for n in STARS}
+    values["rating-checked-none"] = "" if stars else " checked"
+    values["rating-mine"] = your_rating(stars)
+    values["rating-withdraw-hidden"] = "" if stars else " hidden"
+    return values
 
 
 def rating_summary(article: Article, *, voter: str | None = None) -> dict:

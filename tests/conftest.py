@@ -23,6 +23,16 @@ def _plain_static_storage():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2 at Django's iteration count takes ~0.5 s a password on CI's machine, paid
+    for every user a test makes and every log-in (minutes over the suite). Hashing is
+    Django's own, tested there; the suite hashes with the fast hasher Django's testing
+    docs recommend. Servers the suite starts as processes keep the real ones."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _one_redis_database_per_worker():
     """Parallel workers (pytest-xdist) must not share a Redis database: clearing the
     cache between tests (FLUSHDB) would wipe another worker's rate-limit counters."""

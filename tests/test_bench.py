@@ -49,6 +49,8 @@ def a_round(**overrides):
         "page_large": measurement(rps=25, p50=140),
         "post": measurement(p99=90),
         "desk": measurement(rps=30),
+        "page_signed_in": measurement(rps=100),
+        "page_moderator": measurement(rps=20),
     }
     results.update(overrides)
     return bench.Round(results, {"cached": [100_000, 100_000], "uncached": [100_000, 100_000]})
@@ -77,6 +79,7 @@ def test_targets_missed_fail():
             page_large=measurement(p50=151),
             post=measurement(p99=100),
             desk=measurement(rps=24),
+            page_signed_in=measurement(rps=99),
         )
     )
     assert [k for k, v in judged.items() if v.passed is False] == [
@@ -84,6 +87,7 @@ def test_targets_missed_fail():
         "page_large",
         "post",
         "desk",
+        "page_signed_in",
     ]
 
 
@@ -109,8 +113,22 @@ def test_worker_memory_within_noise_passes():
 
 def test_summary_names_what_was_met_and_missed():
     text = bench.summary([a_round(), a_round(post=measurement(p99=250))])
-    assert text.startswith("**Met 7 of 8**")
+    assert text.startswith("**Met 8 of 9**")
     assert "**Missed**: `POST` guest comment" in text
+
+
+def test_the_moderators_page_is_shown_beside_the_readers_and_judged_on_nothing():
+    judged = bench.verdicts(a_round(page_moderator=measurement(rps=1)))
+    assert judged["page_moderator"].passed is None
+
+
+def test_signed_in_rows_send_their_own_readers_session(monkeypatch):
+    monkeypatch.setitem(bench.SESSION_COOKIES, "reader", {"Cookie": "sessionid=r"})
+    monkeypatch.setitem(bench.SESSION_COOKIES, "moderator", {"Cookie": "sessionid=m"})
+    rows = {t.key: t for t in bench.TARGETS}
+    assert bench.headers_for(rows["page_signed_in"]) == {"Cookie": "sessionid=r"}
+    assert bench.headers_for(rows["page_moderator"]) == {"Cookie": "sessionid=m"}
+    assert bench.headers_for(rows["desk"]) == {"Cookie": "sessionid=m"}
 
 
 def test_the_poll_must_reach_half_the_trivial_views_rate():

@@ -3,6 +3,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from articles import cache as page_cache
 from articles.times import time_ago
 
 register = template.Library()
@@ -33,6 +34,16 @@ def article_jsonld(context, article):
         data["author"] = {"@type": "Organization", "name": article.source or article.credits}
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, name, value):
+    """``value``, where it is the signed-in reader's own: in the copy of the page that
+    plain signed-in readers share, a hole filled for each of them (``articles.cache``)."""
+    request = context.get("request")
+    if request is None:
+        return value
+    return page_cache.personal(request, name, value)
 
 
 @register.simple_tag(takes_context=True)

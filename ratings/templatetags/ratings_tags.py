@@ -53,6 +53,16 @@ def rating_summary(context, article, with_form=True):
 
 
 @register.filter
+def your_rating(stars) -> str:
+    return services.your_rating(stars)
+
+
+@register.filter
+def is_stars(mine, n) -> bool:
+    return mine == n
+
+
+@register.filter
 def average_display(value) -> str:
     """4.0 → "4", 4.3 → "4.3", 0 → "0"."""
     value = float(value or 0)

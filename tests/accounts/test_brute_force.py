@@ -1,15 +1,8 @@
 """Brute-force limits on log-in and password reset (django-allauth's rate limits)."""
 
-import pytest
 from django.urls import reverse
 
 from tests.accounts.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Many log-ins per test: a cheap hasher keeps them quick (users made after this)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def log_in(client, email, password="wrong password"):  # noqa: S107

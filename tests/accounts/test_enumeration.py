@@ -2,15 +2,9 @@
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from tests.accounts.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def page_text(response) -> str:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, CommentLike
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,22 @@ def test_the_moderator_session_opens_the_desk(client, tmp_path):
     response = client.get("/moderate/")
     assert response.status_code == 200
     assert "Pending" in response.content.decode()
+
+
+def test_the_reader_session_is_a_plain_reader_with_likes_who_gets_the_shared_copy(
+    client, tmp_path, settings
+):
+    settings.ARTICLES_PAGE_CACHE_TIMEOUT = settings.COMMENTS_THREADS_CACHE_TIMEOUT = 300
+    session = tmp_path / "session"
+    call_command("load_bench", sizes="30", reader_session=str(session), stdout=StringIO())
+    call_command("load_bench", sizes="30", reader_session=str(session), stdout=StringIO())
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.read_text()
+    assert client.get("/moderate/").status_code in (302, 403)
+    article = Article.objects.get(slug="bench-30-comments")
+    # Every 10th of 30 comments, once however often it runs.
+    assert CommentLike.objects.filter(comment__article=article).count() == 3
+    assert sum(article.comments.values_list("like_count", flat=True)) == 3
+    client.get(article.get_absolute_url())
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert response.content.decode().count('aria-pressed="true"') == 3

@@ -174,9 +174,13 @@ def test_signed_in_page_query_count_does_not_grow_with_comments(
     client.cookies["comments_ordering"] = ordering
     # The eleven above and 12. the session, 13. the user, 14.-15. their permissions (a
     # moderator sees more), 16. whether they have a comment still editable or held,
-    # 17. which of the comments they liked, 18. whether they follow the conversation.
-    with django_assert_num_queries(18):
-        client.get(article.get_absolute_url())
+    # 17. which of the comments they liked, 18. whether they follow the conversation,
+    # 19. their vote (not in the rating's aggregate: the page is the readers' copy).
+    with django_assert_num_queries(19):
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    # Then the copy: 1.-6. as 12.-16. and the article, 7.-9. as 17.-19.
+    with django_assert_num_queries(9):
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
 def test_emails_never_appear_in_the_page(client):

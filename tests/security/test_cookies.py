@@ -11,8 +11,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def account(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def account(db):
     user = make_user("cookie", password=PASSWORD)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user

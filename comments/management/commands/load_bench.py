@@ -24,12 +24,13 @@ from django.contrib.auth import (
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from articles.markup import render_comment
 from articles.models import Article, Section
-from comments.models import PATH_SEP, Comment
+from articles.voters import user_voter_key
+from comments.models import PATH_SEP, Comment, CommentLike
 
 SECTION_SLUG = "bench"
 POSTING_SLUG = "bench-posting"
@@ -40,6 +41,8 @@ DEFAULT_SIZES = (200, 10_000)
 # A reply starts a new thread this often; the rest answer someone in the current one.
 NEW_THREAD_SHARE = 0.3
 USERS = 10
+# The plain reader (--reader-session) likes this share of the small article's comments.
+LIKED_EVERY = 10
 
 BODIES = (
     "This is the part of the story that matters most, and it is buried in the ninth "
@@ -123,12 +126,18 @@ class Command(BaseCommand):
             help="Write a signed-in session key of the bench moderator to FILE.",
         )
         parser.add_argument(
+            "--reader-session",
+            metavar="FILE",
+            help="Write a signed-in session key of a plain bench reader (no staff rights, "
+            f"who likes every {LIKED_EVERY}th comment of the smallest article) to FILE.",
+        )
+        parser.add_argument(
             "--sizes",
             default=",".join(str(size) for size in DEFAULT_SIZES),
             help="Comma-separated comment counts, one article each (default: %(default)s).",
         )
 
-    def handle(self, *args, sizes, moderator_session=None, **options):
+    def handle(self, *args, sizes, moderator_session=None, reader_session=None, **options):
         try:
             counts = [int(size) for size in sizes.split(",")]
         except ValueError:
@@ -153,9 +162,26 @@ class Command(BaseCommand):
             self.stdout.write(f"{posting.slug}: emptied ({removed} rows removed)")
             self._desk(section)
             moderator = self._moderator()
-        if moderator_session:
-            with open(moderator_session, "w", encoding="utf-8") as out:
-                out.write(signed_in_session(moderator))
+            reader = users[0]
+            self._likes(reader, Article.objects.get(slug=bench_slug(min(counts))))
+        for path, user in ((moderator_session, moderator), (reader_session, reader)):
+            if path:
+                with open(path, "w", encoding="utf-8") as out:
+                    out.write(signed_in_session(user))
+
+    def _likes(self, reader, article: Article) -> None:
+        """The reader likes every LIKED_EVERY-th comment of ``article`` (idempotent)."""
+        voter = user_voter_key(reader)
+        liked = list(article.comments.order_by("pk").values_list("pk", flat=True))[::LIKED_EVERY]
+        fresh = [
+            CommentLike(comment_id=pk, voter=voter)
+            for pk in set(liked)
+            - set(CommentLike.objects.filter(voter=voter).values_list("comment_id", flat=True))
+        ]
+        CommentLike.objects.bulk_create(fresh)
+        Comment.objects.filter(pk__in=[like.comment_id for like in fresh]).update(
+            like_count=F("like_count") + 1
+        )
 
     def _desk(self, section) -> None:
         """The moderation queue's worst day: DESK_PENDING guest comments held for review."""
