@@ -1,5 +1,6 @@
 """An article's comments: the public list in thread order, and posting a new one."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
@@ -23,7 +24,7 @@ from articles import cache as page_cache
 from articles.models import Article
 from articles.pagination import Pagination
 from articles.validators import DeliverableEmailSerializerField
-from comments import attachments, conversation, idempotency, posting, tokens
+from comments import attachments, conversation, fragments, idempotency, posting, tokens
 from comments.api.attachments import prepare_uploads, uploads_rate_limit
 from comments.api.errors import Conflict, ErrorDetailSerializer, as_api_error, service_errors
 from comments.api.serializers import (
@@ -379,12 +380,26 @@ class CommentList(generics.ListCreateAPIView):
         tag = page_cache.version_tag(article)
         if record is None or record.tag != tag:
             page_cache.remember_version(article)
+        etag = self._etag(request, tag)
         return page_cache.conditional(
             request,
-            etag=self._etag(request, tag),
+            etag=etag,
             last_modified=max(article.engagement_changed_at, article.updated_at),
-            respond=lambda: self._public_list(request, article, *args, **kwargs),
+            respond=lambda: self._shared_list(request, article, etag, *args, **kwargs),
         )
+
+    def _shared_list(self, request, article, etag: str, *args, **kwargs):
+        """The answer, kept for everyone who asks the same (it is the same for every
+        reader: the ETag names what shapes it) under the threads cache's timeout, so a
+        page of 100 is drawn once per article version rather than once per reader."""
+        key = f"comments:api:list:{etag}"
+        data = fragments.get_many([key]).get(key)
+        if data is None:
+            response = self._public_list(request, article, *args, **kwargs)
+            if response.status_code == 200 and settings.COMMENTS_THREADS_CACHE_TIMEOUT:
+                fragments.set_many({key: response.data}, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
+            return response
+        return Response(data)
 
     @staticmethod
     def _etag(request, version_tag: str) -> str:
