@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import site_env  # noqa: E402
+from run import SERVER_SETTINGS, site_env  # noqa: E402
 from servers import ROOT  # noqa: E402
 from targets import TARGETS  # noqa: E402
 
@@ -41,8 +41,7 @@ def setup(target) -> None:
     )
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
     env = site_env(database_url, redis_url, WORKDIR / "media", "profile")
-    if target.server == "uncached":
-        env["PAGE_CACHE_TIMEOUT"] = "0"
+    env.update(SERVER_SETTINGS[target.server])
     env["DJANGO_SETTINGS_MODULE"] = "newsite.settings"
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))

@@ -13,7 +13,9 @@ POSTING = "bench-posting"
 class Target:
     key: str
     label: str
-    server: str  # "cached" (as deployed) or "uncached" (page cache off)
+    # "cached" (as deployed), "uncached" (page cache off) or "cold" (page and threads
+    # caches off): run.SERVER_SETTINGS.
+    server: str
     path: str
     post: bool = False
     expect_status: int = 200
@@ -36,6 +38,12 @@ TARGETS = [
         "page_nocache",
         "article page, 200 comments, page cache off",
         "uncached",
+        f"/articles/{SMALL}/",
+    ),
+    Target(
+        "page_cold",
+        "article page, 200 comments, page and threads caches off",
+        "cold",
         f"/articles/{SMALL}/",
     ),
     Target(

@@ -15,11 +15,12 @@ from django.db.models import (
     F,
     Func,
     GenericIPAddressField,
+    IntegerField,
     Max,
     Min,
     Prefetch,
     Q,
-    Sum,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Cast
@@ -36,6 +37,7 @@ from comments.models import (
     Comment,
     CommentFlag,
     CommentRevision,
+    ModerationLog,
 )
 
 QUEUES = ("pending", "flagged", "held", "approved", "rejected", "spam")
@@ -160,26 +162,52 @@ def moderation_queue(
     return moderation_comments(comments, lists=lists).order_by(*order)
 
 
-def _counts() -> dict:
-    return {queue: Count("pk", filter=_queue_q(queue)) for queue in QUEUES}
+def _count(comments) -> Subquery:
+    """``SELECT COUNT(*)`` of ``comments`` as a scalar subquery."""
+    counted = comments.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _latest(model) -> Subquery:
+    return Subquery(model.objects.order_by("-pk").values("pk")[:1], output_field=IntegerField())
+
+
+def _one_row(**values) -> dict:
+    """``values`` (scalar subqueries) in one statement, answered once: each counts with
+    its own index (``Comment.Meta.indexes``) rather than one pass over every comment,
+    which a desk polled every few seconds cannot afford on a large site."""
+    compiled = []
+    params = []
+    for name, subquery in values.items():
+        query = subquery.query
+        sql, sub_params = query.get_compiler(connection=connection).as_sql()
+        compiled.append(f"({sql}) AS {connection.ops.quote_name(name)}")
+        params.extend(sub_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(compiled)}", params)
+        found = cursor.fetchone()
+    return {name: value or 0 for name, value in zip(values, found, strict=True)}
 
 
 def queue_counts() -> dict[str, int]:
     """How many comments wait in each queue, in one query."""
-    return Comment.objects.aggregate(**_counts())
+    return _one_row(**{queue: _count(Comment.objects.filter(_queue_q(queue))) for queue in QUEUES})
 
 
 def queue_snapshot() -> tuple[dict[str, int], tuple]:
-    """The queue counts and a marker that moves whenever a queue's content may have
-    (the newest comment's id, the sum of all versions: every decision and edit moves
-    one), in one query: the desk polls it with an ETag, and a comment arriving while
-    another leaves changes the ETag even when the counts stay the same."""
-    row = Comment.objects.aggregate(
-        **_counts(),
-        newest_id=Max("pk"),
-        versions=Sum("version"),
+    """The queue counts and a marker that moves whenever a queue's content may have, in
+    one query: the newest comment, decision (every decision writes the audit log),
+    revision (every edit keeps one) and flag. The desk polls it with an ETag, and a
+    comment arriving while another leaves changes the ETag even when the counts stay
+    the same."""
+    row = _one_row(
+        **{queue: _count(Comment.objects.filter(_queue_q(queue))) for queue in QUEUES},
+        newest_id=_latest(Comment),
+        newest_decision=_latest(ModerationLog),
+        newest_revision=_latest(CommentRevision),
+        newest_flag=_latest(CommentFlag),
     )
-    marker = (row.pop("newest_id"), row.pop("versions"))
+    marker = tuple(row.pop(name) for name in list(row) if name.startswith("newest_"))
     return row, marker
 
 

@@ -8,9 +8,10 @@ Posting lives in ``comments.posting``, files in ``comments.attachments``, bans i
 from collections import Counter
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import ratelimit
@@ -40,8 +41,32 @@ def normalize_email(email: str) -> str:
 
 def can_moderate(user) -> bool:
     """Moderators (and editors) approve, edit and delete any comment: the one check for
-    it, whatever asks (pages, API, admin, desk)."""
-    return bool(user and user.is_authenticated and user.has_perm("comments.moderate_comment"))
+    it, whatever asks (pages, API, admin, desk).
+
+    Django's ``has_perm`` loads all of a user's permissions in two queries (their own
+    and their groups'); a signed-in reader's every page asks this once, so the answer
+    is one query for this one permission, kept on the user object for the request. It
+    is what ``ModelBackend`` (and allauth's, which extends it) would answer: active
+    superusers have every permission, inactive users none."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if hasattr(user, "_perm_cache"):  # loaded already: no query
+        return user.has_perm(MODERATE_PERMISSION)
+    known = getattr(user, "_comments_can_moderate", None)
+    if known is None:
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        known = (
+            Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._comments_can_moderate = known
+    return known
+
+
+MODERATE_PERMISSION = "comments.moderate_comment"
 
 
 def bump_comment_count(article_id: int, delta: int) -> None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import cache as page_cache
+from articles.models import Article
 from articles.voters import voter_key
 from comments import conversation, fragments, services, tokens
 from comments.forms import comment_form_class
@@ -284,7 +285,19 @@ def _decide_threads_shareable(request, article) -> bool:
         return False
     window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
     own = Q(created_at__gt=window) | Q(status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
-    return not Comment.objects.filter(own, article=article, user=user).exists()
+    # With whether they follow the conversation, which their page shows: one query.
+    mine, following = (
+        Article.objects.filter(pk=article.pk)
+        .annotate(
+            mine=Exists(Comment.objects.filter(own, article=OuterRef("pk"), user=user)),
+            following=Exists(ThreadSubscription.objects.filter(user=user, article=OuterRef("pk"))),
+        )
+        .values_list("mine", "following")
+        .get()
+    )
+    known = getattr(request, "_comments_following", {})
+    request._comments_following = {**known, article.pk: following}
+    return not mine
 
 
 def _cached_threads(
@@ -432,7 +445,7 @@ def comment_section_context(request, article, *, form=None) -> dict:
         "following": (
             user.is_authenticated
             and not page_cache.is_member_copy(request)
-            and _following(user, article)
+            and _following(request, article)
         ),
         "next_for_login": f"{article_url}#comments",
         "page_query": page_query(data["page"], ordering),
@@ -444,8 +457,13 @@ def comment_section_context(request, article, *, form=None) -> dict:
     }
 
 
-def _following(user, article) -> bool:
-    return ThreadSubscription.objects.filter(user=user, article=article).exists()
+def _following(request, article) -> bool:
+    """Whether the signed-in reader follows the conversation (known already when
+    ``_threads_shareable`` asked)."""
+    known = getattr(request, "_comments_following", {})
+    if article.pk in known:
+        return known[article.pk]
+    return ThreadSubscription.objects.filter(user=request.user, article=article).exists()
 
 
 # --- The page plain signed-in readers share (``articles.cache``) ------------------------------
@@ -466,7 +484,7 @@ def member_holes(request, article, names: set[str]) -> dict[str, str]:
         liked = _liked(request, ids) if article.comment_count else set()
         values.update({_like_hole(pk): "true" if pk in liked else "false" for pk in ids})
     if "follow-action" in names:
-        following = _following(user, article)
+        following = _following(request, article)
         values["follow-action"] = "unfollow" if following else "follow"
         values["follow-pressed"] = "true" if following else "false"
         values["follow-label"] = (

@@ -171,6 +171,14 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "path"], name="comments_comment_thread_idx"),
             # Serves "has this guest had a comment approved before?" (moderation policy).
             models.Index(fields=["guest_email", "status"], name="comments_comment_guest_idx"),
+            # Serve the moderation desk's queues and their counts (comments.queues): the
+            # decided queues newest first, "recently approved", and what readers flagged.
+            models.Index(fields=["status", "created_at"], name="comments_comment_status_idx"),
+            models.Index(
+                fields=["created_at"],
+                name="comments_comment_flagged_idx",
+                condition=Q(flag_count__gt=0),
+            ),
             # Serves the "Newsroom picks" of an article (featured comments).
             models.Index(
                 fields=["article", "featured_at"],

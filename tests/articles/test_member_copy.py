@@ -170,11 +170,11 @@ def test_reader_with_a_flash_message_gets_their_own_page(article):
     assert "X-Page-Cache" not in response
 
 
-def test_a_hit_costs_nine_queries(article, django_assert_num_queries):
+def test_a_hit_costs_six_queries(article, django_assert_num_queries):
     page(signed_in("bea"), article)
     ana = signed_in("ana")
-    # session, user, article, the user's and their groups' permissions (moderator?),
-    # an editable or held comment of theirs, their likes on the page, their follow,
+    # user (the session is in the cache), article, whether they may moderate, an
+    # editable or held comment of theirs with their follow, their likes on the page,
     # their vote.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert page(ana, article)["X-Page-Cache"] == "hit"

@@ -172,14 +172,15 @@ def test_signed_in_page_query_count_does_not_grow_with_comments(
     article = _article_with_threads(threads, replies_each)
     client.force_login(make_user("reader"))
     client.cookies["comments_ordering"] = ordering
-    # The eleven above and 12. the session, 13. the user, 14.-15. their permissions (a
-    # moderator sees more), 16. whether they have a comment still editable or held,
-    # 17. which of the comments they liked, 18. whether they follow the conversation,
-    # 19. their vote (not in the rating's aggregate: the page is the readers' copy).
-    with django_assert_num_queries(19):
+    # The eleven above and 12. the user (the session is in the cache), 13. whether they
+    # may moderate (they would see more), 14. whether they have a comment still
+    # editable or held, and whether they follow the conversation, 15. which of the
+    # comments they liked, 16. their vote (not in the rating's aggregate: the page is
+    # the readers' copy).
+    with django_assert_num_queries(16):
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
-    # Then the copy: 1.-6. as 12.-16. and the article, 7.-9. as 17.-19.
-    with django_assert_num_queries(9):
+    # Then the copy: 1.-3. as 12.-14., 4. the article, 5.-6. as 15.-16.
+    with django_assert_num_queries(6):
         assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
