@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -548,8 +549,29 @@ def flags_remove(*, flags) -> int:
 
 def thread_subscribe(*, user, article: Article) -> ThreadSubscription:
     subscription, _ = ThreadSubscription.objects.get_or_create(user=user, article=article)
+    _follow_changed(user, article)
     return subscription
 
 
 def thread_unsubscribe(*, user, article: Article) -> None:
     ThreadSubscription.objects.filter(user=user, article=article).delete()
+    _follow_changed(user, article)
+
+
+def _follow_changed(user, article: Article) -> None:
+    """Their page shows whether they follow: what the read side kept of their standing
+    on the article (``comments.threads._reader_state``) goes, now and after commit."""
+    key = reader_state_key(user.pk, article.pk)
+    _forget(key)
+    transaction.on_commit(lambda: _forget(key))
+
+
+def reader_state_key(user_id: int, article_id: int) -> str:
+    return f"comments:reader:{user_id}:{article_id}"
+
+
+def _forget(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception:  # noqa: BLE001, S110 - it expires by itself soon
+        pass

@@ -5,6 +5,7 @@ anchor). The ``comment_section`` template tag and the pages in ``comments.views`
 from here.
 """
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -270,22 +271,62 @@ def _threads_shareable(request, article) -> bool:
 
 
 def _decide_threads_shareable(request, article) -> bool:
+    if not _request_allows_sharing(request):
+        return False
+    user = request.user
+    if not user.is_authenticated:
+        return True
+    return _reader_state(request, article) is not None
+
+
+def _request_allows_sharing(request) -> bool:
+    """What this request alone says: no notice shown in place, no guest edit token, no
+    reply form opened from the URL, the threads cache on."""
     if not settings.COMMENTS_THREADS_CACHE_TIMEOUT or "replyto" in request.GET:
         return False
     if _notices(request):  # shown in place, next to their comments
         return False
     if request.headers.get("X-Comment-Token"):
         return False
-    if any(name.startswith("comment_edit_") for name in request.COOKIES):
-        return False
-    user = request.user
-    if not user.is_authenticated:
-        return True
+    return not any(name.startswith("comment_edit_") for name in request.COOKIES)
+
+
+# A plain signed-in reader's standing on an article, kept in the cache so that their
+# every page view does not ask again: that they may be served the shared threads (not a
+# moderator, no comment of theirs still editable or held), whether they follow the
+# conversation, and which of a page's comments they liked. Kept only while it says
+# "shared" and only for the article's version it was read at (a comment or like of
+# theirs moves the version); following changes drop it (``services.thread_subscribe``). A
+# reader made a moderator meanwhile sees the plain page for at most this long: less
+# than they may, never more.
+READER_STATE_TIMEOUT = 60
+
+
+def _reader_state(request, article) -> dict | None:
+    """``{"version", "following", "liked": {digest of a page's ids: [liked ids]}}`` for a
+    signed-in reader whose threads are the shared ones; None for anyone else. One
+    cache read when kept; else whether they may moderate (one query), and whether they
+    have a comment still editable or held with whether they follow (one)."""
+    memo = getattr(request, "_comments_reader_state", {})
+    if article.pk in memo:
+        return memo[article.pk]
+    user, tag = request.user, page_cache.version_tag(article)
+    key = services.reader_state_key(user.pk, article.pk)
+    state = fragments.get_many([key]).get(key)
+    if state is None or state.get("version") != tag:
+        state = _read_reader_state(user, article, tag)
+        if state is not None:
+            fragments.set_many({key: state}, READER_STATE_TIMEOUT)
+    memo[article.pk] = state
+    request._comments_reader_state = memo
+    return state
+
+
+def _read_reader_state(user, article, tag: str) -> dict | None:
     if services.can_moderate(user):
-        return False
+        return None
     window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
     own = Q(created_at__gt=window) | Q(status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
-    # With whether they follow the conversation, which their page shows: one query.
     mine, following = (
         Article.objects.filter(pk=article.pk)
         .annotate(
@@ -295,9 +336,9 @@ def _decide_threads_shareable(request, article) -> bool:
         .values_list("mine", "following")
         .get()
     )
-    known = getattr(request, "_comments_following", {})
-    request._comments_following = {**known, article.pk: following}
-    return not mine
+    if mine:
+        return None
+    return {"version": tag, "following": following, "liked": {}}
 
 
 def _cached_threads(
@@ -460,9 +501,9 @@ def comment_section_context(request, article, *, form=None) -> dict:
 def _following(request, article) -> bool:
     """Whether the signed-in reader follows the conversation (known already when
     ``_threads_shareable`` asked)."""
-    known = getattr(request, "_comments_following", {})
-    if article.pk in known:
-        return known[article.pk]
+    state = getattr(request, "_comments_reader_state", {}).get(article.pk)
+    if state is not None:
+        return state["following"]
     return ThreadSubscription.objects.filter(user=request.user, article=article).exists()
 
 
@@ -480,8 +521,8 @@ def member_holes(request, article, names: set[str]) -> dict[str, str]:
     values = {"reader-public-name": user.public_name}
     likes = {name for name in names if name.startswith("like-")}
     if likes:
-        ids = [int(name.removeprefix("like-")) for name in likes]
-        liked = _liked(request, ids) if article.comment_count else set()
+        ids = sorted(int(name.removeprefix("like-")) for name in likes)
+        liked = _readers_likes(request, article, ids)
         values.update({_like_hole(pk): "true" if pk in liked else "false" for pk in ids})
     if "follow-action" in names:
         following = _following(request, article)
@@ -491,6 +532,20 @@ def member_holes(request, article, names: set[str]) -> dict[str, str]:
             "Following this conversation" if following else "Follow this conversation"
         )
     return values
+
+
+def _readers_likes(request, article, ids: list[int]) -> set[int]:
+    """Which of these comments the reader liked: kept with their standing on the
+    article (``_reader_state``) per page of ids, else one query."""
+    state = _reader_state(request, article)
+    if state is None or not article.comment_count:
+        return _liked(request, ids) if article.comment_count else set()
+    digest = hashlib.sha256(repr(ids).encode()).hexdigest()[:16]
+    if digest not in state["liked"]:
+        state["liked"] = {**state["liked"], digest: sorted(_liked(request, ids))}
+        key = services.reader_state_key(request.user.pk, article.pk)
+        fragments.set_many({key: state}, READER_STATE_TIMEOUT)
+    return set(state["liked"][digest])
 
 
 def _ordering_links(article, chosen: str) -> list[dict]:

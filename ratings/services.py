@@ -9,13 +9,14 @@ import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from articles import ratelimit
-from articles.cache import is_shared_copy
+from articles.cache import is_shared_copy, version_tag
 from articles.models import Article
 from articles.voters import voter_key
 from ratings.models import Vote
@@ -194,6 +195,28 @@ def remember_readers_stars(request, article: Article, stars: int | None) -> None
     setattr(request, _MINE, {**getattr(request, _MINE, {}), slot: stars})
 
 
+# A signed-in reader's vote as the page they share shows it, kept per reader and
+# article for the article's version it was read at (every vote moves the version).
+READERS_STARS_TIMEOUT = 60
+
+
+def _kept_stars(request, article: Article) -> int | None:
+    key = f"ratings:mine:{voter_key(request)}:{article.pk}"
+    tag = version_tag(article)
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take pages down
+        kept = None
+    if kept is not None and kept[0] == tag:
+        return kept[1]
+    stars = readers_stars(request, article)
+    try:
+        cache.set(key, (tag, stars), READERS_STARS_TIMEOUT)
+    except Exception:  # noqa: BLE001, S110 - the page is served either way
+        pass
+    return stars
+
+
 def your_rating(stars: int | None) -> str:
     """ "Your rating: 4 of 5." under the stars ("" without a vote)."""
     return f"Your rating: {stars} of 5." if stars else ""
@@ -205,7 +228,7 @@ def readers_star_holes(request, article: Article, names: set[str]) -> dict[str, 
     they have not voted), "Your rating: …" and whether "Remove my rating" is hidden."""
     if not article.ratings_enabled or "rating-mine" not in names:
         return {}
-    stars = readers_stars(request, article)
+    stars = _kept_stars(request, article)
     values = {f"rating-checked-{n}": " checked" if stars == n else "" for n in STARS}
     values["rating-checked-none"] = "" if stars else " checked"
     values["rating-mine"] = your_rating(stars)

@@ -170,7 +170,7 @@ def test_reader_with_a_flash_message_gets_their_own_page(article):
     assert "X-Page-Cache" not in response
 
 
-def test_a_hit_costs_six_queries(article, django_assert_num_queries):
+def test_a_first_hit_costs_six_queries_and_the_next_two(article, django_assert_num_queries):
     page(signed_in("bea"), article)
     ana = signed_in("ana")
     # user (the session is in the cache), article, whether they may moderate, an
@@ -178,3 +178,39 @@ def test_a_hit_costs_six_queries(article, django_assert_num_queries):
     # their vote.
     with django_assert_num_queries(6):
         assert page(ana, article)["X-Page-Cache"] == "hit"
+    # Their standing is kept for this version of the article: the user, the article.
+    with django_assert_num_queries(2):
+        assert page(ana, article)["X-Page-Cache"] == "hit"
+
+
+def test_following_from_the_page_shows_at_once(article):
+    ana = signed_in("ana")
+    page(ana, article)
+    page(ana, article)  # their standing is kept now
+    ana.post(f"/articles/{article.slug}/comments/follow/", {"action": "follow"})
+    ana.get(article.get_absolute_url())  # shows (and uses up) the confirmation
+    assert 'aria-pressed="true">Following this conversation' in page(ana, article).content.decode()
+    ana.post(f"/articles/{article.slug}/comments/follow/", {"action": "unfollow"})
+    ana.get(article.get_absolute_url())  # shows (and uses up) the confirmation
+    assert 'aria-pressed="false">Follow this conversation' in page(ana, article).content.decode()
+
+
+def test_a_like_and_a_vote_show_at_once(article, committed):
+    ana = signed_in("ana")
+    page(ana, article)
+    page(ana, article)  # their standing is kept now
+    with committed():
+        fan_of(ana, article)
+    text = page(ana, article).content.decode()
+    assert re.search(PRESSED.format(pk=article.first.pk, state="true"), text, re.S)
+    assert "Your rating: 4 of 5." in text
+
+
+def test_a_reader_made_moderator_never_sees_more_than_they_may(article):
+    ana = signed_in("ana")
+    page(ana, article)
+    ana.user.groups.add(Group.objects.get(name="Moderators"))
+    # Their kept standing may say "reader" for a minute: the shared page, nothing more.
+    assert "Close comments" not in page(ana, article).content.decode()
+    cache.clear()
+    assert "Close comments" in page(ana, article).content.decode()
