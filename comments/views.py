@@ -26,6 +26,7 @@ from comments import (
     attachments,
     conversation,
     emails,
+    fragments,
     idempotency,
     moderation,
     posting,
@@ -51,15 +52,22 @@ def comments_more(request, slug):
         request, article, page_number=threads.page_number(request), clamp=False, ordering=ordering
     )
     del data["shown"]
+    can_post = threads.can_post(article)
+    page_query = threads.page_query(data["page"], ordering)
     context = {
         **data,
         "article": article,
         "article_url": article.get_absolute_url(),
         "reply_to": None,
-        "can_post": threads.can_post(article),
-        "page_query": threads.page_query(data["page"], ordering),
+        "can_post": can_post,
+        "page_query": page_query,
         "ordering_query": threads.ordering_query(ordering),
     }
+    if data["threads"]:
+        # Assembled from each comment's cached fragment, as the article page is.
+        context["thread_items"] = fragments.thread_items(
+            request, data["threads"], can_post=can_post, page_query=page_query
+        )
     response = render(request, "comments/_threads.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -137,6 +137,25 @@ def test_load_more_fragment_holds_the_next_threads(client, settings):
     assert "Load more comments" not in html
 
 
+def test_load_more_is_assembled_from_cached_fragments(client, settings, monkeypatch):
+    from comments import fragments
+
+    settings.COMMENTS_PAGE_SIZE = 2
+    article = make_article()
+    comments = [make_comment(article) for _ in range(4)]
+    drawn = []
+    real_draw = fragments._draw
+    monkeypatch.setattr(
+        fragments, "_draw", lambda c, **kw: drawn.append(c.pk) or real_draw(c, **kw)
+    )
+    url = f"/articles/{article.slug}/comments/more/?cpage=2"
+    client.get(url)
+    assert drawn == [comments[2].pk, comments[3].pk]
+    again = client.get(url).content.decode()
+    assert drawn == [comments[2].pk, comments[3].pk]  # the second time from the cache
+    assert f'id="c{comments[2].pk}"' in again and f'id="c{comments[3].pk}"' in again
+
+
 def _article_with_threads(threads, replies_each):
     article = make_article()
     for _ in range(threads):
