@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -114,6 +115,45 @@ def check(target: Target, server: Server) -> None:
         )
     if target.post and json.loads(content).get("status") != "approved":
         raise HarnessError(f"{target.label}: the comment was not published: {content[:300]!r}")
+
+
+class Poster(threading.Thread):
+    """Posts ``target.posting_rate`` guest comments a second to the article the target
+    reads, through the API, until stopped: the breaking story's writers."""
+
+    def __init__(self, base: str, target: Target):
+        super().__init__(daemon=True)
+        slug = target.path.strip("/").split("/")[-1]
+        self.url = f"{base}/api/v1/articles/{slug}/comments/"
+        self.interval = 1 / target.posting_rate
+        self.posted = self.failed = 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        due = time.monotonic()
+        while not self.stopping.is_set():
+            n = self.posted + self.failed
+            body = json.dumps(
+                {
+                    "name": f"Breaking {n}",
+                    "email": f"breaking-{n}@example.org",
+                    "body": f"Comment {n} on the breaking story, posted while it is read.",
+                }
+            ).encode()
+            try:
+                status, _ = fetch(self.url, body=body)
+            except OSError:
+                status = 0
+            if status == 201:
+                self.posted += 1
+            else:
+                self.failed += 1
+            due += self.interval
+            self.stopping.wait(max(0.0, due - time.monotonic()))
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=30)
 
 
 def headers_for(target: Target) -> dict[str, str]:
@@ -228,6 +268,12 @@ def verdicts(r: Round) -> dict[str, Verdict]:
             "p99 < 100 ms at 16 clients",
             f"{res['post'].p99_ms:.1f} ms",
             res["post"].p99_ms < 100,
+        ),
+        # Issue 19: readers of a busy article keep a tenth of the trivial rate.
+        "breaking": Verdict(
+            "≥ 0.1× trivial req/s and p99 < 250 ms",
+            f"{res['breaking'].rps / trivial:.3f}×, p99 {res['breaking'].p99_ms:.0f} ms",
+            res["breaking"].rps / trivial >= 0.1 and res["breaking"].p99_ms < 250,
         ),
         # Issue 17: the desk's worst queue within the article page's budget (cache off).
         "desk": at_least("desk", 0.025),
@@ -401,10 +447,22 @@ def measure_round(
             "headers": headers_for(target),
             "expect": target.expect_status if target.poll else None,
         }
-        wrk(url, seconds=warmup, **load)
-        cpu = server.cpu_seconds()
-        measured = wrk(url, seconds=seconds, **load)
-        cpu = server.cpu_seconds() - cpu
+        poster = Poster(server.base, target) if target.posting_rate else None
+        if poster:
+            poster.start()
+        try:
+            wrk(url, seconds=warmup, **load)
+            cpu = server.cpu_seconds()
+            measured = wrk(url, seconds=seconds, **load)
+            cpu = server.cpu_seconds() - cpu
+        finally:
+            if poster:
+                poster.stop()
+        if poster and (poster.failed or poster.posted < target.posting_rate * seconds * 0.9):
+            raise HarnessError(
+                f"{target.label}: {poster.posted} comments posted, {poster.failed} failed "
+                f"(wanted {target.posting_rate} a second)"
+            )
         measured.cpu_ms = cpu * 1000 / measured.requests if measured.requests else 0
         current.results[target.key] = measured
     for name, server in servers.items():

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 SMALL = "bench-200-comments"
 LARGE = "bench-10000-comments"
 POSTING = "bench-posting"
+BREAKING = "bench-breaking"
 
 
 # --- The targets ---------------------------------------------------------------------
@@ -29,6 +30,9 @@ class Target:
     # came after the article's largest comment id, with If-None-Match set to the ETag of
     # that answer (both found by `prepare`); wrk counts anything but a 304 as an error.
     poll: bool = False
+    # Comments a second posted (as guests, through the API) to the same page while it is
+    # measured: a busy article (``run.Poster``).
+    posting_rate: int = 0
 
 
 TARGETS = [
@@ -74,6 +78,15 @@ TARGETS = [
         post=True,
         expect_status=201,
         connections=16,
+    ),
+    Target(
+        "breaking",
+        "breaking story: a 200-comment page read by 16 clients while 10 comments a second "
+        "are posted to it",
+        "cached",
+        f"/articles/{BREAKING}/",
+        connections=16,
+        posting_rate=10,
     ),
     Target(
         "desk",

@@ -52,6 +52,7 @@ def a_round(**overrides):
         "desk": measurement(rps=30),
         "page_signed_in": measurement(rps=100),
         "page_moderator": measurement(rps=20),
+        "breaking": measurement(rps=100, p99=249),
     }
     results.update(overrides)
     return bench.Round(results, {"cached": [100_000, 100_000], "uncached": [100_000, 100_000]})
@@ -116,7 +117,7 @@ def test_worker_memory_within_noise_passes():
 
 def test_summary_names_what_was_met_and_missed():
     text = bench.summary([a_round(), a_round(post=measurement(p99=250))])
-    assert text.startswith("**Met 9 of 10**")
+    assert text.startswith("**Met 10 of 11**")
     assert "**Missed**: `POST` guest comment" in text
 
 
@@ -132,6 +133,42 @@ def test_signed_in_rows_send_their_own_readers_session(monkeypatch):
     assert bench.headers_for(rows["page_signed_in"]) == {"Cookie": "sessionid=r"}
     assert bench.headers_for(rows["page_moderator"]) == {"Cookie": "sessionid=m"}
     assert bench.headers_for(rows["desk"]) == {"Cookie": "sessionid=m"}
+
+
+@pytest.mark.parametrize(
+    ("rps", "p99", "passed"), [(100, 249, True), (99, 100, False), (500, 250, False)]
+)
+def test_the_breaking_story_needs_both_the_rate_and_the_p99(rps, p99, passed):
+    judged = bench.verdicts(a_round(breaking=measurement(rps=rps, p99=p99)))
+    assert judged["breaking"].passed is passed
+
+
+def test_the_breaking_storys_writers_post_at_their_rate():
+    import http.server
+    import threading
+    import time
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            seen.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(201)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    target = next(t for t in bench.TARGETS if t.key == "breaking")
+    poster = bench.Poster(f"http://127.0.0.1:{server.server_address[1]}", target)
+    poster.start()
+    time.sleep(1.05)
+    poster.stop()
+    server.shutdown()
+    assert 9 <= poster.posted <= 12 and poster.failed == 0
+    assert len({body for body in seen}) == len(seen)  # a different comment each time
 
 
 def test_the_poll_must_reach_half_the_trivial_views_rate():

@@ -96,9 +96,19 @@ def test_default_sizes_are_200_and_10000():
         "bench-200-comments": 200,
         "bench-10000-comments": 10_000,
         "bench-posting": 0,
+        "bench-breaking": 200,
         "bench-desk": 0,  # its 500 comments are pending: none counts
     }
     assert Comment.objects.filter(article__slug="bench-10000-comments").count() == 10_000
+
+
+def test_the_breaking_story_is_back_to_200_comments_on_every_run():
+    load()
+    breaking = Article.objects.get(slug="bench-breaking")
+    make_comment(breaking)
+    load()
+    breaking.refresh_from_db()
+    assert breaking.comment_count == breaking.comments.count() == 200
 
 
 def test_bad_sizes_are_refused():

@@ -35,6 +35,10 @@ from comments.models import PATH_SEP, Comment, CommentLike
 SECTION_SLUG = "bench"
 POSTING_SLUG = "bench-posting"
 DESK_SLUG = "bench-desk"
+# Read while comments are posted to it (`make bench`'s breaking-story row): rebuilt to
+# this size on every run.
+BREAKING_SLUG = "bench-breaking"
+BREAKING_SIZE = 200
 DESK_PENDING = 500
 MODERATOR = "bench-moderator"
 DEFAULT_SIZES = (200, 10_000)
@@ -156,6 +160,13 @@ class Command(BaseCommand):
                     continue
                 self._load(article, count, users)
                 self.stdout.write(f"{article.slug}: {count} comments loaded")
+            # The breaking story: 200 comments, whatever the last run posted to it.
+            breaking = self._article(section, BREAKING_SLUG, "a breaking story", "none")
+            if self._is_loaded(breaking, BREAKING_SIZE):
+                self.stdout.write(f"{breaking.slug}: already loaded")
+            else:
+                self._load(breaking, BREAKING_SIZE, users)
+                self.stdout.write(f"{breaking.slug}: {BREAKING_SIZE} comments loaded")
             posting = self._article(section, POSTING_SLUG, "posting", moderation="none")
             removed, _ = posting.comments.all().delete()
             Article.objects.filter(pk=posting.pk).update(comment_count=0)
