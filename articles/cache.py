@@ -426,16 +426,26 @@ def page_number(request, article) -> int:
 
 
 def page_key(request, article, *, reader: str = "") -> str:
-    """The shared page's key: the article's version, the host and scheme (absolute
-    links are built from them), the page of threads and its variant (the order of the
-    threads, from the query or the reader's cookie).
+    """The shared page's key: the article's version and its slot (``page_slot``)."""
+    return _version_key_of(version_tag(article), page_slot(request, article, reader=reader))
+
+
+def _version_key_of(tag: str, slot: str) -> str:
+    return f"{KEY_PREFIX}:{hashlib.sha256(f'{tag}|{slot}'.encode()).hexdigest()}"
+
+
+def page_slot(request, article, *, reader: str = "") -> str:
+    """What the shared page is drawn from besides the article's version: the host and
+    scheme (absolute links are built from them), the page of threads and its variant
+    (the order of the threads, from the query or the reader's cookie), and who it is
+    for (anonymous or signed-in readers).
 
     Also whether the article takes comments now: comments close by the clock, with no
     write to move the version, and every process reads the same row and clock, so the
     first view after the close time misses and renders the page without the form."""
     parts = "|".join(
         (
-            version_tag(article),
+            str(article.pk),
             "open" if article.accepting_comments else "closed",
             request.scheme,
             request.get_host(),
@@ -444,7 +454,48 @@ def page_key(request, article, *, reader: str = "") -> str:
             reader,
         )
     )
-    return f"{KEY_PREFIX}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    return hashlib.sha256(parts.encode()).hexdigest()
+
+
+# --- A busy article: one reader draws each new version -----------------------------------
+# On a breaking story every new comment moves the version, and every reader who comes
+# in before the new copy is drawn would draw it too. The first claims the drawing
+# (``claim_drawing``); while it draws, the others are served the copy of the version
+# before (``latest_page``), if it is at most ``ARTICLES_PAGE_STALE_SECONDS`` old. A
+# reader alone is never served an old copy: there is no drawing in progress to wait for.
+_DRAWING_TIMEOUT = 10  # seconds: a drawer that died releases its claim by then
+
+
+def claim_drawing(key: str) -> bool:
+    """True for the one request that draws the page under ``key`` now."""
+    try:
+        return cache.add(f"{key}:drawing", 1, _DRAWING_TIMEOUT)
+    except Exception:  # noqa: BLE001 - without the cache, everyone draws
+        return True
+
+
+def drawing_done(key: str) -> None:
+    try:
+        cache.delete(f"{key}:drawing")
+    except Exception:  # noqa: BLE001, S110 - the claim expires by itself
+        pass
+
+
+def latest_page(slot: str):
+    """The parts of the newest copy drawn for ``slot`` (any version), if fresh enough."""
+    kept = get_page(f"{KEY_PREFIX}:latest:{slot}")
+    if kept is None or monotonic_wall() - kept[0] > settings.ARTICLES_PAGE_STALE_SECONDS:
+        return None
+    return kept[1]
+
+
+def set_latest_page(slot: str, parts) -> None:
+    set_page(f"{KEY_PREFIX}:latest:{slot}", (monotonic_wall(), parts))
+
+
+def monotonic_wall() -> float:
+    """Seconds since the epoch (shared by processes, unlike ``monotonic``)."""
+    return timezone.now().timestamp()
 
 
 # --- Per-request holes ---------------------------------------------------------------------

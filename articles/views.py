@@ -47,47 +47,64 @@ class ArticleDetailView(DetailView):
         # The one query of an anonymous hit; a miss renders from the same row.
         self.object = self.get_object()
         if page_cache.page_cacheable(request):
-            return self._shared(request, page_cache.page_key(request, self.object), {})
+            return self._shared(request, "", {})
         if page_cache.member_cacheable(request, self.object):
-            key = page_cache.page_key(request, self.object, reader=page_cache.MEMBER)
-            return self._shared(request, key, None)
+            return self._shared(request, page_cache.MEMBER, None)
         return self.render_to_response(self.get_context_data(object=self.object))
 
-    def _shared(self, request, key: str, values: dict | None):
-        """The page from the shared copy under ``key``, rendered into it first if need
-        be; ``values`` fills its holes (None: the signed-in reader's own, asked of the
-        apps that wrote them)."""
+    def _shared(self, request, reader: str, values: dict | None):
+        """The page from the shared copy for ``reader`` ("" anonymous, or
+        ``page_cache.MEMBER``), drawn into it first if need be (or, while another
+        request draws this version, the copy of the version before); ``values`` fills
+        its holes (None: the signed-in reader's own, asked of the apps that wrote
+        them)."""
+        slot = page_cache.page_slot(request, self.object, reader=reader)
+        key = page_cache.page_key(request, self.object, reader=reader)
         parts = page_cache.get_page(key)
         state = "hit"
+        if parts is None and not page_cache.claim_drawing(key):
+            parts = page_cache.latest_page(slot)
+            state = "stale"
         if parts is None:
             state = "miss"
-            # Drawn as a neutral reader: this copy is served to everyone it is for.
-            if values is None:
-                page_cache.mark_member_copy(request)
-            else:
-                page_cache.mark_shared_copy(request)
-            response = self.render_to_response(self.get_context_data(object=self.object))
-            response.render()
-            if page_cache.is_spoiled(request):
-                # Something of this reader's own had no hole: their page, drawn anew.
-                page_cache.unmark_shared_copy(request)
-                return self.render_to_response(self.get_context_data(object=self.object))
-            # Only a plain page is shared: nothing the render set for this one client.
-            if response.status_code != 200 or response.cookies:
+            try:
+                response, parts = self._draw_shared(request, key, slot, reader)
+            finally:
+                page_cache.drawing_done(key)
+            if parts is None:
                 return response
-            html = response.content.decode()
-            punched = page_cache.punch_holes(html, placed=page_cache.placed_holes(request))
-            parts = page_cache.split_holes(html if punched is None else punched)
-            if punched is not None:
-                page_cache.set_page(key, parts)
-            # The reader's own values are theirs, not the neutral reader's just drawn.
-            page_cache.unmark_shared_copy(request)
         if values is None:
             names = {name.decode() for name in parts[1::2]}
             values = page_cache.reader_values(request, self.object, names)
         response = HttpResponse(page_cache.fill_holes(parts, request, values))
         response["X-Page-Cache"] = state
         return response
+
+    def _draw_shared(self, request, key: str, slot: str, reader: str):
+        """``(response, parts)``: the copy drawn as a neutral reader and kept (parts to
+        fill), or a response for this reader alone (parts None)."""
+        if reader:
+            page_cache.mark_member_copy(request)
+        else:
+            page_cache.mark_shared_copy(request)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response.render()
+        if page_cache.is_spoiled(request):
+            # Something of this reader's own had no hole: their page, drawn anew.
+            page_cache.unmark_shared_copy(request)
+            return self.render_to_response(self.get_context_data(object=self.object)), None
+        # Only a plain page is shared: nothing the render set for this one client.
+        if response.status_code != 200 or response.cookies:
+            return response, None
+        html = response.content.decode()
+        punched = page_cache.punch_holes(html, placed=page_cache.placed_holes(request))
+        parts = page_cache.split_holes(html if punched is None else punched)
+        if punched is not None:
+            page_cache.set_page(key, parts)
+            page_cache.set_latest_page(slot, parts)
+        # The reader's own values are theirs, not the neutral reader's just drawn.
+        page_cache.unmark_shared_copy(request)
+        return response, parts
 
     def get_context_data(self, **kwargs):
         latest = (

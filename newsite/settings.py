@@ -385,6 +385,10 @@ ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 12, minimum=1)
 # Seconds an anonymous reader's article page is kept whole in the cache (keyed on the
 # article's engagement version, so any change shows on the next view); 0 turns it off.
 ARTICLES_PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 300, minimum=0)
+# While one request draws an article's new version (a busy article: every comment moves
+# it), other readers get the copy of the version before if it is at most this old; a
+# reader alone always gets the new one. 0 turns it off.
+ARTICLES_PAGE_STALE_SECONDS = env_int("ARTICLES_PAGE_STALE_SECONDS", 5, minimum=0)
 # Seconds an article's version (what a comments poll's ETag is made of) is kept in the
 # cache, so that a poll that nothing changed costs no query. A version move drops it at
 # once; the timeout bounds how long a per-process cache (locmem, several workers) can

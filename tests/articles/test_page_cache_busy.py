@@ -1,0 +1,83 @@
+"""A busy article (issue 19's breaking story): every new comment moves its version, and
+while one request draws the new copy the other readers get the copy before, if it is
+fresh enough; a reader alone always gets the new version."""
+
+import pytest
+from django.test import Client
+
+from articles import cache as page_cache
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.ARTICLES_PAGE_CACHE_TIMEOUT = 300
+    settings.ARTICLES_PAGE_STALE_SECONDS = 5
+    settings.COMMENTS_MODERATION = "none"
+
+
+@pytest.fixture
+def article(committed):
+    article = make_article()
+    with committed():
+        make_comment(article, body="The first word")
+    return article
+
+
+def view(article):
+    response = Client().get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response
+
+
+def drawing_elsewhere(article):
+    """Another request has claimed the drawing of the article's current version."""
+    article.refresh_from_db()
+    request = Client().get("/").wsgi_request
+    key = page_cache.page_key(request, article)
+    assert page_cache.claim_drawing(key)
+    return key
+
+
+def test_while_another_request_draws_the_new_version_readers_get_the_one_before(
+    article, committed
+):
+    view(article)
+    with committed():
+        make_comment(article, body="Breaking news in the comments")
+    drawing_elsewhere(article)
+    response = view(article)
+    assert response["X-Page-Cache"] == "stale"
+    assert "The first word" in response.content.decode()
+    assert "Breaking news in the comments" not in response.content.decode()
+
+
+def test_a_reader_alone_gets_the_new_version_at_once(article, committed):
+    view(article)
+    with committed():
+        make_comment(article, body="Breaking news in the comments")
+    response = view(article)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Breaking news in the comments" in response.content.decode()
+    assert view(article)["X-Page-Cache"] == "hit"  # and the drawing was released
+
+
+def test_a_copy_older_than_the_limit_is_never_served(article, committed, settings, monkeypatch):
+    view(article)
+    with committed():
+        make_comment(article, body="Breaking news in the comments")
+    drawing_elsewhere(article)
+    later = page_cache.monotonic_wall() + settings.ARTICLES_PAGE_STALE_SECONDS + 1
+    monkeypatch.setattr(page_cache, "monotonic_wall", lambda: later)
+    response = view(article)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Breaking news in the comments" in response.content.decode()
+
+
+def test_with_no_copy_before_the_reader_draws_it(article):
+    drawing_elsewhere(article)
+    response = view(article)
+    assert response["X-Page-Cache"] == "miss"
+    assert "The first word" in response.content.decode()
