@@ -41,9 +41,7 @@ def drawing_elsewhere(article):
     return key
 
 
-def test_while_another_request_draws_the_new_version_readers_get_the_one_before(
-    article, committed
-):
+def test_while_another_request_draws_the_new_version_readers_get_the_one_before(article, committed):
     view(article)
     with committed():
         make_comment(article, body="Breaking news in the comments")
