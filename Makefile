@@ -20,7 +20,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 PIP_AUDIT ?=
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: help install run test soak lint audit format lock demo bench clean
+.PHONY: help install run test soak lint audit format lock demo bench hotspots clean
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -32,6 +32,7 @@ help:
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml"
 	@echo "make bench  - load-test the site under gunicorn (PostgreSQL, Redis, wrk; ~4 min),"
 	@echo "              print the table and write it to bench/results/"
+	@echo "make hotspots TARGET=post - profile one bench target in-process (top functions)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +107,12 @@ lock: install
 # bench/run.py. `make bench BENCH_ARGS=--readme` also copies the table into README.md.
 bench: install
 	BENCH_PYTHON=$(BIN)/python bench/run.sh $(BENCH_ARGS)
+
+# Where one bench target's time goes: cProfile in one process against the bench data,
+# e.g. `make hotspots TARGET=post` (targets: bench/targets.py; HOTSPOTS_ARGS="-n 200").
+TARGET ?= page_cold
+hotspots: install
+	BENCH_PYTHON=$(BIN)/python BENCH_SCRIPT=bench/hotspots.py bench/run.sh $(TARGET) $(HOTSPOTS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 services_install wrk:wrk
 services_postgresql "${BENCH_DATABASE:-newsite_bench}"
 services_redis
-exec "${BENCH_PYTHON:-.venv/bin/python}" bench/run.py "$@"
+# `make hotspots TARGET=…` profiles one target in-process (bench/hotspots.py) instead.
+exec "${BENCH_PYTHON:-.venv/bin/python}" "${BENCH_SCRIPT:-bench/run.py}" "$@"
