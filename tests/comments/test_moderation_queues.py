@@ -186,3 +186,16 @@ def test_author_history_costs_a_fixed_number_of_queries(django_assert_num_querie
     # received, 4. bans, 5. IPs, 6. trust.
     with django_assert_num_queries(6):
         queues.author_history(comment=comments[0])
+
+
+def test_queue_counts_statement_is_compiled_once_a_minute(monkeypatch):
+    compiled = []
+    real = queues._compiled
+    monkeypatch.setattr(queues, "_STATEMENTS", {})
+    monkeypatch.setattr(queues, "_compiled", lambda values: compiled.append(1) or real(values))
+    held()
+    first = queues.queue_counts()
+    held()
+    second = queues.queue_counts()
+    assert len(compiled) == 1
+    assert second["pending"] == first["pending"] + 1
