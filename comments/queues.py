@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from articles.ratelimit import canonical_email, canonical_network
 from comments import moderation
 from comments.models import (
+    Attachment,
     AuthorTrust,
     Ban,
     Comment,
@@ -122,6 +123,38 @@ def moderation_comments(comments, *, lists: bool = False):
         .select_related("article", "article__section", "user", "parent", "parent__user")
         .prefetch_related(*prefetches)
     )
+
+
+def attach_card_lists(comments: list) -> None:
+    """Set what ``moderation_comments(lists=True)`` prefetches, and the audit log, on
+    already loaded ``comments`` (``prefetch_related(None)``), in one plain
+    ``comment_id IN (...)`` query each: ``attachment_list`` (``Comment.files``),
+    ``flag_list``, ``revision_list`` and ``log_rows`` (with each row's moderator)."""
+    by_id = {}
+    for comment in comments:
+        comment.attachment_list, comment.flag_list = [], []
+        comment.revision_list, comment.log_rows = [], []
+        by_id[comment.pk] = comment
+    if not by_id:
+        return
+    ids = list(by_id)
+    lists = (
+        ("attachment_list", Attachment.objects.filter(comment_id__in=ids)),
+        ("flag_list", CommentFlag.objects.filter(comment_id__in=ids).order_by("created_at", "pk")),
+        (
+            "revision_list",
+            CommentRevision.objects.filter(comment_id__in=ids).order_by("created_at", "pk"),
+        ),
+        (
+            "log_rows",
+            ModerationLog.objects.filter(comment_id__in=ids)
+            .select_related("actor")
+            .order_by("created_at", "pk"),
+        ),
+    )
+    for name, rows in lists:
+        for row in rows:
+            getattr(by_id[row.comment_id], name).append(row)
 
 
 def moderation_filter(comments, *, reason=None, section=None, article=None, q=None):

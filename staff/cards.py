@@ -69,7 +69,7 @@ def _person(user) -> tuple | None:
 def card_fingerprint(comment) -> tuple:
     """Everything ``staff/_card.html`` draws the comment from, as the desk's queries
     loaded it (``queues.moderation_comments(lists=True)`` and
-    ``staff.views._card_queryset``)."""
+    ``queues.attach_card_lists``)."""
     article, parent = comment.article, comment.parent
     section = article.section
     return (

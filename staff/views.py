@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Section
 from comments import bans, decisions, queues, services
-from comments.models import Ban, Comment, ModerationLog
+from comments.models import Ban, Comment
 from staff import cards
 from staff.forms import (
     QUEUES,
@@ -111,12 +110,15 @@ def _errors(exc: ValidationError) -> str:
 
 
 # --- The queue ---------------------------------------------------------------------------
-def _card_queryset(queryset):
-    """What a card shows beyond the service's (``queues.moderation_comments``: the
-    article, author, parent, flag_list, attachments, revision_list, stars), for a fixed
-    number of queries: the comment's audit log, with its moderators."""
-    log = ModerationLog.objects.select_related("actor").order_by("created_at", "pk")
-    return queryset.prefetch_related(Prefetch("moderation_log", queryset=log, to_attr="log_rows"))
+def _card_rows(page) -> list:
+    """The page's comments with everything a card shows: the service's rows (article,
+    author, parent, stars) and, in one plain query each, their attachments, flags,
+    revisions and audit log with its moderators (``queues.attach_card_lists``: Django's
+    prefetch would build an ``IN`` filter of 50 model instances per list)."""
+    rows = list(page.object_list)
+    queues.attach_card_lists(rows)
+    page.object_list = rows
+    return rows
 
 
 def _queue(filters: dict):
@@ -155,7 +157,8 @@ def _queue_context(request) -> dict:
         problems.append(_errors(exc))
         filters = {"queue": queue}
         comments = queues.moderation_queue(queue=queue, lists=True)
-    page = Paginator(_card_queryset(comments), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(comments.prefetch_related(None), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _card_rows(page)
     params = {
         "queue": queue,
         "reason": filters.get("reason", ""),
@@ -171,7 +174,7 @@ def _queue_context(request) -> dict:
         "queue_label": dict(QUEUES)[queue],
         "params": params,
         "page": page,
-        "cards": cards.render_cards(request, page.object_list, queue=queue, here=here),
+        "cards": cards.render_cards(request, rows, queue=queue, here=here),
         "here": here,
         "filtered_article": filters.get("article"),
         "filtered_section": filters.get("section"),

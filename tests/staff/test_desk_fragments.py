@@ -72,10 +72,11 @@ def drawn(monkeypatch):
 def loaded(comment):
     """The comment as the desk's queue loads it."""
     from comments import queues
-    from staff.views import _card_queryset
 
-    queue = _card_queryset(queues.moderation_queue(queue="pending", lists=True))
-    return queue.get(pk=comment.pk)
+    queue = queues.moderation_queue(queue="pending", lists=True).prefetch_related(None)
+    row = queue.get(pk=comment.pk)
+    queues.attach_card_lists([row])
+    return row
 
 
 def add_attachment(comment, slot=1) -> Attachment:
