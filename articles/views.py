@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from articles import cache as page_cache
+from articles import drawing
 from articles.models import Article, Section
 
 
@@ -62,15 +63,15 @@ class ArticleDetailView(DetailView):
         key = page_cache.page_key(request, self.object, reader=reader)
         parts = page_cache.get_page(key)
         state = "hit"
-        if parts is None and not page_cache.claim_drawing(key):
-            parts = page_cache.latest_page(slot)
+        if parts is None and not drawing.claim_drawing(key):
+            parts = drawing.latest_page(slot)
             state = "stale"
         if parts is None:
             state = "miss"
             try:
                 response, parts = self._draw_shared(request, key, slot, reader)
             finally:
-                page_cache.drawing_done(key)
+                drawing.drawing_done(key)
             if parts is None:
                 return response
         if values is None:
@@ -101,7 +102,7 @@ class ArticleDetailView(DetailView):
         parts = page_cache.split_holes(html if punched is None else punched)
         if punched is not None:
             page_cache.set_page(key, parts)
-            page_cache.set_latest_page(slot, parts)
+            drawing.set_latest_page(slot, parts)
         # The reader's own values are theirs, not the neutral reader's just drawn.
         page_cache.unmark_shared_copy(request)
         return response, parts

@@ -1,17 +1,21 @@
-"""The gunicorn servers that ``run.py`` measures, and plain HTTP to them.
+"""The gunicorn servers that ``run.py`` measures, and plain HTTP to them (also the
+breaking story's writers, ``Poster``).
 
 ``HarnessError`` and ``env_int`` live here, the lower of the two modules, so that the
 servers and ``run.py`` raise the one error that ``run.main`` reports."""
 
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +137,51 @@ def fetch(url: str, *, body: bytes | None = None, headers: dict | None = None) -
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+class Poster(threading.Thread):
+    """Posts ``target.posting_rate`` guest comments a second to the article the target
+    reads, through the API, until stopped: the breaking story's writers. Each post is
+    sent on schedule whether or not the one before was answered (writers do not wait
+    for each other), by a small pool of clients."""
+
+    def __init__(self, base: str, target):
+        super().__init__(daemon=True)
+        slug = target.path.strip("/").split("/")[-1]
+        self.url = f"{base}/api/v1/articles/{slug}/comments/"
+        self.interval = 1 / target.posting_rate
+        self.sent = self.posted = self.failed = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=16)
+
+    def run(self) -> None:
+        due = time.monotonic()
+        while not self.stopping.is_set():
+            self.pool.submit(self._post, self.sent)
+            self.sent += 1
+            due += self.interval
+            self.stopping.wait(max(0.0, due - time.monotonic()))
+
+    def _post(self, n: int) -> None:
+        body = json.dumps(
+            {
+                "name": f"Breaking {n}",
+                "email": f"breaking-{n}@example.org",
+                "body": f"Comment {n} on the breaking story, posted while it is read.",
+            }
+        ).encode()
+        try:
+            status, _ = fetch(self.url, body=body)
+        except OSError:
+            status = 0
+        with self.lock:
+            if status == 201:
+                self.posted += 1
+            else:
+                self.failed += 1
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=30)
+        self.pool.shutdown(wait=True)

@@ -15,8 +15,9 @@ class CommentsConfig(AppConfig):
         )
         from comments import attachments, cache_signals, conversation, idempotency
         from comments.forms import form_token
+        from comments.readers import member_holes
         from comments.threads import last_page_bound as threads_last_page
-        from comments.threads import member_check, member_holes
+        from comments.threads import member_check
 
         cache_signals.connect()
         # Plain signed-in readers share a copy of the article page: their likes, name

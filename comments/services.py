@@ -560,7 +560,7 @@ def thread_unsubscribe(*, user, article: Article) -> None:
 
 def _follow_changed(user, article: Article) -> None:
     """Their page shows whether they follow: what the read side kept of their standing
-    on the article (``comments.threads._reader_state``) goes, now and after commit."""
+    on the article (``comments.readers.reader_state``) goes, now and after commit."""
     key = reader_state_key(user.pk, article.pk)
     _forget(key)
     transaction.on_commit(lambda: _forget(key))

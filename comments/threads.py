@@ -5,17 +5,15 @@ anchor). The ``comment_section`` template tag and the pages in ``comments.views`
 from here.
 """
 
-import hashlib
 import math
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +21,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import cache as page_cache
-from articles.models import Article
-from articles.voters import voter_key
-from comments import conversation, fragments, services, tokens
+from comments import conversation, fragments, readers, services, tokens
 from comments.forms import comment_form_class
-from comments.models import PATH_DIGITS, Comment, CommentLike, ThreadSubscription
+from comments.models import PATH_DIGITS, Comment
 from ratings.services import readers_stars
 
 
@@ -119,7 +115,7 @@ def comment_threads(
             Comment.objects.public_or(own).filter(where, article=article).for_page()
         )
     )
-    liked = _liked(request, [c.pk for c in comments]) if for_viewer else set()
+    liked = readers.liked(request, [c.pk for c in comments]) if for_viewer else set()
     notices = _notices(request) if for_viewer else {}
     token_of = (lambda pk: tokens.edit_token_from_request(request, pk)) if for_viewer else None
     # Shown in full: approved comments, and the viewer's own held ones (to them alone).
@@ -148,7 +144,9 @@ def comment_threads(
         comment.liked = comment.pk in liked
         comment.notices = notices.get(comment.pk, [])
         comment.flagged = any("flagged" in (m.extra_tags or "").split() for m in comment.notices)
-        comment.like_hole = None if for_viewer else page_cache.hole(_like_hole(comment.pk))
+        comment.like_hole = (
+            None if for_viewer else page_cache.hole(fragments.like_hole_name(comment.pk))
+        )
         comment.editable = (
             token_of is not None
             and not comment.is_placeholder
@@ -207,18 +205,6 @@ def _page_of_roots(article, number: int, *, clamp: bool, ordering: str):
         return None
 
 
-def _liked(request, comment_ids) -> set[int]:
-    """Which of these comments the current voter liked (one query; none, and nobody's
-    likes, in a copy of the page shared by every reader)."""
-    if page_cache.is_shared_copy(request):
-        return set()
-    return set(
-        CommentLike.objects.filter(
-            voter=voter_key(request), comment_id__in=comment_ids
-        ).values_list("comment_id", flat=True)
-    )
-
-
 # --- Notices in place ----------------------------------------------------------------------
 # A message about one comment ("Your reply has been posted.", "Thank you. A moderator
 # will review this comment.") is shown next to that comment, not at the top of the page:
@@ -240,10 +226,6 @@ def _notices(request) -> dict[int, list]:
             if tag.startswith(_NOTICE) and tag[len(_NOTICE) :].isdigit():
                 found.setdefault(int(tag[len(_NOTICE) :]), []).append(message)
     return found
-
-
-def _like_hole(comment_id: int) -> str:
-    return f"like-{comment_id}"
 
 
 # --- The shared copy of a page of threads ----------------------------------------------------
@@ -276,7 +258,7 @@ def _decide_threads_shareable(request, article) -> bool:
     user = request.user
     if not user.is_authenticated:
         return True
-    return _reader_state(request, article) is not None
+    return readers.reader_state(request, article) is not None
 
 
 def _request_allows_sharing(request) -> bool:
@@ -289,56 +271,6 @@ def _request_allows_sharing(request) -> bool:
     if request.headers.get("X-Comment-Token"):
         return False
     return not any(name.startswith("comment_edit_") for name in request.COOKIES)
-
-
-# A plain signed-in reader's standing on an article, kept in the cache so that their
-# every page view does not ask again: that they may be served the shared threads (not a
-# moderator, no comment of theirs still editable or held), whether they follow the
-# conversation, and which of a page's comments they liked. Kept only while it says
-# "shared" and only for the article's version it was read at (a comment or like of
-# theirs moves the version); following changes drop it (``services.thread_subscribe``). A
-# reader made a moderator meanwhile sees the plain page for at most this long: less
-# than they may, never more.
-READER_STATE_TIMEOUT = 60
-
-
-def _reader_state(request, article) -> dict | None:
-    """``{"version", "following", "liked": {digest of a page's ids: [liked ids]}}`` for a
-    signed-in reader whose threads are the shared ones; None for anyone else. One
-    cache read when kept; else whether they may moderate (one query), and whether they
-    have a comment still editable or held with whether they follow (one)."""
-    memo = getattr(request, "_comments_reader_state", {})
-    if article.pk in memo:
-        return memo[article.pk]
-    user, tag = request.user, page_cache.version_tag(article)
-    key = services.reader_state_key(user.pk, article.pk)
-    state = fragments.get_many([key]).get(key)
-    if state is None or state.get("version") != tag:
-        state = _read_reader_state(user, article, tag)
-        if state is not None:
-            fragments.set_many({key: state}, READER_STATE_TIMEOUT)
-    memo[article.pk] = state
-    request._comments_reader_state = memo
-    return state
-
-
-def _read_reader_state(user, article, tag: str) -> dict | None:
-    if services.can_moderate(user):
-        return None
-    window = timezone.now() - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
-    own = Q(created_at__gt=window) | Q(status__in=Comment.SHOWN_TO_AUTHOR_AS_PENDING)
-    mine, following = (
-        Article.objects.filter(pk=article.pk)
-        .annotate(
-            mine=Exists(Comment.objects.filter(own, article=OuterRef("pk"), user=user)),
-            following=Exists(ThreadSubscription.objects.filter(user=user, article=OuterRef("pk"))),
-        )
-        .values_list("mine", "following")
-        .get()
-    )
-    if mine:
-        return None
-    return {"version": tag, "following": following, "liked": {}}
 
 
 def _cached_threads(
@@ -367,12 +299,21 @@ def _cached_threads(
             return None
         cache.set(key, entry, settings.COMMENTS_THREADS_CACHE_TIMEOUT)
     if page_cache.is_member_copy(request):
-        # Left as holes in the page signed-in readers share (``member_holes``).
-        pressed = {_like_hole(pk): page_cache.hole(_like_hole(pk)) for pk in entry["ids"]}
+        # Left as holes in the page signed-in readers share (``readers.member_holes``).
+        pressed = {
+            fragments.like_hole_name(pk): page_cache.hole(fragments.like_hole_name(pk))
+            for pk in entry["ids"]
+        }
         page_cache.placed_holes(request, entry["html"].count("\x00hole:like-"))
     else:
-        liked = _liked(request, entry["ids"]) if article.comment_count and entry["ids"] else set()
-        pressed = {_like_hole(pk): "true" if pk in liked else "false" for pk in entry["ids"]}
+        liked = (
+            readers.liked(request, entry["ids"])
+            if article.comment_count and entry["ids"]
+            else set()
+        )
+        pressed = {
+            fragments.like_hole_name(pk): "true" if pk in liked else "false" for pk in entry["ids"]
+        }
     return {
         "threads_html": mark_safe(page_cache.fill_holes(entry["html"], request, pressed)),  # noqa: S308
         "page": _ThreadsPage(entry["page"]),
@@ -408,7 +349,7 @@ def _shared_threads(
         data["threads"],
         can_post=can_post,
         page_query=context["page_query"],
-        liked={pk: page_cache.hole(_like_hole(pk)) for pk in shown},
+        liked={pk: page_cache.hole(fragments.like_hole_name(pk)) for pk in shown},
     )
     html = page_cache.punch_holes(
         render_to_string("comments/_threads.html", context, request), placed=liked_holes
@@ -486,7 +427,7 @@ def comment_section_context(request, article, *, form=None) -> dict:
         "following": (
             user.is_authenticated
             and not page_cache.is_member_copy(request)
-            and _following(request, article)
+            and readers.following(request, article)
         ),
         "next_for_login": f"{article_url}#comments",
         "page_query": page_query(data["page"], ordering),
@@ -498,54 +439,11 @@ def comment_section_context(request, article, *, form=None) -> dict:
     }
 
 
-def _following(request, article) -> bool:
-    """Whether the signed-in reader follows the conversation (known already when
-    ``_threads_shareable`` asked)."""
-    state = getattr(request, "_comments_reader_state", {}).get(article.pk)
-    if state is not None:
-        return state["following"]
-    return ThreadSubscription.objects.filter(user=request.user, article=article).exists()
-
-
 # --- The page plain signed-in readers share (``articles.cache``) ------------------------------
 def member_check(request, article) -> bool:
     """A signed-in reader sees the shared copy of the page (with their own likes, stars,
     name and follow in its holes) only when their page of threads is the shared one."""
     return _threads_shareable(request, article)
-
-
-def member_holes(request, article, names: set[str]) -> dict[str, str]:
-    """The reader's own values of the comment section's holes: the like buttons they
-    pressed (one query), whether they follow the conversation (one), their name."""
-    user = request.user
-    values = {"reader-public-name": user.public_name}
-    likes = {name for name in names if name.startswith("like-")}
-    if likes:
-        ids = sorted(int(name.removeprefix("like-")) for name in likes)
-        liked = _readers_likes(request, article, ids)
-        values.update({_like_hole(pk): "true" if pk in liked else "false" for pk in ids})
-    if "follow-action" in names:
-        following = _following(request, article)
-        values["follow-action"] = "unfollow" if following else "follow"
-        values["follow-pressed"] = "true" if following else "false"
-        values["follow-label"] = (
-            "Following this conversation" if following else "Follow this conversation"
-        )
-    return values
-
-
-def _readers_likes(request, article, ids: list[int]) -> set[int]:
-    """Which of these comments the reader liked: kept with their standing on the
-    article (``_reader_state``) per page of ids, else one query."""
-    state = _reader_state(request, article)
-    if state is None or not article.comment_count:
-        return _liked(request, ids) if article.comment_count else set()
-    digest = hashlib.sha256(repr(ids).encode()).hexdigest()[:16]
-    if digest not in state["liked"]:
-        state["liked"] = {**state["liked"], digest: sorted(_liked(request, ids))}
-        key = services.reader_state_key(request.user.pk, article.pk)
-        fragments.set_many({key: state}, READER_STATE_TIMEOUT)
-    return set(state["liked"][digest])
 
 
 def _ordering_links(article, chosen: str) -> list[dict]:

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from articles import cache as page_cache
+from articles import drawing
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def drawing_elsewhere(article):
     article.refresh_from_db()
     request = Client().get("/").wsgi_request
     key = page_cache.page_key(request, article)
-    assert page_cache.claim_drawing(key)
+    assert drawing.claim_drawing(key)
     return key
 
 
@@ -67,8 +68,8 @@ def test_a_copy_older_than_the_limit_is_never_served(article, committed, setting
     with committed():
         make_comment(article, body="Breaking news in the comments")
     drawing_elsewhere(article)
-    later = page_cache.monotonic_wall() + settings.ARTICLES_PAGE_STALE_SECONDS + 1
-    monkeypatch.setattr(page_cache, "monotonic_wall", lambda: later)
+    later = drawing.wall_seconds() + settings.ARTICLES_PAGE_STALE_SECONDS + 1
+    monkeypatch.setattr(drawing, "wall_seconds", lambda: later)
     response = view(article)
     assert response["X-Page-Cache"] == "miss"
     assert "Breaking news in the comments" in response.content.decode()
