@@ -110,15 +110,19 @@ def _errors(exc: ValidationError) -> str:
 
 
 # --- The queue ---------------------------------------------------------------------------
-def _card_rows(page) -> list:
-    """The page's comments with everything a card shows: the service's rows (article,
-    author, parent, stars) and, in one plain query each, their attachments, flags,
-    revisions and audit log with its moderators (``queues.attach_card_lists``: Django's
-    prefetch would build an ``IN`` filter of 50 model instances per list)."""
-    rows = list(page.object_list)
+def _card_rows(ids: list[int]) -> dict[int, Comment]:
+    """The comments ``ids`` with everything a card shows, for the cards not in the
+    cache: the service's rows (article, author, parent, stars) and, in one plain query
+    each, their attachments, flags, revisions and audit log with its moderators
+    (``queues.attach_card_lists``: Django's prefetch would build an ``IN`` filter of 50
+    model instances per list)."""
+    rows = list(
+        queues.moderation_comments(Comment.objects.filter(pk__in=ids), lists=True)
+        .prefetch_related(None)
+        .order_by()
+    )
     queues.attach_card_lists(rows)
-    page.object_list = rows
-    return rows
+    return {row.pk: row for row in rows}
 
 
 def _queue(filters: dict):
@@ -138,7 +142,10 @@ def _query(params: dict, **changes) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in ("", None)})
 
 
-def _queue_context(request) -> dict:
+def _queue_context(request, counts: dict | None = None) -> dict:
+    """The queue the request asks for, a page of its cards. ``counts``: the tabs'
+    counts, when the caller has them, spare the paginator its own count of an
+    unfiltered queue."""
     form = QueueFilterForm(request.GET)
     filters, problems = {"queue": "pending"}, []
     if form.is_valid():
@@ -157,8 +164,13 @@ def _queue_context(request) -> dict:
         problems.append(_errors(exc))
         filters = {"queue": queue}
         comments = queues.moderation_queue(queue=queue, lists=True)
-    page = Paginator(comments.prefetch_related(None), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _card_rows(page)
+    # The page's ids alone: the cards come from the cache, or are drawn from the
+    # comments loaded for the ones that are not (``cards.render_cards``).
+    paginator = Paginator(comments.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
+    if counts is not None and set(filters) == {"queue"}:
+        paginator.count = counts[queue]  # the same filter, counted with the tabs
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     params = {
         "queue": queue,
         "reason": filters.get("reason", ""),
@@ -174,7 +186,9 @@ def _queue_context(request) -> dict:
         "queue_label": dict(QUEUES)[queue],
         "params": params,
         "page": page,
-        "cards": cards.render_cards(request, rows, queue=queue, here=here),
+        "cards": cards.render_cards(
+            request, page.object_list, load=_card_rows, queue=queue, here=here
+        ),
         "here": here,
         "filtered_article": filters.get("article"),
         "filtered_section": filters.get("section"),
@@ -226,11 +240,11 @@ def _notices(request) -> list[dict]:
 @moderator_required
 @require_GET
 def desk(request):
-    context = _queue_context(request)
     if request.GET.get("fragment") == "cards":
         # desk.js asks for the cards alone when the queue changed elsewhere.
-        return render(request, "staff/_cards.html", context)
+        return render(request, "staff/_cards.html", _queue_context(request))
     counts = queues.queue_counts()
+    context = _queue_context(request, counts)
     # One query for the sections: the filter's list and the site's navigation.
     sections = list(Section.objects.all())
     context.update(

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.models import Article
+from articles.models import Article, Section
 from articles.times import time_ago
 from comments import decisions, services
 from comments.models import (
@@ -22,6 +22,7 @@ from comments.models import (
     ModerationLog,
 )
 from comments.moderation import author_trust_set
+from ratings.models import Vote
 from staff import cards as desk_cards
 from tests.factories import make_article, make_comment, make_user
 
@@ -133,13 +134,14 @@ def test_a_cache_hit_costs_no_query(mod_client, django_assert_num_queries):
         CommentFlag.objects.create(comment=comment, voter=f"g:{comment.pk}", reason="spam")
     mod_client.get(DESK)  # the content types
     cache.clear()
-    # session (from the database: the cache was emptied), user, their permissions (own,
-    # groups'), the queue's count, the page of comments, its attachments, flags,
-    # revisions, audit log, the tab counts, the sections: the same whether the cards are
-    # drawn or taken from the cache, but for the session, now cached too.
-    with django_assert_num_queries(11):
+    # Drawn: the session (from the database: the cache was emptied), user, their
+    # permissions (own, groups'), the tab counts, the page's ids, the digests of their
+    # rows and of their lists (the cards' keys), the comments to draw and their
+    # attachments, flags, revisions and audit log, the sections.
+    with django_assert_num_queries(13):
         mod_client.get(DESK)
-    with django_assert_num_queries(10):
+    # From the cache: no comment loaded, and the session cached too.
+    with django_assert_num_queries(7):
         mod_client.get(DESK)
 
 
@@ -270,7 +272,7 @@ def test_a_marker_that_is_not_a_time_is_left_empty():
     now = timezone.now()
     names = [b"ago-x", b"ago-99999999999999999999999", b"next", b"ago-0"]
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    assert desk_cards._ago_values(names, now) == {"ago-0": time_ago(epoch, now)}
+    assert desk_cards.ago_values(names, now) == {"ago-0": time_ago(epoch, now)}
 
 
 def test_the_forms_return_to_the_queue_shown(mod_client, drawn):
@@ -339,22 +341,59 @@ def test_the_article_page_never_shows_what_a_card_holds(client, moderator, setti
     assert all(f":{desk_cards.KEY_PREFIX}:" in key for key in holding)
 
 
-def test_a_key_is_the_same_in_every_process(mod_client):
-    """Keys are made of values, never of objects' addresses: every worker finds the
-    cards any other drew (in a shared cache)."""
+def test_a_key_is_made_of_values_alone(mod_client):
+    """Keys are digests of the rows, as the database gives them: every worker finds the
+    cards any other drew (in a shared cache), and the same rows give the same key."""
     author = make_user("keyed", display_name="Kay")
     parent = make_comment()
     comment = pending(parent.article, user=author, parent=parent)
     add_attachment(comment)
     CommentFlag.objects.create(comment=comment, voter="g:1", reason="spam")
     ModerationLog.objects.create(comment=comment, action="held", actor=author)
-    assert " at 0x" not in repr(desk_cards.card_fingerprint(loaded(comment)))
+    first = desk_cards.card_keys([comment.pk, parent.pk])
+    assert first == desk_cards.card_keys([parent.pk, comment.pk])
+    assert first[comment.pk] != first[parent.pk]
 
 
 def test_keys_differ_by_language(mod_client):
     comment = pending()
-    mod_client.get(DESK)
-    shown = loaded(comment)
-    english = desk_cards.card_key(shown)
+    english = desk_cards.card_keys([comment.pk])
     with translation.override("es"):
-        assert desk_cards.card_key(shown) != english
+        assert desk_cards.card_keys([comment.pk]) != english
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: Comment.objects.filter(pk=c.pk).update(like_count=7),
+        lambda c: Comment.objects.filter(pk=c.pk).update(guest_name="Someone Else"),
+        lambda c: Article.objects.filter(pk=c.article_id).update(title="A new headline"),
+        lambda c: Section.objects.filter(pk=c.article.section_id).update(name="Elsewhere"),
+        lambda c: CommentFlag.objects.filter(comment=c).update(cleared_at=timezone.now()),
+        lambda c: CommentFlag.objects.filter(comment=c).update(note="Another note"),
+        lambda c: Attachment.objects.filter(comment=c).update(name="renamed.png"),
+        lambda c: Attachment.objects.filter(comment=c).delete(),
+        lambda c: CommentRevision.objects.create(comment=c, old_body="a", new_body="b"),
+        lambda c: ModerationLog.objects.create(comment=c, action="held"),
+        lambda c: Comment.objects.filter(pk=c.parent_id).update(body_html="<p>Changed</p>"),
+        lambda c: Vote.objects.create(article=c.article, voter=c.rating_voter, stars=2),
+    ],
+)
+def test_every_change_a_card_shows_is_a_new_key(mod_client, change):
+    parent = make_comment()
+    comment = pending(parent.article, parent=parent)
+    Comment.objects.filter(pk=comment.pk).update(rating_voter="g:star")
+    comment.refresh_from_db()
+    add_attachment(comment)
+    CommentFlag.objects.create(comment=comment, voter="g:1", reason="spam", note="Rude")
+    before = desk_cards.card_keys([comment.pk])
+    change(comment)
+    assert desk_cards.card_keys([comment.pk]) != before
+
+
+def test_an_unrelated_change_keeps_the_key(mod_client):
+    """A new comment on the same article moves the article's counters, not its cards."""
+    comment = pending()
+    before = desk_cards.card_keys([comment.pk])
+    Article.objects.filter(pk=comment.article_id).update(comment_count=99)
+    assert desk_cards.card_keys([comment.pk]) == before
