@@ -44,7 +44,9 @@ class ArticleDetailView(DetailView):
         """Plain anonymous readers share one cached copy per article version (see
         ``articles.cache``): a hit costs the article's row and a cache read. Plain
         signed-in readers share another, with their own name, likes, stars and follow
-        in its holes."""
+        in its holes. ``X-Page-Cache`` says where the copy came from: ``hit``, ``miss``
+        (drawn now), ``stale`` (the version before, while another request draws this
+        one) or ``busy`` (a busy article's copy of the last redraw interval)."""
         # The one query of an anonymous hit; a miss renders from the same row.
         self.object = self.get_object()
         if page_cache.page_cacheable(request):
@@ -63,6 +65,9 @@ class ArticleDetailView(DetailView):
         key = page_cache.page_key(request, self.object, reader=reader)
         parts = page_cache.get_page(key)
         state = "hit"
+        if parts is None:
+            parts = drawing.busy_copy(slot)
+            state = "busy"
         if parts is None and not drawing.claim_drawing(key):
             parts = drawing.latest_page(slot)
             state = "stale"

@@ -389,6 +389,10 @@ ARTICLES_PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 300, minimum=0)
 # it), other readers get the copy of the version before if it is at most this old; a
 # reader alone always gets the new one. 0 turns it off.
 ARTICLES_PAGE_STALE_SECONDS = env_int("ARTICLES_PAGE_STALE_SECONDS", 5, minimum=0)
+# On a busy article (its last three copies drawn about this often or more), a copy is
+# served for this long (milliseconds) whatever comments came since: at most one redraw
+# per interval however fast comments are posted (articles.drawing). 0 turns it off.
+ARTICLES_PAGE_REDRAW_MS = env_int("ARTICLES_PAGE_REDRAW_MS", 1000, minimum=0)
 # Seconds an article's version (what a comments poll's ETag is made of) is kept in the
 # cache, so that a poll that nothing changed costs no query. A version move drops it at
 # once; the timeout bounds how long a per-process cache (locmem, several workers) can

@@ -80,3 +80,53 @@ def test_with_no_copy_before_the_reader_draws_it(article):
     response = view(article)
     assert response["X-Page-Cache"] == "miss"
     assert "The first word" in response.content.decode()
+
+
+# --- A busy article: at most one copy a redraw interval -----------------------------------
+def post_and_view(article, committed, body):
+    with committed():
+        make_comment(article, body=body)
+    return view(article)
+
+
+def test_a_busy_article_serves_its_last_copy_within_the_redraw_interval(article, committed):
+    for n in range(3):  # three new versions drawn within three intervals: busy
+        assert post_and_view(article, committed, f"Update {n}")["X-Page-Cache"] == "miss"
+    response = post_and_view(article, committed, "Too soon to draw")
+    assert response["X-Page-Cache"] == "busy"
+    assert "Update 2" in response.content.decode()
+    assert "Too soon to draw" not in response.content.decode()
+
+
+def test_a_busy_article_is_drawn_again_after_the_interval(
+    article, committed, settings, monkeypatch
+):
+    for n in range(3):
+        post_and_view(article, committed, f"Update {n}")
+    with committed():
+        make_comment(article, body="Drawn next time")
+    later = drawing.wall_seconds() + settings.ARTICLES_PAGE_REDRAW_MS / 1000
+    monkeypatch.setattr(drawing, "wall_seconds", lambda: later)
+    response = view(article)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Drawn next time" in response.content.decode()
+
+
+def test_an_article_with_a_comment_now_and_then_is_never_busy(
+    article, committed, settings, monkeypatch
+):
+    clock = [drawing.wall_seconds()]
+    monkeypatch.setattr(drawing, "wall_seconds", lambda: clock[0])
+    for n in range(3):  # one new version every two intervals
+        clock[0] += 2 * settings.ARTICLES_PAGE_REDRAW_MS / 1000
+        post_and_view(article, committed, f"Update {n}")
+    clock[0] += 0.1
+    response = post_and_view(article, committed, "Shown at once")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Shown at once" in response.content.decode()
+
+
+def test_the_redraw_interval_can_be_turned_off(article, committed, settings):
+    settings.ARTICLES_PAGE_REDRAW_MS = 0
+    for n in range(4):
+        assert post_and_view(article, committed, f"Update {n}")["X-Page-Cache"] == "miss"
