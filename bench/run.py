@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from servers import ROOT, HarnessError, Poster, Server, env_int, fetch
-from targets import TARGETS, Measurement, Round, Target
+from targets import HUGE, TARGETS, Measurement, Round, Target
 
 RESULTS = ROOT / "bench" / "results"
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
@@ -205,11 +205,19 @@ def verdicts(r: Round) -> dict[str, Verdict]:
         got = res[key].rps / trivial
         return Verdict(f"≥ {ratio:g}× trivial req/s", f"{got:.3f}×", got >= ratio)
 
-    base = res["page_nocache"].p50_ms
-    large = res["page_large"].p50_ms / base if base else float("inf")
-    # The same comparison in worker CPU, which load elsewhere on the machine moves less.
-    base_cpu = res["page_nocache"].cpu_ms
-    large_cpu = res["page_large"].cpu_ms / base_cpu if base_cpu else float("inf")
+    def near_the_small_page(key: str) -> Verdict:
+        """A large article's first page: p50 within 1.5× the 200-comment page's (cache
+        off), and the same comparison in worker CPU, which load elsewhere on the machine
+        moves less."""
+        base, base_cpu = res["page_nocache"].p50_ms, res["page_nocache"].cpu_ms
+        ratio = res[key].p50_ms / base if base else float("inf")
+        cpu = res[key].cpu_ms / base_cpu if base_cpu else float("inf")
+        return Verdict(
+            "p50 ≤ 1.5× the 200-comment page's (cache off)",
+            f"{ratio:.2f}× (CPU {cpu:.2f}×)",
+            ratio <= 1.5,
+        )
+
     return {
         "trivial": Verdict("baseline", "1×", None),
         "page": at_least("page", 0.15),
@@ -219,11 +227,8 @@ def verdicts(r: Round) -> dict[str, Verdict]:
         "api": at_least("api", 0.05),
         # Issue 18: every open page polls; nothing new is a 304 from the cache alone.
         "poll": at_least("poll", 0.5),
-        "page_large": Verdict(
-            "p50 ≤ 1.5× the 200-comment page's (cache off)",
-            f"{large:.2f}× (CPU {large_cpu:.2f}×)",
-            large <= 1.5,
-        ),
+        "page_large": near_the_small_page("page_large"),
+        "page_huge": near_the_small_page("page_huge"),
         "post": Verdict(
             "p99 < 100 ms at 16 clients",
             f"{res['post'].p99_ms:.1f} ms",
@@ -296,8 +301,28 @@ def rss_lines(rounds: list[Round]) -> tuple[list[str], bool]:
 
 
 # --- Orchestration -------------------------------------------------------------------
-def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+def manage(*args: str, env: dict) -> str:
+    """Run ``manage.py args``; its output is shown and returned."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    print(done.stdout, end="", flush=True)
+    return done.stdout
+
+
+def load_times(output: str) -> str:
+    """What load_bench said of the largest article: issue 19 wants its 100,000
+    comments loaded in under two minutes."""
+    found = re.search(rf"^{HUGE}: (\d+) comments loaded in ([\d.]+) s$", output, re.M)
+    if found is None:
+        return f"`load_bench`: {HUGE} was loaded by an earlier run (see that run's report)."
+    seconds, count = float(found.group(2)), int(found.group(1))
+    verdict = "PASS" if seconds < 120 else "FAIL"
+    return (
+        f"`load_bench`: {HUGE} ({count:,} comments) loaded in {seconds:.0f} s "
+        f"(goal < 120 s): {verdict}."
+    )
 
 
 def clear_celery_queue(redis_url: str) -> None:
@@ -356,7 +381,9 @@ def run(args) -> int:
     print("=== preparing the database (migrate, load_bench, collectstatic)", flush=True)
     manage("migrate", "--noinput", "-v0", env=env)
     sessions = {name: workdir / f"{name}-session" for name in ("moderator", "reader")}
-    manage("load_bench", *(f"--{name}-session={path}" for name, path in sessions.items()), env=env)
+    loaded = manage(
+        "load_bench", *(f"--{name}-session={path}" for name, path in sessions.items()), env=env
+    )
     for name, path in sessions.items():
         SESSION_COOKIES[name] = {"Cookie": f"sessionid={path.read_text().strip()}"}
     manage("collectstatic", "--noinput", "-v0", env=env)
@@ -386,6 +413,7 @@ def run(args) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     report = render(rounds, now, seconds, connections, time.monotonic() - started)
+    report += f"\n{load_times(loaded)}\n"
     write_report(report, run_id, readme=args.readme, only=args.only)
     return 0
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 SMALL = "bench-200-comments"
 LARGE = "bench-10000-comments"
+HUGE = "bench-100000-comments"
 POSTING = "bench-posting"
 BREAKING = "bench-breaking"
 
@@ -69,6 +70,12 @@ TARGETS = [
         "article page, 10,000 comments (first page), page cache off",
         "uncached",
         f"/articles/{LARGE}/",
+    ),
+    Target(
+        "page_huge",
+        "article page, 100,000 comments (first page), page cache off",
+        "uncached",
+        f"/articles/{HUGE}/",
     ),
     Target(
         "post",
