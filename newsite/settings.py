@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    # Social log-in on newsite's own pages: a provider is offered only once it has
+    # credentials (SOCIAL_<PROVIDER>_CLIENT_ID/_SECRET below, or a Social application
+    # in the admin); none is by default.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
     "csp",
     "corsheaders",
     "articles",
@@ -185,6 +191,28 @@ ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Social accounts: providers configured from the environment only (each needs both
+# variables; one without the other stops start-up). An address a provider reports as
+# verified counts as verified; it never connects the social account to an existing
+# newsite account by itself (SOCIALACCOUNT_EMAIL_AUTHENTICATION stays off), so nobody
+# takes over an account by registering its address elsewhere.
+SOCIALACCOUNT_PROVIDERS = {}
+for _provider in ("github", "google"):
+    _client_id = env_str(f"SOCIAL_{_provider.upper()}_CLIENT_ID")
+    _secret = env_str(f"SOCIAL_{_provider.upper()}_SECRET")
+    if bool(_client_id) != bool(_secret):
+        raise ImproperlyConfigured(
+            f"Set both SOCIAL_{_provider.upper()}_CLIENT_ID and SOCIAL_{_provider.upper()}_SECRET."
+        )
+    if _client_id:
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [{"client_id": _client_id, "secret": _secret}],
+            "VERIFIED_EMAIL": False,
+        }
+SOCIALACCOUNT_PROVIDERS.setdefault("github", {})["SCOPE"] = ["read:user", "user:email"]
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
