@@ -197,17 +197,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # newsite account by itself (SOCIALACCOUNT_EMAIL_AUTHENTICATION stays off), so nobody
 # takes over an account by registering its address elsewhere.
 SOCIALACCOUNT_PROVIDERS = {}
-for _provider in ("github", "google"):
-    _client_id = env_str(f"SOCIAL_{_provider.upper()}_CLIENT_ID")
-    _secret = env_str(f"SOCIAL_{_provider.upper()}_SECRET")
+for _provider, _client_id, _secret in (
+    ("github", env_str("SOCIAL_GITHUB_CLIENT_ID"), env_str("SOCIAL_GITHUB_SECRET")),
+    ("google", env_str("SOCIAL_GOOGLE_CLIENT_ID"), env_str("SOCIAL_GOOGLE_SECRET")),
+):
     if bool(_client_id) != bool(_secret):
-        raise ImproperlyConfigured(
-            f"Set both SOCIAL_{_provider.upper()}_CLIENT_ID and SOCIAL_{_provider.upper()}_SECRET."
-        )
+        _name = f"SOCIAL_{_provider.upper()}"
+        raise ImproperlyConfigured(f"Set both {_name}_CLIENT_ID and {_name}_SECRET, or neither.")
     if _client_id:
         SOCIALACCOUNT_PROVIDERS[_provider] = {
-            "APPS": [{"client_id": _client_id, "secret": _secret}],
-            "VERIFIED_EMAIL": False,
+            "APPS": [{"client_id": _client_id, "secret": _secret}]
         }
 SOCIALACCOUNT_PROVIDERS.setdefault("github", {})["SCOPE"] = ["read:user", "user:email"]
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
