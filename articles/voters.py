@@ -7,8 +7,8 @@ rate limits and bans do not rely on it).
 
 Where cookies cannot go (newsite's comments embedded in another site's page, with
 third-party cookies blocked) the voter id travels signed in the ``X-Newsite-Voter``
-header instead: an API answer to a client that brought neither carries its new one in
-that header, and the client sends it back with every later request.
+header instead: a client that sends ``X-Newsite-Voter: new`` (and no cookie) gets its
+id in that header of the API's answer, and sends it back with every later request.
 """
 
 import secrets
@@ -99,7 +99,9 @@ class VoterCookieMiddleware:
         request.voter_id = existing or secrets.token_urlsafe(16)
         response = self.get_response(request)
         quiet = request.path.startswith(_NO_COOKIE_PATHS)
-        if existing is None and not quiet and request.path.startswith("/api/"):
+        if existing is None and HEADER in request.headers and request.path.startswith("/api/"):
+            # A client that keeps its voter id itself asked for one (``new``, or a
+            # value that is no longer good): other answers stay as they were.
             response[HEADER] = voter_token(request.voter_id)
         if existing is None and not quiet:
             response.set_signed_cookie(

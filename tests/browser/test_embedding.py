@@ -52,26 +52,16 @@ def host():
 
 
 @pytest.fixture(scope="module")
-def strict_browser():
-    """Chromium with third-party cookies blocked (as in private windows)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+def strict_browser(browser):
+    """A second Chromium from the suite's Playwright, with third-party cookies blocked
+    (as in private windows)."""
+    chromium = browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
@@ -98,7 +88,7 @@ def png() -> bytes:
     return out.getvalue()
 
 
-def test_a_guest_reads_posts_replies_likes_rates_and_attaches(
+def test_a_guest_reads_posts_replies_likes_flags_rates_and_attaches(
     page, host, live_server, transactional_db
 ):
     embed_site_add(origin=host.origin, moderation="none")
@@ -123,6 +113,11 @@ def test_a_guest_reads_posts_replies_likes_rates_and_attaches(
     expect(comment.get_by_role("button", name="Like (1)")).to_be_visible()
     page.get_by_role("button", name="4 stars").click()
     expect(page.get_by_text("Rated 4 out of 5 based on 1 voter")).to_be_visible()
+
+    comment.get_by_role("button", name="Flag").click()
+    comment.get_by_label("Reason").select_option("off_topic")
+    comment.get_by_role("button", name="Send flag").click()
+    expect(comment.get_by_role("status").filter(has_text="Thank you")).to_be_visible()
 
     comment.get_by_role("button", name="Reply").click()
     page.get_by_label("Comment", exact=True).fill("A reply from the host page")

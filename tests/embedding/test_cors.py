@@ -36,9 +36,12 @@ def test_cors_is_for_the_api_only(site, client):
 
 
 def test_reads_expose_the_voter_header(site, client):
-    response = client.get("/api/v1/articles/", HTTP_ORIGIN="https://host.example")
+    response = client.get(
+        "/api/v1/articles/", HTTP_ORIGIN="https://host.example", HTTP_X_NEWSITE_VOTER="new"
+    )
     assert response["Access-Control-Allow-Origin"] == "https://host.example"
     assert "X-Newsite-Voter" in response["Access-Control-Expose-Headers"]
+    assert response["X-Newsite-Voter"]
 
 
 def test_an_embed_sites_page_may_post_to_the_api(site, client):

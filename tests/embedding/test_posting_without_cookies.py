@@ -46,7 +46,9 @@ def test_a_guest_posts_and_edits_with_the_header_token(slug, client_from_host):
 
 
 def test_the_voter_header_counts_one_guest_once(slug, client_from_host):
-    first = call(client_from_host, "get", f"/api/v1/articles/{slug}/rating/")
+    first = call(
+        client_from_host, "get", f"/api/v1/articles/{slug}/rating/", HTTP_X_NEWSITE_VOTER="new"
+    )
     voter = first["X-Newsite-Voter"]
     for stars in (5, 3):
         response = call(
@@ -59,6 +61,10 @@ def test_the_voter_header_counts_one_guest_once(slug, client_from_host):
         assert response.status_code == 200
     assert response.json()["count"] == 1
     assert response.json()["mine"] == 3
+
+
+def test_only_a_client_that_asks_gets_a_voter_header(slug, client_from_host):
+    assert "X-Newsite-Voter" not in call(client_from_host, "get", "/api/v1/articles/")
 
 
 def test_a_guest_without_a_voter_token_cannot_vote(slug, client_from_host):
@@ -84,7 +90,12 @@ def test_likes_by_voter_header(slug, client_from_host):
         f"/api/v1/articles/{slug}/comments/",
         {"body": "Like me", "name": "Guest", "email": "g@example.com"},
     ).json()
-    voter = posted and call(client_from_host, "get", "/api/v1/articles/")["X-Newsite-Voter"]
+    voter = (
+        posted
+        and call(client_from_host, "get", "/api/v1/articles/", HTTP_X_NEWSITE_VOTER="new")[
+            "X-Newsite-Voter"
+        ]
+    )
     path = f"/api/v1/comments/{posted['id']}/like/"
     call(client_from_host, "post", path, {}, HTTP_X_NEWSITE_VOTER=voter)
     again = call(client_from_host, "post", path, {}, HTTP_X_NEWSITE_VOTER=voter)

@@ -45,7 +45,7 @@
     headers = headers || {};
     headers.Accept = "application/json";
     var voter = load("voter");
-    if (voter) headers["X-Newsite-Voter"] = voter;
+    headers["X-Newsite-Voter"] = voter || "new";
     var trust = load("trust");
     if (trust) headers["X-Comment-Trust"] = trust;
     if (session) headers.Authorization = "Bearer " + session.token;
@@ -57,7 +57,7 @@
     return fetch(url, { method: method, body: body, headers: headers, credentials: "omit" })
       .then(function (response) {
         var given = response.headers.get("X-Newsite-Voter");
-        if (given && !voter) save("voter", given);
+        if (given) save("voter", given);
         if (response.status === 401 && session) logout();
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok) throw data;
