@@ -132,7 +132,6 @@
       root.adoptedStyleSheets = [sheet];
     } catch (e) { root.appendChild(h("style", { text: CSS })); }
     this.box = root.appendChild(h("div", { class: "newsite", lang: document.documentElement.lang || null }));
-    this.start();
   }
   Widget.prototype.start = function () {
     var self = this;
@@ -151,6 +150,7 @@
   Widget.prototype.draw = function () {
     var self = this;
     self.box.textContent = "";
+    if (self.notice) self.box.appendChild(h("p", { class: "err", role: "alert", text: self.notice }));
     self.heading = h("h2");
     self.ratingBox = h("div", { class: "rating" });
     self.list = h("div", { "aria-live": "polite" });
@@ -370,20 +370,22 @@
   };
 
   function mount() {
-    var nodes = document.querySelectorAll("[data-newsite-url]");
-    Array.prototype.forEach.call(nodes, function (el) {
+    var fresh = [];
+    Array.prototype.forEach.call(document.querySelectorAll("[data-newsite-url]"), function (el) {
       if (el.newsiteWidget) return;
       el.newsiteWidget = true;
-      widgets.push(new Widget(el));
+      fresh.push(new Widget(el));
     });
+    widgets = widgets.concat(fresh);
+    var start = function () { fresh.forEach(function (w) { w.start(); }); };
+    // Signed in first, then drawn: the form shows the reader's name from the start.
     var sso = document.querySelector("[data-newsite-sso]");
-    if (sso && sso.getAttribute("data-newsite-sso") && !session) {
-      login(sso.getAttribute("data-newsite-sso")).catch(function (error) {
-        widgets.forEach(function (w) {
-          w.formBox && w.formBox.appendChild(h("p", { class: "err", role: "alert", text: errorText(error) }));
-        });
-      });
-    }
+    var token = sso && sso.getAttribute("data-newsite-sso");
+    if (!token || session) return start();
+    login(token).then(start, function (error) {
+      fresh.forEach(function (w) { w.notice = errorText(error); });
+      start();
+    });
   }
   var queued = (window.newsite && window.newsite.q) || [];
   window.newsite = { login: login, logout: logout, mount: mount };
