@@ -44,6 +44,7 @@ class ArticleAdmin(admin.ModelAdmin):
     filter_horizontal = ["authors"]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "standfirst", "dateline", "body"]}),
+        ("Outside page", {"fields": ["external_url"], "classes": ["collapse"]}),
         ("Credits", {"fields": ["credits", "source", "authors"]}),
         (
             "Publishing",

@@ -40,11 +40,15 @@ class LatestArticlesFeed(ConditionalFeed):
     def validators(self, request, *args, **kwargs):
         """One aggregate over the published articles says whether the feed can have
         changed (an article published, edited, withdrawn or deleted)."""
-        state = Article.objects.published().aggregate(
-            count=Count("pk"),
-            ids=Sum("pk"),
-            updated=Max("updated_at"),
-            published=Max("published_at"),
+        state = (
+            Article.objects.published()
+            .own()
+            .aggregate(
+                count=Count("pk"),
+                ids=Sum("pk"),
+                updated=Max("updated_at"),
+                published=Max("published_at"),
+            )
         )
         etag = page_cache.make_etag(
             self.feed_type.__name__, *state.values(), request.scheme, request.get_host()

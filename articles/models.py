@@ -1,13 +1,24 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from articles.markup import render_article
+
+# The comment moderation policies an article (or an embed site, for its pages) may set.
+MODERATION_CHOICES = [
+    ("", "Site default"),
+    ("none", "None: publish at once"),
+    ("guests", "Hold all guest comments"),
+    ("first_time_guests", "Hold first-time guests"),
+    ("all", "Hold every comment"),
+]
 
 
 class Section(models.Model):
@@ -39,8 +50,15 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def own(self):
+        """The newsroom's own articles: not the records that stand for pages of other
+        sites (``external_url``), which embed newsite's comments but are not ours to list."""
+        return self.filter(external_url__isnull=True)
+
     def for_list(self):
-        return self.select_related("section").order_by("-published_at", "-id")
+        """The newsroom's own articles as lists show them (front page, sections, feeds,
+        the articles API), newest first."""
+        return self.own().select_related("section").order_by("-published_at", "-id")
 
     def search(self, query: str):
         """Articles matching ``query``, best first.
@@ -79,7 +97,10 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    # Empty only for a page of another site (``external_url``): it has no section here.
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     standfirst = models.CharField(
@@ -133,16 +154,22 @@ class Article(models.Model):
         "comment moderation",
         max_length=20,
         blank=True,
-        choices=[
-            ("", "Site default"),
-            ("none", "None: publish at once"),
-            ("guests", "Hold all guest comments"),
-            ("first_time_guests", "Hold first-time guests"),
-            ("all", "Hold every comment"),
-        ],
+        choices=MODERATION_CHOICES,
         help_text="Overrides the site's COMMENTS_MODERATION policy for this article.",
     )
     ratings_enabled = models.BooleanField(default=True)
+    # Set when the record stands for a page of another site that embeds newsite's
+    # comments (created by the embedding app through ``article_outside_get_or_create``):
+    # its comments, rating and moderation work as an article's, but it is not listed
+    # among the newsroom's articles and its page here sends readers to this address.
+    external_url = models.URLField(
+        "outside page",
+        max_length=500,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The address of the other site's page this record stands for.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -196,6 +223,11 @@ class Article(models.Model):
                 & Q(rating_sum__lte=F("rating_count") * 5),
                 name="articles_article_rating_sum_in_range",
             ),
+            # The newsroom's articles belong to a section; only outside pages may not.
+            models.CheckConstraint(
+                condition=Q(section__isnull=False) | Q(external_url__isnull=False),
+                name="articles_article_section_unless_outside",
+            ),
         ]
 
     def __str__(self):
@@ -221,6 +253,15 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.section_id is None and not self.external_url:
+            raise ValidationError({"section": _("Choose the article's section.")})
+
+    @property
+    def is_outside(self) -> bool:
+        """Whether this record stands for another site's page (``external_url``)."""
+        return self.external_url is not None
 
     @property
     def is_public(self) -> bool:

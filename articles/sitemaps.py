@@ -9,7 +9,10 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         return (
-            Article.objects.published().order_by("-published_at", "-id").only("slug", "updated_at")
+            Article.objects.published()
+            .own()
+            .order_by("-published_at", "-id")
+            .only("slug", "updated_at")
         )
 
     def lastmod(self, item):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -49,6 +49,9 @@ class ArticleDetailView(DetailView):
         one) or ``busy`` (a busy article's copy of the last redraw interval)."""
         # The one query of an anonymous hit; a miss renders from the same row.
         self.object = self.get_object()
+        if self.object.is_outside:
+            # Another site's page: its comments are read where they are embedded.
+            return HttpResponseRedirect(self.object.external_url)
         if page_cache.page_cacheable(request):
             return self._shared(request, "", {})
         if page_cache.member_cacheable(request, self.object):
@@ -127,7 +130,7 @@ class SearchView(FrontPageView):
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()
-        return Article.objects.published().select_related("section").search(self.query)
+        return Article.objects.published().own().select_related("section").search(self.query)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, **kwargs)

@@ -4,6 +4,11 @@ A registered reader is ``u:<id>``. A guest is ``g:<random id>`` carried in a sig
 HttpOnly cookie that the middleware sets on the first visit; signing keeps a client
 from choosing somebody else's identity (it can still clear the cookie, which is why
 rate limits and bans do not rely on it).
+
+Where cookies cannot go (newsite's comments embedded in another site's page, with
+third-party cookies blocked) the voter id travels signed in the ``X-Newsite-Voter``
+header instead: a client that sends ``X-Newsite-Voter: new`` (and no cookie) gets its
+id in that header of the API's answer, and sends it back with every later request.
 """
 
 import secrets
@@ -21,14 +26,38 @@ _MAX_AGE = 60 * 60 * 24 * 365 * 2
 _NO_COOKIE_PATHS = ("/static/", "/media/", "/healthz", "/livez", "/csp-report/")
 
 
+HEADER = "X-Newsite-Voter"
+
+
+def _signer():
+    return signing.TimestampSigner(salt=_SALT + ".header")
+
+
 def _read(request) -> str | None:
     try:
         value = request.get_signed_cookie(COOKIE, salt=_SALT, default=None, max_age=_MAX_AGE)
     except signing.BadSignature:  # pragma: no cover - get_signed_cookie returns default
         return None
+    if value is None:
+        value = _read_header(request)
     if value and len(value) <= 40 and value.isascii():
         return value
     return None
+
+
+def _read_header(request) -> str | None:
+    sent = request.headers.get(HEADER)
+    if not sent or len(sent) > 200:
+        return None
+    try:
+        return _signer().unsign(sent.strip(), max_age=_MAX_AGE)
+    except signing.BadSignature:
+        return None
+
+
+def voter_token(voter_id: str) -> str:
+    """The signed value of ``voter_id`` as the ``X-Newsite-Voter`` header carries it."""
+    return _signer().sign(voter_id)
 
 
 def user_voter_key(user) -> str | None:
@@ -70,6 +99,10 @@ class VoterCookieMiddleware:
         request.voter_id = existing or secrets.token_urlsafe(16)
         response = self.get_response(request)
         quiet = request.path.startswith(_NO_COOKIE_PATHS)
+        if existing is None and HEADER in request.headers and request.path.startswith("/api/"):
+            # A client that keeps its voter id itself asked for one (``new``, or a
+            # value that is no longer good): other answers stay as they were.
+            response[HEADER] = voter_token(request.voter_id)
         if existing is None and not quiet:
             response.set_signed_cookie(
                 COOKIE,

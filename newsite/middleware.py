@@ -10,6 +10,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import JsonResponse
 from django.utils.http import is_same_domain
 
+from embedding import origins as embed_origins
 from newsite import errors
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ class CrossSiteApiMiddleware:
     Browsers name the sending page's origin in ``Origin`` on unsafe requests (``null``
     from sandboxed frames, data: URLs and ``no-referrer`` pages), older ones only the
     page in ``Referer``. One that names another site is refused unless that site is
-    allowed (``API_ALLOWED_ORIGINS``, ``CSRF_TRUSTED_ORIGINS``). A request with neither
+    allowed (``API_ALLOWED_ORIGINS``, ``CSRF_TRUSTED_ORIGINS``, an active embed site).
+    A request with neither
     header was sent by no web page (apps, scripts, curl) and goes on to the view.
     Same-origin is decided as Django's ``CsrfViewMiddleware`` decides it: the
     request's own scheme and host, honouring ``SECURE_PROXY_SSL_HEADER`` and
@@ -112,7 +114,7 @@ def _origin_allowed(request, origin: str) -> bool:
         *settings.CSRF_TRUSTED_ORIGINS,
         *getattr(settings, "CORS_ALLOWED_ORIGINS", ()),
     ]
-    if origin in allowed:
+    if origin in allowed or embed_origins.is_allowed(origin):
         return True
     try:
         parsed = urlsplit(origin)

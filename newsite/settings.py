@@ -61,7 +61,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    # Social log-in on newsite's own pages: a provider is offered only once it has
+    # credentials (SOCIAL_<PROVIDER>_CLIENT_ID/_SECRET below, or a Social application
+    # in the admin); none is by default.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
     "csp",
+    "corsheaders",
     "articles",
     "accounts",
     "comments",
@@ -69,6 +76,7 @@ INSTALLED_APPS = [
     "newsletter",
     "social",
     "staff",
+    "embedding",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +85,9 @@ MIDDLEWARE = [
     # A NUL in the query string is a 400 before any view (PostgreSQL cannot take one).
     "newsite.middleware.NulInQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CORS for embed sites' pages on /api/ only (embedding.origins), answering their
+    # preflight requests before anything else runs.
+    "corsheaders.middleware.CorsMiddleware",
     "newsite.security.PolicyMiddleware",
     "newsite.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -180,6 +191,27 @@ ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Social accounts: providers configured from the environment only (each needs both
+# variables; one without the other stops start-up). An address a provider reports as
+# verified counts as verified; it never connects the social account to an existing
+# newsite account by itself (SOCIALACCOUNT_EMAIL_AUTHENTICATION stays off), so nobody
+# takes over an account by registering its address elsewhere.
+SOCIALACCOUNT_PROVIDERS = {}
+for _provider, _client_id, _secret in (
+    ("github", env_str("SOCIAL_GITHUB_CLIENT_ID"), env_str("SOCIAL_GITHUB_SECRET")),
+    ("google", env_str("SOCIAL_GOOGLE_CLIENT_ID"), env_str("SOCIAL_GOOGLE_SECRET")),
+):
+    if bool(_client_id) != bool(_secret):
+        _name = f"SOCIAL_{_provider.upper()}"
+        raise ImproperlyConfigured(f"Set both {_name}_CLIENT_ID and {_name}_SECRET, or neither.")
+    if _client_id:
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [{"client_id": _client_id, "secret": _secret}]
+        }
+SOCIALACCOUNT_PROVIDERS.setdefault("github", {})["SCOPE"] = ["read:user", "user:email"]
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -351,6 +383,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # The embed widget's single sign-on session: Authorization: Bearer <token>.
+        "embedding.authentication.SsoSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "articles.pagination.Pagination",
@@ -500,6 +534,30 @@ SOCIAL_FETCH_MAX_BYTES = env_int("SOCIAL_FETCH_MAX_BYTES", 2 * 1024 * 1024, mini
 SOCIAL_FEED_ALLOW_PRIVATE = env_bool("SOCIAL_FEED_ALLOW_PRIVATE", False)
 # The ports a feed URL (or a redirect) may name; int() fails loudly on a bad entry.
 SOCIAL_FEED_PORTS = frozenset(int(p) for p in env_list("SOCIAL_FEED_PORTS", ["80", "443"]))
+
+# --- Embedding on other sites (embedding/) -------------------------------------------
+# CORS: only /api/, only for the active embed sites' origins (read from the database by
+# embedding.origins through django-cors-headers' signal; nothing is listed here). No
+# credentials: the widget sends tokens in these headers, never newsite's cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+    "x-comment-token",
+    "x-comment-trust",
+    "x-newsite-voter",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "X-Newsite-Voter"]
+CORS_PREFLIGHT_MAX_AGE = 3600
+# Seconds a single sign-on session token (POST /api/v1/embed/sso/) stays good; the
+# widget signs in again with the host's token when it runs out.
+EMBED_SSO_SESSION_SECONDS = env_int("EMBED_SSO_SESSION_SECONDS", 2 * 3600, minimum=60)
+# Seconds browsers and CDNs may keep a /api/v1/counts/ answer.
+EMBED_COUNTS_MAX_AGE = env_int("EMBED_COUNTS_MAX_AGE", 60, minimum=0)
 
 # --- Accounts ---------------------------------------------------------------------
 # When a reader deletes their account: "anonymize" keeps their comments under

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("ratings.api_urls")),
     path("", include("newsletter.api_urls")),
     path("", include("social.api_urls")),
+    path("", include("embedding.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     ),
     path("csp-report/", security.csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
+    path("", include("embedding.urls")),
     path("healthz", articles_views.healthz, name="healthz"),
     path("livez", articles_views.livez, name="livez"),
     path("robots.txt", articles_views.robots_txt, name="robots"),
