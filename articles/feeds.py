@@ -47,7 +47,11 @@ class LatestArticlesFeed(ConditionalFeed):
             published=Max("published_at"),
         )
         etag = page_cache.make_etag(
-            self.feed_type.__name__, *state.values(), request.scheme, request.get_host()
+            self.feed_type.__name__,
+            *state.values(),
+            request.scheme,
+            request.get_host(),
+            page_cache.locale_tag(),
         )
         last_modified = max(filter(None, (state["updated"], state["published"])), default=_EPOCH)
         return etag, last_modified

@@ -19,7 +19,11 @@ class ArticleCommentsFeed(ConditionalFeed):
         # The instance serves every request: the article travels on the request.
         request.feed_article = article
         etag = page_cache.make_etag(
-            "comments-feed", page_cache.version_tag(article), request.scheme, request.get_host()
+            "comments-feed",
+            page_cache.version_tag(article),
+            request.scheme,
+            request.get_host(),
+            page_cache.locale_tag(),
         )
         return etag, max(article.engagement_changed_at, article.updated_at)
 

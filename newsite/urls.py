@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as accounts_views
 from articles import api as articles_api
 from articles import views as articles_views
 from articles.sitemaps import sitemaps
@@ -36,6 +38,10 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # The footer's language switcher (a plain form POST) and the strings of static/js
+    # in the page's language, served as a script file (the CSP allows no inline one).
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("csp-report/", security.csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     path("healthz", articles_views.healthz, name="healthz"),

@@ -409,6 +409,7 @@ class CommentList(generics.ListCreateAPIView):
             request.scheme,
             request.get_host(),
             request.META.get("QUERY_STRING", ""),
+            page_cache.locale_tag(),  # messages and placeholders are in this language
         )
 
     def _public_list(self, request, article, *args, **kwargs):
