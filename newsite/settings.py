@@ -206,6 +206,8 @@ LANGUAGES = [
 ]
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "en", tuple(code for code, _ in LANGUAGES))
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our English date formats ("3 Dec 2026, 14:05"); other languages use Django's own.
+FORMAT_MODULE_PATH = ["newsite.formats"]
 # The zone times are shown in (and named beside them); stored times are UTC.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -219,6 +219,7 @@ def test_article_edit_in_the_admin_shows(warm, article, committed, editor):
         "comments_open": "on",
         "ratings_enabled": "on",
         "comment_moderation": "",
+        "language": "en",
     }
     with committed():
         response = admin.post(f"/admin/articles/article/{article.pk}/change/", data)
