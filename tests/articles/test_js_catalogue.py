@@ -1,6 +1,7 @@
 """static/js's strings come from Django's JavaScriptCatalog, loaded as a file of our own
 origin: the pages keep script-src 'self' and carry no inline script."""
 
+import json
 import re
 
 import pytest
@@ -35,3 +36,13 @@ def test_the_page_has_no_inline_script(client):
     page = client.get(make_article().get_absolute_url()).content.decode()
     assert all(not body.strip() for _, body in scripts(page))
     assert "script-src 'self'" in client.get("/")["Content-Security-Policy"]
+
+
+def test_the_catalogue_is_one_per_language_and_kept(client):
+    spanish = client.get("/jsi18n/?l=es", headers={"accept-language": "es"})
+    serbian = client.get("/jsi18n/?l=sr", headers={"accept-language": "sr"})
+    assert "ahora mismo" in spanish.content.decode()
+    assert json.dumps("управо сада") in serbian.content.decode()  # JSON, \\u-escaped
+    assert "max-age=3600" in spanish["Cache-Control"]
+    again = client.get("/jsi18n/?l=es", headers={"accept-language": "es"})
+    assert again.content == spanish.content

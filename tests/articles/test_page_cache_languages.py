@@ -66,3 +66,14 @@ def test_the_comments_api_answer_is_one_per_language(client):
     spanish = client.get(url, headers={"accept-language": "es"})
     assert english["ETag"] != spanish["ETag"]
     assert spanish["Content-Language"] == "es"
+
+
+def test_the_shared_threads_are_one_per_language(client, settings):
+    settings.ARTICLES_PAGE_CACHE_TIMEOUT = 0
+    article = make_comment().article
+    url = article.get_absolute_url()
+    assert ">Reply</a>" in get(client, url, "en").content.decode()
+    spanish = get(client, url, "es").content.decode()
+    assert ">Responder</a>" in spanish
+    assert ">Reply</a>" not in spanish
+    assert ">Одговори</a>" in get(client, url, "sr").content.decode()
