@@ -172,20 +172,29 @@ def moderators():
 
 
 def _send_to_moderators(template: str, context: dict) -> int:
+    """The same email to every moderator, each in their profile's language (drawn once
+    per language)."""
     context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+    drawn: dict[str, tuple[str, str, str]] = {}
     sent = 0
     failures: list[str] = []
     for moderator in moderators():
+        language = moderator.language or settings.LANGUAGE_CODE
+        if language not in drawn:
+            with translation.override(language):
+                drawn[language] = (
+                    " ".join(render_to_string(f"emails/{template}/subject.txt", context).split()),
+                    render_to_string(f"emails/{template}/body.txt", context),
+                    render_to_string(f"emails/{template}/body.html", context),
+                )
+        subject, body, html = drawn[language]
         message = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string(f"emails/{template}/body.txt", context),
+            body=body,
             to=[moderator.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(
-            render_to_string(f"emails/{template}/body.html", context), "text/html"
-        )
+        message.attach_alternative(html, "text/html")
         sent += _send_or_note(message, failures)
     if failures:
         raise UndeliverableAddresses(failures, sent=sent)
