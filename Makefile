@@ -20,13 +20,15 @@ SITE_URL ?= http://$(HOST):$(PORT)
 PIP_AUDIT ?=
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: help install run test soak lint audit format lock demo bench hotspots clean
+.PHONY: help install run test soak lint audit format lock demo bench hotspots clean messages
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
 	@echo "make test   - install, lint, run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make soak   - 60 s of 32 clients against gunicorn + PostgreSQL (needs DATABASE_URL=postgres://...)"
-	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check, manage.py check,"
+	@echo "              check_translations (catalogues complete, in step with the code, compiled)"
+	@echo "make messages - update locale/ from the code, write sr from sr_Latn, compile (needs gettext)"
 	@echo "make audit  - pip-audit: no known-vulnerable pins in requirements*.lock (needs a vulnerability database)"
 	@echo "make format - apply ruff's fixes and formatting"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml"
@@ -58,6 +60,16 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+	$(BIN)/python manage.py check_translations
+
+# New strings into locale/ (translate them in sr_Latn and es), then the Cyrillic catalogue
+# written from the Latin one and everything compiled (.mo files are committed).
+MESSAGES_IGNORE := --ignore='tests/*' --ignore='bench/*' --ignore='staticfiles/*' --ignore='docs/*'
+messages: install
+	$(BIN)/python manage.py makemessages -l sr_Latn -l es --add-location=file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py makemessages -d djangojs -l sr_Latn -l es --add-location=file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py translit_catalog
+	$(BIN)/python manage.py compilemessages -l sr_Latn -l sr -l es
 
 # Every pin of both locks against a vulnerability database. --strict: a package that
 # could not be checked (the service is unreachable, or does not know it) fails too, so

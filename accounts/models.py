@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -9,9 +11,14 @@ class User(AbstractUser):
     comments. It defaults from the email's local part at sign-up and is editable.
     """
 
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
     notify_replies = models.BooleanField(
-        "email me when someone replies to my comments", default=True
+        _("email me when someone replies to my comments"), default=True
+    )
+    # Empty: as the reader's browser (or the footer switcher) says. Pages and emails to
+    # this reader are in this language when it is set.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
 
     class Meta(AbstractUser.Meta):

@@ -31,16 +31,30 @@ from ratings.services import votes_remove
 
 
 @transaction.atomic
-def profile_update(*, user: User, display_name: str, notify_replies: bool) -> User:
+def profile_update(
+    *, user: User, display_name: str, notify_replies: bool, language: str | None = None
+) -> User:
     """Save what the reader may edit on their profile page.
 
     ``display_name`` must already be validated (stripped, 1..80 characters): the form
     does that, and an empty name would silently fall back to the email's local part.
+    ``language`` is one of ``LANGUAGES`` or "" (as the browser says); None keeps it.
     """
     user.display_name = display_name
     user.notify_replies = notify_replies
-    user.save(update_fields=["display_name", "notify_replies"])
+    fields = ["display_name", "notify_replies"]
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    user.save(update_fields=fields)
     return user
+
+
+def profile_language_set(*, user: User, language: str) -> None:
+    """The reader chose ``language`` (one of ``LANGUAGES``) with the footer switcher."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 @transaction.atomic

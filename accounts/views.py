@@ -1,6 +1,7 @@
 import html
 import json
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,14 +11,17 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from accounts import services
+from accounts import languages, services
 from accounts.forms import AccountDeleteForm, ProfileForm
 from articles.models import Article
 from comments.models import Comment, ThreadSubscription
@@ -50,12 +54,20 @@ def profile(request):
                 user=user,
                 display_name=form.cleaned_data["display_name"],
                 notify_replies=form.cleaned_data["notify_replies"],
+                language=form.cleaned_data["language"],
             )
-            messages.success(request, "Your profile has been saved.")
+            languages.remember(request, user.language)
+            # This response is drawn in the language just chosen.
+            translation.activate(languages.supported(user.language) or request.LANGUAGE_CODE)
+            messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
     else:
         form = ProfileForm(
-            initial={"display_name": user.public_name, "notify_replies": user.notify_replies}
+            initial={
+                "display_name": user.public_name,
+                "notify_replies": user.notify_replies,
+                "language": user.language,
+            }
         )
     token = Token.objects.filter(user=user).first()
     show_key = token is not None and request.session.pop(NEW_TOKEN_SESSION_KEY, None) == token.pk
@@ -93,7 +105,7 @@ def profile(request):
 def api_token_create(request):
     token = services.api_token_create(user=request.user)
     request.session[NEW_TOKEN_SESSION_KEY] = token.pk
-    messages.success(request, "Your API token has been created. Copy it now.")
+    messages.success(request, _("Your API token has been created. Copy it now."))
     return redirect("accounts:profile")
 
 
@@ -101,7 +113,7 @@ def api_token_create(request):
 @require_POST
 def api_token_revoke(request):
     if services.api_token_revoke(user=request.user):
-        messages.success(request, "Your API token has been revoked.")
+        messages.success(request, _("Your API token has been revoked."))
     return redirect("accounts:profile")
 
 
@@ -110,7 +122,10 @@ def api_token_revoke(request):
 def thread_unfollow(request, article_id: int):
     article = get_object_or_404(Article, pk=article_id)
     services.thread_subscription_delete(user=request.user, article=article)
-    messages.success(request, f"You no longer follow the comments on “{article.title}”.")
+    messages.success(
+        request,
+        _("You no longer follow the comments on “%(title)s”.") % {"title": article.title},
+    )
     return redirect("accounts:profile")
 
 
@@ -140,7 +155,7 @@ def account_delete(request):
         if form.is_valid():
             services.account_delete(user=request.user)
             logout(request)
-            messages.success(request, "Your account and your personal data have been deleted.")
+            messages.success(request, _("Your account and your personal data have been deleted."))
             return redirect("articles:front")
     else:
         form = AccountDeleteForm(user=request.user)
@@ -149,3 +164,26 @@ def account_delete(request):
         "accounts/delete.html",
         {"form": form, "comments_policy": settings.ACCOUNTS_DELETED_COMMENTS},
     )
+
+
+@require_POST
+def language_set(request):
+    """The footer's language switcher: Django's ``set_language`` (a cookie, then back to
+    the page), and for a signed-in reader their profile's setting as well.
+
+    The form names the page by its path only (the page is cached and shared), so the
+    full address, query included, is taken from a same-origin ``Referer`` of that path."""
+    referer = request.META.get("HTTP_REFERER", "")
+    next_path = request.POST.get("next", "")
+    if next_path and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        if urlsplit(referer).path == next_path:
+            request.POST = request.POST.copy()
+            request.POST["next"] = referer
+    response = i18n_views.set_language(request)
+    code = languages.supported(request.POST.get("language"))
+    if code and request.user.is_authenticated:
+        services.profile_language_set(user=request.user, language=code)
+        languages.remember(request, code)
+    return response

@@ -27,7 +27,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "comment_count",
         "preview_link",
     ]
-    list_filter = ["status", "section", "comments_open", "ratings_enabled", "published_at"]
+    list_filter = [
+        "status",
+        "section",
+        "language",
+        "comments_open",
+        "ratings_enabled",
+        "published_at",
+    ]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -43,7 +50,10 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish_now", "unpublish", "close_comments", "reopen_comments"]
     filter_horizontal = ["authors"]
     fieldsets = [
-        (None, {"fields": ["section", "title", "slug", "standfirst", "dateline", "body"]}),
+        (
+            None,
+            {"fields": ["section", "title", "slug", "language", "standfirst", "dateline", "body"]},
+        ),
         ("Outside page", {"fields": ["external_url"], "classes": ["collapse"]}),
         ("Credits", {"fields": ["credits", "source", "authors"]}),
         (

@@ -69,6 +69,7 @@ class ArticleDetailSerializer(ArticleSerializer):
             "dateline",
             "credits",
             "source",
+            "language",
             "comments_open",
             "ratings_enabled",
             "updated_at",

@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.middleware.csrf import get_token
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.html import conditional_escape, escape
 from django.utils.http import http_date
@@ -425,6 +425,13 @@ def page_number(request, article) -> int:
     return max(1, min(number, _page_bound(article)))
 
 
+def locale_tag() -> str:
+    """The language and time zone a page is drawn in: part of every cache key and ETag
+    of rendered text, so that a copy drawn for one reader's language (or zone) is never
+    served to a reader of another."""
+    return f"{translation.get_language() or ''}|{timezone.get_current_timezone_name()}"
+
+
 def page_key(request, article, *, reader: str = "") -> str:
     """The shared page's key: the article's version and its slot (``page_slot``)."""
     return _version_key_of(version_tag(article), page_slot(request, article, reader=reader))
@@ -437,8 +444,8 @@ def _version_key_of(tag: str, slot: str) -> str:
 def page_slot(request, article, *, reader: str = "") -> str:
     """What the shared page is drawn from besides the article's version: the host and
     scheme (absolute links are built from them), the page of threads and its variant
-    (the order of the threads, from the query or the reader's cookie), and who it is
-    for (anonymous or signed-in readers).
+    (the order of the threads, from the query or the reader's cookie), who it is for
+    (anonymous or signed-in readers), and the language and time zone (``locale_tag``).
 
     Also whether the article takes comments now: comments close by the clock, with no
     write to move the version, and every process reads the same row and clock, so the
@@ -452,6 +459,7 @@ def page_slot(request, article, *, reader: str = "") -> str:
             str(page_number(request, article)),
             *page_variants(request),
             reader,
+            locale_tag(),
         )
     )
     return hashlib.sha256(parts.encode()).hexdigest()

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max, Sum
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
 
 from articles import cache as page_cache
 from articles.models import Article
@@ -12,6 +13,25 @@ from articles.models import Article
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 FEED_SIZE = 30
+
+
+class _ItemLanguage:
+    """Each item carries its article's language as ``xml:lang`` (an article is written
+    in one language, whatever the reader's)."""
+
+    def item_attributes(self, item):
+        attrs = super().item_attributes(item)
+        if item.get("language"):
+            attrs["xml:lang"] = item["language"]
+        return attrs
+
+
+class RssWithItemLanguage(_ItemLanguage, Rss201rev2Feed):
+    pass
+
+
+class AtomWithItemLanguage(_ItemLanguage, Atom1Feed):
+    pass
 
 
 class ConditionalFeed(Feed):
@@ -33,9 +53,15 @@ class ConditionalFeed(Feed):
 
 
 class LatestArticlesFeed(ConditionalFeed):
+    feed_type = RssWithItemLanguage
     title = settings.SITE_NAME
     link = reverse_lazy("articles:front")
-    description = f"The newest articles from {settings.SITE_NAME}."
+
+    def description(self):
+        return _("The newest articles from %(site)s.") % {"site": settings.SITE_NAME}
+
+    def subtitle(self):
+        return self.description()
 
     def validators(self, request, *args, **kwargs):
         """One aggregate over the published articles says whether the feed can have
@@ -51,7 +77,11 @@ class LatestArticlesFeed(ConditionalFeed):
             )
         )
         etag = page_cache.make_etag(
-            self.feed_type.__name__, *state.values(), request.scheme, request.get_host()
+            self.feed_type.__name__,
+            *state.values(),
+            request.scheme,
+            request.get_host(),
+            page_cache.locale_tag(),
         )
         last_modified = max(filter(None, (state["updated"], state["published"])), default=_EPOCH)
         return etag, last_modified
@@ -77,7 +107,9 @@ class LatestArticlesFeed(ConditionalFeed):
     def item_author_name(self, item):
         return item.source or None
 
+    def item_extra_kwargs(self, item):
+        return {"language": item.language}
+
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
-    subtitle = LatestArticlesFeed.description
+    feed_type = AtomWithItemLanguage

@@ -92,6 +92,11 @@ class ArticleQuerySet(models.QuerySet):
         return matches.order_by("-published_at", "-id")
 
 
+def site_language() -> str:
+    """A new article's language: the site's (``LANGUAGE_CODE``), read when it is made."""
+    return settings.LANGUAGE_CODE
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -115,6 +120,14 @@ class Article(models.Model):
         "credits line", max_length=300, blank=True, help_text="e.g. “Reporting by … Editing by …”"
     )
     source = models.CharField(max_length=120, blank=True, help_text="Agency or outlet, if any.")
+    # The language the article is written in (its content is never translated): the
+    # page marks its body with it (``lang``), and so do the feeds' items.
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=site_language,
+        help_text="The language the article is written in.",
+    )
     # Registered users credited on the article: their comments under it carry the
     # "Author" badge (``credits`` stays the byline as printed).
     authors = models.ManyToManyField(

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,14 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600}
 class RateLimited(Exception):
     def __init__(self, retry_after: int):
         self.retry_after = max(1, int(retry_after))
-        super().__init__(f"Too many requests; try again in {self.retry_after} seconds.")
+        super().__init__(
+            ngettext(
+                "Too many requests; try again in %(seconds)s second.",
+                "Too many requests; try again in %(seconds)s seconds.",
+                self.retry_after,
+            )
+            % {"seconds": self.retry_after}
+        )
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class Rate:
 
     @classmethod
     def parse(cls, rate: str) -> "Rate":
-        count, _, unit = rate.partition("/")
+        count, _slash, unit = rate.partition("/")
         return cls(limit=int(count), period=_PERIODS[unit.strip()[0]])
 
 

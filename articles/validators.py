@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail.message import sanitize_address
 from django.core.validators import EmailValidator, validate_email
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-UNDELIVERABLE_MESSAGE = "Enter an email address that can receive mail."
+UNDELIVERABLE_MESSAGE = _("Enter an email address that can receive mail.")
 
 
 def validate_deliverable_email(value: str) -> None:

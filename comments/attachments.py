@@ -28,6 +28,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Private in name only: the migrations refer to them as upload_to.
@@ -64,7 +66,7 @@ class DecodeBusy(Exception):
     queueing without end keeps a flood of images from holding every worker thread."""
 
     retry_after = 10
-    message = "We are busy processing other images. Nothing was saved; please try again shortly."
+    message = _("We are busy processing other images. Nothing was saved; please try again shortly.")
 
     def __init__(self):
         super().__init__(self.message)
@@ -75,7 +77,7 @@ class FileTooLarge(Exception):
 
     def __init__(self):
         limit = filesizeformat(settings.COMMENTS_ATTACHMENT_MAX_BYTES).replace("\xa0", " ")
-        super().__init__(f"Files can be at most {limit}.")
+        super().__init__(gettext("Files can be at most %(limit)s.") % {"limit": limit})
 
 
 @dataclass
@@ -95,7 +97,7 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
 
 
-NOT_ALLOWED = (
+NOT_ALLOWED = _(
     "This type of file is not allowed. Attach a JPEG, PNG, GIF or WebP image, "
     "a PDF or a plain-text file."
 )
@@ -123,7 +125,7 @@ def read_upload(upload) -> bytes:
     if len(data) > limit:
         raise FileTooLarge()
     if not data:
-        raise _refuse("The file is empty.")
+        raise _refuse(_("The file is empty."))
     return data
 
 
@@ -142,8 +144,14 @@ def prepare(upload) -> Prepared:
 
 def too_many_pixels_message(size: tuple[int, int] | None = None) -> str:
     limit = f"{settings.COMMENTS_IMAGE_MAX_PIXELS / 1_000_000:g}"
-    measured = f" ({size[0]} × {size[1]})" if size else ""
-    return f"This image has too many pixels{measured}; images can have at most {limit} megapixels."
+    if size:
+        return gettext(
+            "This image has too many pixels (%(width)s × %(height)s); "
+            "images can have at most %(limit)s megapixels."
+        ) % {"width": size[0], "height": size[1], "limit": limit}
+    return gettext(
+        "This image has too many pixels; images can have at most %(limit)s megapixels."
+    ) % {"limit": limit}
 
 
 def _open_image(data: bytes):
@@ -168,7 +176,7 @@ def _open_image(data: bytes):
 
 def _prepare_image(image, data: bytes, original: str) -> Prepared:
     if _MARKUP.search(data):
-        raise _refuse("This image also contains web page code, which is not allowed.")
+        raise _refuse(_("This image also contains web page code, which is not allowed."))
     if not _DECODE_SLOTS.acquire(timeout=DECODE_WAIT_SECONDS):
         raise DecodeBusy()
     try:
@@ -186,7 +194,7 @@ def _decode(data: bytes):
         image.seek(0)
         image.load()
     except Exception:  # noqa: BLE001 - any decoder error means a broken image
-        raise _refuse("This image is damaged and cannot be read.") from None
+        raise _refuse(_("This image is damaged and cannot be read.")) from None
     return image
 
 
@@ -241,7 +249,7 @@ def _decode_pdf_names(data: bytes) -> bytes:
 
 def _prepare_pdf(data: bytes, original: str) -> Prepared:
     if b"%%EOF" not in data[-2048:]:
-        raise _refuse("This PDF is incomplete or damaged.")
+        raise _refuse(_("This PDF is incomplete or damaged."))
     # Both: the raw bytes keep refusing all they did; the decoded names catch escapes.
     if _PDF_ACTIVE.search(data) or _PDF_ACTIVE.search(_decode_pdf_names(data)):
         raise _refuse("PDFs with scripts, actions or embedded files are not allowed.")
@@ -262,7 +270,7 @@ def _prepare_text(data: bytes, original: str) -> Prepared:
     except UnicodeDecodeError:
         raise _refuse(NOT_ALLOWED) from None
     if _MARKUP.search(data):
-        raise _refuse("Web pages, SVG and scripts are not allowed.")
+        raise _refuse(_("Web pages, SVG and scripts are not allowed."))
     return Prepared(
         kind="document",
         name=display_name(original, "txt"),
@@ -274,7 +282,12 @@ def _prepare_text(data: bytes, original: str) -> Prepared:
 
 # --- Storing and removing ------------------------------------------------------------------
 def too_many_message() -> str:
-    return f"A comment can have at most {settings.COMMENTS_MAX_ATTACHMENTS} attachments."
+    cap = settings.COMMENTS_MAX_ATTACHMENTS
+    return ngettext(
+        "A comment can have at most %(cap)s attachment.",
+        "A comment can have at most %(cap)s attachments.",
+        cap,
+    ) % {"cap": cap}
 
 
 class TooManyAttachments(ValidationError):
@@ -295,7 +308,7 @@ class StorageUnavailable(Exception):
     """Writing an uploaded file to storage failed (disk full, S3 down): HTTP 503, and
     nothing of the comment or the attachment is kept."""
 
-    message = "We could not store your file just now. Nothing was saved; please try again."
+    message = _("We could not store your file just now. Nothing was saved; please try again.")
 
     def __init__(self):
         super().__init__(self.message)

@@ -5,13 +5,14 @@ same through the same service, ``articles.services.article_comments_switch``."""
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.services import article_comments_switch
 from comments import services
 
-REFUSED = "Only moderators can close or reopen comments."
+REFUSED = _("Only moderators can close or reopen comments.")
 _ACTIONS = {"close": False, "reopen": True}
 
 
@@ -26,14 +27,15 @@ def comments_state(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
     open_ = _ACTIONS.get(request.POST.get("action", ""))
     if open_ is None:
-        messages.error(request, "Choose to close or reopen comments.")
+        messages.error(request, _("Choose to close or reopen comments."))
     elif article_comments_switch(article=article, open=open_, by=request.user, via="article page"):
         messages.success(
-            request, "Comments are open again." if open_ else "Comments are now closed."
+            request, _("Comments are open again.") if open_ else _("Comments are now closed.")
         )
     else:
         messages.info(
-            request, "Comments were already open." if open_ else "Comments were already closed."
+            request,
+            _("Comments were already open.") if open_ else _("Comments were already closed."),
         )
     response = HttpResponseRedirect(f"{article.get_absolute_url()}#comments")
     response.status_code = 303

@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.links import absolute_url
 from comments.models import Comment, CommentFlag, ThreadSubscription
@@ -65,13 +65,19 @@ def _send_or_note(message: EmailMultiAlternatives, failures: list[str]) -> bool:
     return True
 
 
-def _send(*, template: str, to: str, context: dict, token: str, failures: list[str]) -> bool:
+def _send(
+    *, template: str, to: str, context: dict, token: str, failures: list[str], language: str
+) -> bool:
+    """One email, written in the recipient's ``language``."""
     unsubscribe_url = absolute_url(reverse("comments:unsubscribe", args=[token]))
     context = {**context, "unsubscribe_url": unsubscribe_url, "SITE_NAME": settings.SITE_NAME}
-    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+        body = render_to_string(f"emails/{template}/body.txt", context)
+        html = render_to_string(f"emails/{template}/body.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"emails/{template}/body.txt", context),
+        body=body,
         to=[to],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
@@ -79,9 +85,7 @@ def _send(*, template: str, to: str, context: dict, token: str, failures: list[s
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(
-        render_to_string(f"emails/{template}/body.html", context), "text/html"
-    )
+    message.attach_alternative(html, "text/html")
     return _send_or_note(message, failures)
 
 
@@ -116,6 +120,7 @@ def send_comment_notifications(comment: Comment) -> list[str]:
                 context={**context, "parent": parent},
                 token=token,
                 failures=failures,
+                language=parent.author_language,
             ):
                 sent.append(address.lower())
 
@@ -132,7 +137,12 @@ def send_comment_notifications(comment: Comment) -> list[str]:
             kind="thread", user_id=subscription.user_id, article_id=article.pk
         )
         if _send(
-            template="thread_comment", to=address, context=context, token=token, failures=failures
+            template="thread_comment",
+            to=address,
+            context=context,
+            token=token,
+            failures=failures,
+            language=subscription.user.language or settings.LANGUAGE_CODE,
         ):
             sent.append(address.lower())
     if failures:
@@ -162,20 +172,29 @@ def moderators():
 
 
 def _send_to_moderators(template: str, context: dict) -> int:
+    """The same email to every moderator, each in their profile's language (drawn once
+    per language)."""
     context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+    drawn: dict[str, tuple[str, str, str]] = {}
     sent = 0
     failures: list[str] = []
     for moderator in moderators():
+        language = moderator.language or settings.LANGUAGE_CODE
+        if language not in drawn:
+            with translation.override(language):
+                drawn[language] = (
+                    " ".join(render_to_string(f"emails/{template}/subject.txt", context).split()),
+                    render_to_string(f"emails/{template}/body.txt", context),
+                    render_to_string(f"emails/{template}/body.html", context),
+                )
+        subject, body, html = drawn[language]
         message = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string(f"emails/{template}/body.txt", context),
+            body=body,
             to=[moderator.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(
-            render_to_string(f"emails/{template}/body.html", context), "text/html"
-        )
+        message.attach_alternative(html, "text/html")
         sent += _send_or_note(message, failures)
     if failures:
         raise UndeliverableAddresses(failures, sent=sent)

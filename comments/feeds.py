@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from articles import cache as page_cache
 from articles.feeds import ConditionalFeed
@@ -19,7 +20,11 @@ class ArticleCommentsFeed(ConditionalFeed):
         # The instance serves every request: the article travels on the request.
         request.feed_article = article
         etag = page_cache.make_etag(
-            "comments-feed", page_cache.version_tag(article), request.scheme, request.get_host()
+            "comments-feed",
+            page_cache.version_tag(article),
+            request.scheme,
+            request.get_host(),
+            page_cache.locale_tag(),
         )
         return etag, max(article.engagement_changed_at, article.updated_at)
 
@@ -36,7 +41,7 @@ class ArticleCommentsFeed(ConditionalFeed):
         return article.get_absolute_url() + "#comments"
 
     def description(self, article):
-        return f"The newest comments on “{article.title}”."
+        return _("The newest comments on “%(title)s”.") % {"title": article.title}
 
     def items(self, article):
         return (

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.ratelimit import RateLimited
 from articles.validators import DeliverableEmailField
@@ -20,23 +22,23 @@ FORM_SALT = "comments.form"
 # An older token proves nothing either way (a tab left open overnight, a cached page).
 FORM_TOKEN_MAX_AGE = 24 * 3600
 
-MARKDOWN_HINT = "Markdown works: *italic*, **bold**, [links](https://example.com), > quotes."
+MARKDOWN_HINT = _("Markdown works: *italic*, **bold**, [links](https://example.com), > quotes.")
 
 
 class _BodyMixin(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=settings.COMMENTS_MAX_LENGTH,
         strip=False,
         help_text=MARKDOWN_HINT,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write something before posting."},
+        error_messages={"required": _("Write something before posting.")},
     )
 
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise ValidationError("Write something before posting.")
+            raise ValidationError(_("Write something before posting."))
         return body
 
 
@@ -57,7 +59,11 @@ def form_age(token: str | None, now: float | None = None) -> float | None:
 
 
 def too_fast_message(retry_after: int) -> str:
-    return f"You are posting too fast. Please wait {retry_after} seconds and try again."
+    return ngettext(
+        "You are posting too fast. Please wait %(seconds)s second and try again.",
+        "You are posting too fast. Please wait %(seconds)s seconds and try again.",
+        retry_after,
+    ) % {"seconds": retry_after}
 
 
 # Model field names that ``full_clean`` inside the service may report; a bad location
@@ -73,9 +79,12 @@ _MODEL_TO_FORM_FIELD = {
     "__all__": None,
 }
 
-# "No rating" comes last, so the arrow keys go 1 → 5 stars → none → 1.
-STAR_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)] + [("", "No rating")]
-RATING_ERROR = "Choose from 1 to 5 stars."
+# _("No rating") comes last, so the arrow keys go 1 → 5 stars → none → 1.
+STAR_CHOICES = [
+    (n, ngettext_lazy("%(count)s star", "%(count)s stars", "count") % {"count": n})
+    for n in range(1, 6)
+] + [("", _("No rating"))]
+RATING_ERROR = _("Choose from 1 to 5 stars.")
 
 
 class _ServiceErrorsMixin(forms.Form):
@@ -94,10 +103,10 @@ class _ServiceErrorsMixin(forms.Form):
 
 def _place_name_field() -> forms.CharField:
     return forms.CharField(
-        label="Place name",
+        label=_("Place name"),
         max_length=NAME_MAX,
         required=False,
-        help_text="Optional, e.g. “Lyon, France”. Shown with your comment.",
+        help_text=_("Optional, e.g. “Lyon, France”. Shown with your comment."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -111,7 +120,7 @@ class _LocationMixin(forms.Form):
     latitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     location_precise = forms.BooleanField(
-        label="Share my precise location (otherwise rounded to about 1 km)", required=False
+        label=_("Share my precise location (otherwise rounded to about 1 km)"), required=False
     )
 
     def location(self) -> dict | None:
@@ -133,7 +142,7 @@ class _LocationMixin(forms.Form):
 # What the file pickers offer; ``comments.attachments`` decides by content, whatever the
 # name or the browser's type says.
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,application/pdf,text/plain"
-CHOOSE_AGAIN = "Please choose your files again."
+CHOOSE_AGAIN = _("Please choose your files again.")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -167,7 +176,7 @@ class _AttachmentsMixin(forms.Form):
     """
 
     attachments = MultipleFileField(
-        label="Attachments",
+        label=_("Attachments"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
     )
@@ -214,10 +223,9 @@ class _AttachmentsMixin(forms.Form):
 
     @property
     def attachment_help(self) -> str:
-        return (
-            "JPEG, PNG, GIF or WebP images, PDFs or plain-text files, "
-            f"up to {self.attachment_max_mb} MB each."
-        )
+        return gettext(
+            "JPEG, PNG, GIF or WebP images, PDFs or plain-text files, up to %(mb)s MB each."
+        ) % {"mb": self.attachment_max_mb}
 
     @property
     def attachment_accept(self) -> str:
@@ -259,10 +267,14 @@ class _AttachmentsMixin(forms.Form):
                 return self._refuse_files(503, exc.retry_after, str(exc))
             except attachments.FileTooLarge as exc:
                 self.too_large = True
-                errors.append(f"{upload.name} is too large. {exc}")
+                reason = {"name": upload.name, "reason": exc}
+                errors.append(gettext("%(name)s is too large. %(reason)s") % reason)
             except ValidationError as exc:
                 messages = exc.message_dict.get("file", exc.messages)
-                errors.extend(f"{upload.name}: {message}" for message in messages)
+                errors.extend(
+                    gettext("%(name)s: %(reason)s") % {"name": upload.name, "reason": message}
+                    for message in messages
+                )
         if errors:
             raise ValidationError(errors)
         return prepared
@@ -275,7 +287,7 @@ class CommentForm(_ServiceErrorsMixin, _AttachmentsMixin, _LocationMixin, _BodyM
     # The honeypot: hidden from people (off-screen, out of the tab order, hidden from
     # screen readers); bots that fill every field fill it, and their comment is spam.
     homepage = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         strip=False,
         widget=forms.TextInput(
@@ -286,7 +298,7 @@ class CommentForm(_ServiceErrorsMixin, _AttachmentsMixin, _LocationMixin, _BodyM
     # The poster's stars for the article (their vote). Offered only where the article
     # takes ratings; a rating sent anyway is refused by the service, with a message.
     rating = forms.TypedChoiceField(
-        label="Rate this post:",
+        label=_("Rate this post:"),
         choices=STAR_CHOICES,
         coerce=int,
         empty_value=None,
@@ -317,19 +329,19 @@ class CommentForm(_ServiceErrorsMixin, _AttachmentsMixin, _LocationMixin, _BodyM
 
 class GuestCommentForm(CommentForm):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=80,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Tell us the name to show with your comment."},
+        error_messages={"required": _("Tell us the name to show with your comment.")},
     )
     # Checked the way it will be sent (issue 16: "one bad address blocks mail").
     email = DeliverableEmailField(
-        label="Email",
-        help_text="Never shown publicly.",
+        label=_("Email"),
+        help_text=_("Never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": "Give an email address (it is never shown publicly)."},
+        error_messages={"required": _("Give an email address (it is never shown publicly).")},
     )
-    notify_replies = forms.BooleanField(label="Notify me of replies by email", required=False)
+    notify_replies = forms.BooleanField(label=_("Notify me of replies by email"), required=False)
 
     field_order = [
         "name",
@@ -344,7 +356,7 @@ class GuestCommentForm(CommentForm):
 
 class UserCommentForm(CommentForm):
     subscribe = forms.BooleanField(
-        label="Email me about new comments in this conversation", required=False
+        label=_("Email me about new comments in this conversation"), required=False
     )
 
     field_order = ["body", "rating", "attachments", "location_name", "subscribe"]
@@ -359,9 +371,9 @@ class CommentEditForm(_ServiceErrorsMixin, _AttachmentsMixin, _BodyMixin):
     tick attachments to remove them, add new ones up to the cap."""
 
     location_name = _place_name_field()
-    remove_location = forms.BooleanField(label="Remove location", required=False)
+    remove_location = forms.BooleanField(label=_("Remove location"), required=False)
     remove_attachments = forms.ModelMultipleChoiceField(
-        label="Remove",
+        label=_("Remove"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -387,10 +399,17 @@ class CommentEditForm(_ServiceErrorsMixin, _AttachmentsMixin, _BodyMixin):
     def too_many_message(self) -> str:
         cap = settings.COMMENTS_MAX_ATTACHMENTS
         room = max(0, self.attachment_room())
-        return (
-            f"A comment can have at most {cap} attachments; "
-            f"you can add {room} more{' (remove one first)' if not room else ''}."
-        )
+        if not room:
+            return ngettext(
+                "A comment can have at most %(cap)s attachment; remove one first.",
+                "A comment can have at most %(cap)s attachments; remove one first.",
+                cap,
+            ) % {"cap": cap}
+        return ngettext(
+            "A comment can have at most %(cap)s attachments; you can add %(room)s more.",
+            "A comment can have at most %(cap)s attachments; you can add %(room)s more.",
+            room,
+        ) % {"cap": cap, "room": room}
 
     @property
     def attachment_slots(self) -> range:
@@ -419,13 +438,13 @@ class CommentEditForm(_ServiceErrorsMixin, _AttachmentsMixin, _BodyMixin):
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
-        label="What is wrong with this comment?",
+        label=_("What is wrong with this comment?"),
         choices=CommentFlag.Reason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a reason."},
+        error_messages={"required": _("Choose a reason.")},
     )
     note = forms.CharField(
-        label="Anything the moderators should know? (optional)",
+        label=_("Anything the moderators should know? (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

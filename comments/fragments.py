@@ -31,10 +31,10 @@ from datetime import UTC, datetime, timedelta
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.cache import fill_holes, hole, split_holes
+from articles.cache import fill_holes, hole, locale_tag, split_holes
 from articles.times import time_ago
 
 KEY_PREFIX = "comments:fragment"
@@ -71,7 +71,7 @@ def templates_digest(templates, *extra: str) -> str:
     """A digest of the source of ``templates`` (a deploy that changes them must not serve
     old markup), the language, the time zone and ``extra``."""
     parts = [get_template(name).template.source for name in templates]
-    parts += [*extra, translation.get_language() or "", timezone.get_current_timezone_name()]
+    parts += [*extra, locale_tag()]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 

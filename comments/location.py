@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from comments import geocoding
 
@@ -46,13 +47,16 @@ def _number(value, label: str, limit: int) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise _error(f"{label} must be a number.")
+        raise _error(_("%(field)s must be a number.") % {"field": label})
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise _error(f"{label} must be a number.") from None
+        raise _error(_("%(field)s must be a number.") % {"field": label}) from None
     if not number.is_finite() or not -limit <= number <= limit:
-        raise _error(f"{label} must be between -{limit} and {limit}.")
+        raise _error(
+            _("%(field)s must be between -%(limit)s and %(limit)s.")
+            % {"field": label, "limit": limit}
+        )
     return number
 
 
@@ -65,20 +69,20 @@ def clean_location(data) -> Location:
     if data is None:
         return NO_LOCATION
     if not isinstance(data, dict):
-        raise _error("Send the location as an object with name, latitude and longitude.")
+        raise _error(_("Send the location as an object with name, latitude and longitude."))
     name = data.get("name") or ""
     if not isinstance(name, str):
-        raise _error("The place name must be text.")
+        raise _error(_("The place name must be text."))
     name = " ".join(name.split())
     # Control characters are no part of a place name, and PostgreSQL cannot store NUL.
     if any(unicodedata.category(c) == "Cc" for c in name):
-        raise _error("The place name must be plain text.")
+        raise _error(_("The place name must be plain text."))
     if len(name) > NAME_MAX:
-        raise _error(f"The place name can be at most {NAME_MAX} characters.")
-    latitude = _number(data.get("latitude"), "Latitude", 90)
-    longitude = _number(data.get("longitude"), "Longitude", 180)
+        raise _error(_("The place name can be at most %(max)s characters.") % {"max": NAME_MAX})
+    latitude = _number(data.get("latitude"), _("Latitude"), 90)
+    longitude = _number(data.get("longitude"), _("Longitude"), 180)
     if (latitude is None) != (longitude is None):
-        raise _error("Send both latitude and longitude, or neither.")
+        raise _error(_("Send both latitude and longitude, or neither."))
     precise = data.get("precise") in (True, "true", "on", "1", 1)
     if latitude is None:
         return (

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.models import Article
@@ -131,7 +132,7 @@ def ban_for(*, user=None, email: str = "", ip_address: str | None = None) -> Ban
 def check_not_banned(*, user=None, email: str = "", ip_address: str | None = None) -> None:
     ban = ban_for(user=user, email=email, ip_address=ip_address)
     if ban is not None:
-        message = "You are not allowed to post comments here."
+        message = _("You are not allowed to post comments here.")
         if ban.expires_at:
             message = (
                 "You are not allowed to post comments here until "

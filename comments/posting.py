@@ -12,7 +12,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.ratelimit import client_ip
@@ -196,11 +197,11 @@ def _check_can_post(
 ) -> None:
     """Everything that refuses a comment before it is built, cheapest first."""
     if not article.accepting_comments:  # closed by hand, by the clock, or not published
-        raise CommentsClosed("Comments are closed for this article.")
+        raise CommentsClosed(_("Comments are closed for this article."))
     if not (body or "").strip():
-        raise ValidationError({"body": ["Write something before posting."]})
+        raise ValidationError({"body": [_("Write something before posting.")]})
     if poster.user is None and not (guest_name.strip() and guest_email.strip()):
-        raise ValidationError({"name": ["Guests must give a name and an email."]})
+        raise ValidationError({"name": [_("Guests must give a name and an email.")]})
     moderation.check_not_banned(user=poster.user, email=guest_email, ip_address=poster.ip_address)
     if enforce_limits:
         services.rate_limit(
@@ -213,17 +214,17 @@ def _check_can_post(
     if parent is not None and (
         parent.article_id != article.pk or parent.status != Comment.Status.APPROVED
     ):
-        raise ValidationError({"parent": ["You can only reply to a published comment here."]})
+        raise ValidationError({"parent": [_("You can only reply to a published comment here.")]})
     files.check_count(attachment_count)
 
 
 def _validate_rating(article: Article, rating) -> int:
     if not article.ratings_enabled:
-        raise ValidationError({"rating": ["Ratings are switched off for this article."]})
+        raise ValidationError({"rating": [_("Ratings are switched off for this article.")]})
     try:
         return validate_stars(rating)
     except ValidationError:
-        raise ValidationError({"rating": ["Choose from 1 to 5 stars."]}) from None
+        raise ValidationError({"rating": [_("Choose from 1 to 5 stars.")]}) from None
 
 
 def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str]]:
@@ -245,7 +246,12 @@ def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str
 def _build(*, article, body, poster, status, reasons, rating, fields) -> tuple[Comment, str | None]:
     """The unsaved comment, its body rendered, and a guest's new edit token."""
     comment = Comment(
-        article=article, status=status, moderation_reasons=reasons, rating=rating, **fields
+        article=article,
+        status=status,
+        moderation_reasons=reasons,
+        rating=rating,
+        language=translation.get_language() or "",
+        **fields,
     )
     comment.set_body(body)
     token = None if poster.user else comment.issue_edit_token()
@@ -393,7 +399,7 @@ def comment_create_once(
     if earlier is not None:
         if earlier.fingerprint != fingerprint:
             raise IdempotencyConflict(
-                "This Idempotency-Key was already used for a different comment."
+                _("This Idempotency-Key was already used for a different comment.")
             ) from None
         comment = earlier.comment
         still_editable = comment.created_at + timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
@@ -438,7 +444,7 @@ def idempotency_keys_expire(*, now=None) -> int:
     IdempotencyKey.objects.filter(
         created_at__lt=now - timedelta(seconds=settings.COMMENTS_EDIT_WINDOW)
     ).exclude(edit_token="").update(edit_token="")
-    deleted, _ = IdempotencyKey.objects.filter(
+    deleted, _rows = IdempotencyKey.objects.filter(
         created_at__lt=now - timedelta(seconds=settings.COMMENTS_IDEMPOTENCY_TTL)
     ).delete()
     return deleted

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles import cache as page_cache
 from articles.models import Article
@@ -103,8 +104,8 @@ def member_holes(request, article, names: set[str]) -> dict[str, str]:
         follows = following(request, article)
         values["follow-action"] = "unfollow" if follows else "follow"
         values["follow-pressed"] = "true" if follows else "false"
-        values["follow-label"] = (
-            "Following this conversation" if follows else "Follow this conversation"
+        values["follow-label"] = str(
+            _("Following this conversation") if follows else _("Follow this conversation")
         )
     return values
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.models import Article
@@ -240,7 +241,7 @@ def comment_edit(
     the comment's row: two edits at once each keep the text they replaced.
     """
     if body is not None and not body.strip():
-        raise ValidationError({"body": ["Write something before posting."]})
+        raise ValidationError({"body": [_("Write something before posting.")]})
     stored = Comment.objects.select_for_update().only(*_CONTENT_FIELDS).get(pk=comment.pk)
     changed = []
     if location is not KEEP:
@@ -384,7 +385,7 @@ def can_edit(*, comment: Comment, user=None, token: str | None = None, now=None)
 
 def _require_public(comment: Comment) -> None:
     if comment.status != Comment.Status.APPROVED:
-        raise ValidationError({"comment": ["This comment is not published."]})
+        raise ValidationError({"comment": [_("This comment is not published.")]})
 
 
 @transaction.atomic
@@ -405,7 +406,7 @@ def comment_like(*, comment: Comment, voter: str, ip_address=None) -> tuple[int,
 
 @transaction.atomic
 def comment_unlike(*, comment: Comment, voter: str) -> tuple[int, bool]:
-    removed, _ = CommentLike.objects.filter(comment=comment, voter=voter).delete()
+    removed, _rows = CommentLike.objects.filter(comment=comment, voter=voter).delete()
     if removed:
         Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - removed)
     comment.refresh_from_db(fields=["like_count"])
@@ -537,9 +538,9 @@ def flags_remove(*, flags) -> int:
     locked = Comment.objects.select_for_update().filter(pk__in=comment_ids).order_by("pk")
     list(locked.values_list("pk", flat=True))
     rows = list(flags.values_list("pk", "comment_id", "counts", "cleared_at"))
-    CommentFlag.objects.filter(pk__in=[pk for pk, *_ in rows]).delete()
+    CommentFlag.objects.filter(pk__in=[pk for pk, *_rest in rows]).delete()
     per_comment = Counter(
-        comment_id for _, comment_id, counts, cleared_at in rows if counts and cleared_at is None
+        comment_id for _pk, comment_id, counts, cleared_at in rows if counts and cleared_at is None
     )
     for times in set(per_comment.values()):
         ids = [comment_id for comment_id, n in per_comment.items() if n == times]
@@ -548,7 +549,7 @@ def flags_remove(*, flags) -> int:
 
 
 def thread_subscribe(*, user, article: Article) -> ThreadSubscription:
-    subscription, _ = ThreadSubscription.objects.get_or_create(user=user, article=article)
+    subscription, _created = ThreadSubscription.objects.get_or_create(user=user, article=article)
     _follow_changed(user, article)
     return subscription
 

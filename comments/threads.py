@@ -289,6 +289,7 @@ def _cached_threads(
         can_post,
         settings.COMMENTS_PAGE_SIZE,
         settings.COMMENTS_MAX_DEPTH,
+        page_cache.locale_tag(),
     )
     entry = cache.get(key)
     if entry is None:

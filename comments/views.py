@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,12 +144,12 @@ def comment_post(request, slug):
     if data.get("parent"):
         parent = Comment.objects.filter(pk=data["parent"], article=article).first()
         if parent is None:
-            form.add_error(None, "The comment you are replying to no longer exists.")
+            form.add_error(None, _("The comment you are replying to no longer exists."))
             return _article_page(request, article, form=form, status=400)
     try:
         key = idempotency.clean_key(request.POST.get(idempotency.FIELD) or None)
     except ValidationError:
-        form.add_error(None, "This form was damaged on its way. Reload the page and post again.")
+        form.add_error(None, _("This form was damaged on its way. Reload the page and post again."))
         return _article_page(request, article, form=form, status=400)
     poster = posting.poster_from_request(
         request, honeypot=data.get("homepage", ""), form_token=data.get("form_token")
@@ -156,7 +158,7 @@ def comment_post(request, slug):
         # A double-clicked (or re-sent) form creates one comment: the form carries a
         # fresh key each time it is shown. The same key with other content means the
         # reader went back to an old copy of the form and wrote something new.
-        created, _ = posting.comment_submit(
+        created, _replayed = posting.comment_submit(
             poster=poster,
             idempotency_key=key,
             new_on_conflict=True,
@@ -192,13 +194,13 @@ def _posted(request, created: posting.CreatedComment):
     comment = created.comment
     reply = comment.reply_to_id is not None
     if comment.status == Comment.Status.APPROVED:
-        text = "Your reply has been posted." if reply else "Your comment has been posted."
+        text = _("Your reply has been posted.") if reply else _("Your comment has been posted.")
     else:
         # Shown to its author alone, in place (comments.threads), with a badge.
         text = (
-            "Your reply is awaiting moderation."
+            _("Your reply is awaiting moderation.")
             if reply
-            else "Your comment is awaiting moderation."
+            else _("Your comment is awaiting moderation.")
         )
     messages.success(request, text, extra_tags=threads.notice_tag(comment.pk))
     response = _see_other(threads.comment_url(comment, conversation.ordering_from_request(request)))
@@ -215,7 +217,7 @@ def _upload_counter(request):
     is read or decoded (``RateLimited`` when over)."""
 
     def count(files: int) -> None:
-        for _ in range(files):
+        for _slot in range(files):
             services.upload_rate_limit(
                 ip_address=ratelimit.client_ip(request),
                 user=_user_or_none(request),
@@ -316,11 +318,11 @@ def _edited_notice(comment: Comment) -> str:
     review (shown to them alone, with its badge, like a held new comment)."""
     reply = comment.reply_to_id is not None
     if comment.status == Comment.Status.APPROVED:
-        return "Your reply has been updated." if reply else "Your comment has been updated."
+        return _("Your reply has been updated.") if reply else _("Your comment has been updated.")
     return (
-        "Your reply has been updated and is awaiting moderation."
+        _("Your reply has been updated and is awaiting moderation.")
         if reply
-        else "Your comment has been updated and is awaiting moderation."
+        else _("Your comment has been updated and is awaiting moderation.")
     )
 
 
@@ -365,7 +367,7 @@ def comment_delete(request, pk):
         return _forbidden(request, _EDIT_REFUSED, article=comment.article)
     if request.method == "POST":
         services.comment_delete(comment=comment, by=_user_or_none(request))
-        messages.success(request, "Your comment has been deleted.")
+        messages.success(request, _("Your comment has been deleted."))
         response = _see_other(f"{comment.article.get_absolute_url()}#comments")
         tokens.forget_edit_token(request, response, comment.pk)
         return response
@@ -390,7 +392,11 @@ def comment_like(request, pk):
 
 
 def _slow_down(exc) -> str:
-    return f"You are doing that too often. Please wait {exc.retry_after} seconds and try again."
+    return ngettext(
+        "You are doing that too often. Please wait %(seconds)s second and try again.",
+        "You are doing that too often. Please wait %(seconds)s seconds and try again.",
+        exc.retry_after,
+    ) % {"seconds": exc.retry_after}
 
 
 @require_http_methods(["GET", "POST"])
@@ -415,7 +421,7 @@ def comment_flag(request, pk):
         else:
             messages.success(
                 request,
-                "Thank you. A moderator will review this comment.",
+                _("Thank you. A moderator will review this comment."),
                 extra_tags=threads.notice_tag(pk, flagged=True),
             )
             return _see_other(
@@ -441,10 +447,10 @@ def thread_follow(request, slug):
         return redirect_to_login(back)
     if request.POST.get("action") == "unfollow":
         services.thread_unsubscribe(user=request.user, article=article)
-        messages.success(request, "You no longer follow this conversation.")
+        messages.success(request, _("You no longer follow this conversation."))
     else:
         services.thread_subscribe(user=request.user, article=article)
-        messages.success(request, "We will email you about new comments in this conversation.")
+        messages.success(request, _("We will email you about new comments in this conversation."))
     return _see_other(back)
 
 
@@ -457,12 +463,12 @@ def unsubscribe(request, token):
     """GET shows a button (link scanners only GET); POST unsubscribes."""
     payload = emails.read_unsubscribe_token(token)
     if payload is None or payload.get("k") not in ("reply", "thread"):
-        raise Http404("This unsubscribe link is not valid.")
+        raise Http404(_("This unsubscribe link is not valid."))
     article = None
     if payload["k"] == "thread":
         article = Article.objects.filter(pk=payload.get("a")).first()
         if article is None:
-            raise Http404("This conversation no longer exists.")
+            raise Http404(_("This conversation no longer exists."))
     done = False
     if request.method == "POST":
         _unsubscribe(payload, article)

@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def database_unavailable(request, exc: BaseException | None = None):
     logger.error("database unavailable: %s %s: %s", request.method, request.path, exc)
     if _wants_json(request):
         response = JsonResponse(
-            {"detail": "The service is temporarily unavailable. Please try again shortly."},
+            {"detail": _("The service is temporarily unavailable. Please try again shortly.")},
             status=503,
         )
     else:
@@ -40,7 +41,7 @@ def database_unavailable(request, exc: BaseException | None = None):
     return response
 
 
-NUL_REFUSED = "Null characters are not allowed."
+NUL_REFUSED = _("Null characters are not allowed.")
 
 
 def bad_query(request, name: str):
@@ -53,13 +54,13 @@ def bad_query(request, name: str):
 
 def bad_request(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
     return render(request, "400.html", status=400)
 
 
 def not_found(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -69,7 +70,7 @@ def server_error(request):
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable(request, sys.exc_info()[1])
     if _wants_json(request):
-        return JsonResponse({"detail": "Server error."}, status=500)
+        return JsonResponse({"detail": _("Server error.")}, status=500)
     # Rendered without a request context: the database may be what failed, and the
     # context processors query it.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import JsonResponse
 from django.utils.http import is_same_domain
+from django.utils.translation import gettext_lazy as _
 
 from embedding import origins as embed_origins
 from newsite import errors
@@ -80,7 +81,7 @@ class CrossSiteApiMiddleware:
             sender = _sending_origin(request)
             if sender is not None and not _origin_allowed(request, sender):
                 logger.warning("Cross-site API request refused: %s from %s", request.path, sender)
-                return JsonResponse({"detail": "Cross-site request refused."}, status=403)
+                return JsonResponse({"detail": _("Cross-site request refused.")}, status=403)
         return self.get_response(request)
 
 

@@ -92,6 +92,11 @@ MIDDLEWARE = [
     "newsite.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: the switcher's cookie, else Accept-Language (after the
+    # session, before CommonMiddleware); then a signed-in reader's profile setting,
+    # which the session carries so that no account is loaded to read it.
+    "django.middleware.locale.LocaleMiddleware",
+    "accounts.languages.ProfileLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Unsafe API requests from another site's page are refused (DRF checks CSRF only
     # for signed-in sessions; guests post as a voter from the visitor's address).
@@ -114,6 +119,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
@@ -220,10 +227,27 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- I18N / time ------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# The site's own language: what a reader gets when neither their profile, the footer
+# switcher's cookie nor their browser's Accept-Language names one of LANGUAGES.
+# Each name is written in its own language (the switcher shows them so).
+LANGUAGES = [
+    ("en", "English"),
+    ("sr-latn", "Srpski (latinica)"),
+    ("sr", "Српски (ћирилица)"),
+    ("es", "Español"),
+]
+LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "en", tuple(code for code, _ in LANGUAGES))
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our English date formats ("3 Dec 2026, 14:05"); other languages use Django's own.
+FORMAT_MODULE_PATH = ["newsite.formats"]
+# The zone times are shown in (and named beside them); stored times are UTC.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The footer switcher's choice (Django's set_language): a year, sent on same-site
+# navigations only.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and media files ---------------------------------------------------------
 STATIC_URL = "/static/"

@@ -5,6 +5,7 @@ cannot be used to find out who subscribes.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
@@ -66,7 +67,9 @@ class NewsletterSubscriptionCreate(APIView):
                 ip_address=ratelimit.client_ip(request),
             )
         except ratelimit.RateLimited as exc:
-            raise Throttled(wait=exc.retry_after, detail="Too many sign-ups; try later.") from exc
+            raise Throttled(
+                wait=exc.retry_after, detail=str(_("Too many sign-ups; try later."))
+            ) from exc
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
         return Response({"detail": services.REQUEST_ACCEPTED}, status=status.HTTP_202_ACCEPTED)

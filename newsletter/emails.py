@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from articles.links import absolute_url
 from newsletter import tokens
@@ -45,7 +46,8 @@ def send_confirmation(*, subscriber, lists) -> None:
         "confirm_url": _absolute("newsletter:confirm", token),
         "valid_days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
     }
-    subject, text, html = _render("newsletter_confirm", context)
+    with translation.override(subscriber.email_language):
+        subject, text, html = _render("newsletter_confirm", context)
     _message(
         subject=subject,
         text=text,

@@ -96,6 +96,9 @@ class Subscriber(models.Model):
         help_text="The account with this verified address, if any.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The language of the page they subscribed from: their emails are written in it
+    # (an account's profile language comes first).
+    language = models.CharField(max_length=10, blank=True, editable=False)
     unsubscribed_reason = models.CharField(
         max_length=20, choices=Reason.choices, default=Reason.NONE, blank=True
     )
@@ -117,6 +120,13 @@ class Subscriber(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def email_language(self) -> str:
+        """What to write to them in: their account's profile language, else the page's
+        they subscribed from, else the site's."""
+        profile = getattr(self.user, "language", "") if self.user_id else ""
+        return profile or self.language or settings.LANGUAGE_CODE
 
 
 class Subscription(models.Model):

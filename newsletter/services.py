@@ -16,7 +16,8 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.validators import validate_deliverable_email
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 InvalidToken = tokens.InvalidToken
 
 # What every sign-up hears, whether or not the address was known (no enumeration).
-REQUEST_ACCEPTED = "Check your inbox to confirm your subscription."
+REQUEST_ACCEPTED = _("Check your inbox to confirm your subscription.")
 
 
 # --- Sign-up and confirmation ---------------------------------------------------------------
@@ -41,7 +42,7 @@ def _normalise_email(email: str) -> str:
     except ValidationError as exc:
         raise ValidationError({"email": exc.messages}) from None
     if len(email) > Subscriber._meta.get_field("email").max_length:
-        raise ValidationError({"email": ["This email address is too long."]})
+        raise ValidationError({"email": [_("This email address is too long.")]})
     return email
 
 
@@ -54,10 +55,12 @@ def _lists_from_slugs(slugs: Iterable[str] | None) -> list[NewsletterList]:
         found = {x.slug: x for x in NewsletterList.objects.public().filter(slug__in=slugs)}
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:
-            raise ValidationError({"lists": [f"There is no newsletter “{s}”." for s in unknown]})
+            raise ValidationError(
+                {"lists": [_("There is no newsletter “%(slug)s”.") % {"slug": s} for s in unknown]}
+            )
         chosen = [found[slug] for slug in slugs]
     if not chosen:
-        raise ValidationError({"lists": ["Choose at least one newsletter."]})
+        raise ValidationError({"lists": [_("Choose at least one newsletter.")]})
     return chosen
 
 
@@ -89,7 +92,9 @@ def _subscriber_for(*, email: str, user_id: int | None = None) -> Subscriber:
     if subscriber is None:
         try:
             with transaction.atomic():
-                subscriber = Subscriber.objects.create(email=email, user_id=user_id)
+                subscriber = Subscriber.objects.create(
+                    email=email, user_id=user_id, language=translation.get_language() or ""
+                )
         except IntegrityError:
             # Another request created it between our read and our insert.
             subscriber = Subscriber.objects.by_email(email).get()
@@ -119,6 +124,11 @@ def subscription_request(
         "newsletter", settings.NEWSLETTER_RATE_LIMIT, f"e:{mailbox}", ip_address=ip_address
     )
     subscriber = _subscriber_for(email=email, user_id=verified_user_id(email))
+    # Their emails follow the language of the page they last asked from.
+    language = translation.get_language() or ""
+    if subscriber.language != language:
+        subscriber.language = language
+        Subscriber.objects.filter(pk=subscriber.pk).update(language=language)
     Subscription.objects.bulk_create(
         [Subscription(subscriber=subscriber, list=x) for x in chosen], ignore_conflicts=True
     )
@@ -274,7 +284,7 @@ def subscription_forget_unconfirmed(*, now=None) -> int:
     orphans = Subscriber.objects.filter(
         user__isnull=True, subscriptions__isnull=True, deliveries__isnull=True
     )
-    deleted, _ = Subscriber.objects.filter(pk__in=orphans.values("pk")).delete()
+    deleted, _rows = Subscriber.objects.filter(pk__in=orphans.values("pk")).delete()
     return deleted
 
 
@@ -353,7 +363,7 @@ def issue_send_batch(*, issue_id: int, batch_size: int | None = None) -> BatchRe
     mail_connection = get_connection()
     tried: list[int] = []
     try:
-        for _ in range(batch_size):
+        for _slot in range(batch_size):
             outcome = _deliver_next(
                 issue=issue,
                 content=content,

@@ -9,6 +9,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import ListView
@@ -40,7 +42,7 @@ def _back(request, fallback: str | None = None) -> HttpResponseRedirect:
 
 def _minutes(seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 @require_POST
@@ -51,7 +53,7 @@ def subscribe(request):
         if form.has_error("email", code="undeliverable"):
             messages.error(request, UNDELIVERABLE_MESSAGE)
         else:
-            messages.error(request, "Enter a valid email address to subscribe.")
+            messages.error(request, _("Enter a valid email address to subscribe."))
         return _back(request)
     try:
         services.subscription_request(
@@ -62,7 +64,8 @@ def subscribe(request):
     except ratelimit.RateLimited as exc:
         messages.error(
             request,
-            f"Too many sign-ups from here; please try again in {_minutes(exc.retry_after)}.",
+            _("Too many sign-ups from here; please try again in %(wait)s.")
+            % {"wait": _minutes(exc.retry_after)},
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -86,8 +89,8 @@ def confirm(request, token):
     except services.InvalidToken:
         return _invalid_link(
             request,
-            "This confirmation link has expired",
-            "Confirmation links work for a limited time. Sign up again to get a new one.",
+            _("This confirmation link has expired"),
+            _("Confirmation links work for a limited time. Sign up again to get a new one."),
         )
     if request.method == "GET":
         return render(
@@ -97,8 +100,8 @@ def confirm(request, token):
     if not confirmed:
         return _invalid_link(
             request,
-            "This link can no longer be used",
-            "You unsubscribed after it was sent. Sign up again to get a new confirmation link.",
+            _("This link can no longer be used"),
+            _("You unsubscribed after it was sent. Sign up again to get a new confirmation link."),
         )
     return render(
         request,
@@ -129,7 +132,9 @@ def unsubscribe(request, token):
     subscriber = _manage_subscriber(request, token)
     if subscriber is None:
         return _invalid_link(
-            request, "This unsubscribe link is not valid", "Check that the whole link was copied."
+            request,
+            _("This unsubscribe link is not valid"),
+            _("Check that the whole link was copied."),
         )
     done = False
     if request.method == "POST":
@@ -152,16 +157,16 @@ def preferences(request, token):
     subscriber = _manage_subscriber(request, token)
     if subscriber is None:
         return _invalid_link(
-            request, "This link is not valid", "Check that the whole link was copied."
+            request, _("This link is not valid"), _("Check that the whole link was copied.")
         )
     if request.method == "POST":
         if request.POST.get("action") == "unsubscribe_all":
             services.subscriber_unsubscribe(subscriber=subscriber)
-            messages.success(request, "You are unsubscribed from every newsletter.")
+            messages.success(request, _("You are unsubscribed from every newsletter."))
         else:
             lists = services.lists_for_preferences(subscriber, request.POST.getlist("lists"))
             services.subscriber_set_lists(subscriber=subscriber, lists=lists)
-            messages.success(request, "Your newsletter preferences are saved.")
+            messages.success(request, _("Your newsletter preferences are saved."))
         return HttpResponseRedirect(request.path, status=303)
     return render(
         request,
@@ -177,9 +182,9 @@ def my_preferences(request):
     the ticked lists directly (it is verified; no confirmation email)."""
     subscriber = services.subscriber_for_user(user=request.user, create=True)
     if subscriber is None:
-        messages.error(request, "Verify your email address to subscribe to newsletters.")
+        messages.error(request, _("Verify your email address to subscribe to newsletters."))
         return _back(request)
     lists = services.lists_for_preferences(subscriber, request.POST.getlist("lists"))
     services.subscriber_set_lists(subscriber=subscriber, lists=lists)
-    messages.success(request, "Your newsletter choices are saved.")
+    messages.success(request, _("Your newsletter choices are saved."))
     return _back(request)

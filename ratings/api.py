@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, Throttled
@@ -32,13 +33,13 @@ class StarsSerializer(serializers.Serializer):
         # "4" or 4.0 are not stars; only whole numbers 1..5 are.
         value = data.get("stars") if hasattr(data, "get") else None
         if isinstance(value, bool) or (value is not None and not isinstance(value, int)):
-            raise serializers.ValidationError({"stars": ["Choose from 1 to 5 stars."]})
+            raise serializers.ValidationError({"stars": [_("Choose from 1 to 5 stars.")]})
         return super().to_internal_value(data)
 
 
 # A guest's vote needs the voter cookie from an earlier answer: without it every
 # request is a brand-new voter, and a script that drops cookies could vote at will.
-NO_VOTER_COOKIE = (
+NO_VOTER_COOKIE = _(
     "Your vote was not counted: open the article page first and allow cookies "
     "(this answer sets the voter cookie), then vote again."
 )

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.cache import is_shared_copy, version_tag
@@ -36,9 +38,11 @@ class GuestVotesExhausted(ratelimit.RateLimited):
     A ``RateLimited``, so every caller that answers rate limits answers this too."""
 
     def __str__(self):
-        return (
-            "Too many guest votes on this article from your network today. "
-            "Sign in to vote, or try again later."
+        return str(
+            _(
+                "Too many guest votes on this article from your network today. "
+                "Sign in to vote, or try again later."
+            )
         )
 
 
@@ -54,12 +58,12 @@ def voter_network(ip_address: str | None) -> str:
 
 def _check(article: Article) -> None:
     if not article.ratings_enabled or not article.is_public:
-        raise RatingsDisabled("Ratings are switched off for this article.")
+        raise RatingsDisabled(_("Ratings are switched off for this article."))
 
 
 def validate_stars(stars) -> int:
     if isinstance(stars, bool) or not isinstance(stars, int) or stars not in STARS:
-        raise ValidationError({"stars": ["Choose from 1 to 5 stars."]})
+        raise ValidationError({"stars": [_("Choose from 1 to 5 stars.")]})
     return stars
 
 
@@ -219,7 +223,7 @@ def _kept_stars(request, article: Article) -> int | None:
 
 def your_rating(stars: int | None) -> str:
     """ "Your rating: 4 of 5." under the stars ("" without a vote)."""
-    return f"Your rating: {stars} of 5." if stars else ""
+    return gettext("Your rating: %(stars)s of 5.") % {"stars": stars} if stars else ""
 
 
 def readers_star_holes(request, article: Article, names: set[str]) -> dict[str, str]:

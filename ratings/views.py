@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles import ratelimit
@@ -33,24 +35,35 @@ def rate(request, slug):
     form = RatingForm(request.POST)
     back = redirect(f"{article.get_absolute_url()}#rating")
     if not form.is_valid() or not (form.cleaned_data["stars"] or form.cleaned_data["withdraw"]):
-        messages.error(request, "Choose from 1 to 5 stars.")
+        messages.error(request, _("Choose from 1 to 5 stars."))
         return back
     try:
         if form.cleaned_data["withdraw"]:
             services.rating_withdraw(article=article, voter=voter_key(request))
-            messages.success(request, "Your rating was removed.")
+            messages.success(request, _("Your rating was removed."))
         else:
             _vote(request, article, form.cleaned_data["stars"])
     except services.RatingsDisabled:
-        messages.error(request, "Ratings are switched off for this article.")
+        messages.error(request, _("Ratings are switched off for this article."))
     except services.GuestVotesExhausted as exc:
         messages.error(
             request,
-            "Too many guest votes on this article from your network today. "
-            f"Sign in to vote, or try again in {_wait(exc.retry_after)}.",
+            _(
+                "Too many guest votes on this article from your network today. "
+                "Sign in to vote, or try again in %(wait)s."
+            )
+            % {"wait": _wait(exc.retry_after)},
         )
     except ratelimit.RateLimited as exc:
-        messages.error(request, f"Too many ratings; try again in {exc.retry_after} seconds.")
+        messages.error(
+            request,
+            ngettext(
+                "Too many ratings; try again in %(seconds)s second.",
+                "Too many ratings; try again in %(seconds)s seconds.",
+                exc.retry_after,
+            )
+            % {"seconds": exc.retry_after},
+        )
     return back
 
 
@@ -61,8 +74,10 @@ def _vote(request, article, stars: int) -> None:
     if voter is None:
         messages.error(
             request,
-            "Your rating was not counted: your browser did not send our cookie. "
-            "Allow cookies for this site and rate again.",
+            _(
+                "Your rating was not counted: your browser did not send our cookie. "
+                "Allow cookies for this site and rate again."
+            ),
         )
         return
     services.rating_set(
@@ -72,14 +87,16 @@ def _vote(request, article, stars: int) -> None:
         user=request.user,
         ip_address=ratelimit.client_ip(request),
     )
-    messages.success(request, f"Thanks: you rated this {stars} out of 5.")
+    messages.success(request, _("Thanks: you rated this %(stars)s out of 5.") % {"stars": stars})
 
 
 def _wait(seconds: int) -> str:
     """A wait as people say it: "about 3 hours", "about 20 minutes", "a minute"."""
     hours, minutes = -(-seconds // 3600), -(-seconds // 60)
     if hours > 1:
-        return f"about {hours} hours"
+        return ngettext("about %(count)s hour", "about %(count)s hours", hours) % {"count": hours}
     if minutes > 1:
-        return f"about {minutes} minutes"
-    return "a minute"
+        return ngettext("about %(count)s minute", "about %(count)s minutes", minutes) % {
+            "count": minutes
+        }
+    return _("a minute")

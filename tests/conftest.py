@@ -7,6 +7,7 @@ from django.conf import settings as settings_module
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from tests.factories import make_user
 
@@ -63,6 +64,15 @@ def _generous_rate_limits(settings):
     ):
         setattr(settings, name, "100000/h")
     settings.COMMENTS_MIN_FILL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in another leaves its
+    language active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.activate(settings_module.LANGUAGE_CODE)
+    yield
+    translation.activate(settings_module.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

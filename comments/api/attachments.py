@@ -5,6 +5,7 @@ Uploads are counted against the rate limit before any file is parsed or decoded,
 client over the limit costs no decoding."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -35,8 +36,8 @@ class DecodeBusy(APIException):
 def uploads_rate_limit(request, *, count: int) -> None:
     """Count ``count`` files against the client's upload rate limit (429 with
     ``Retry-After`` when over). Call it before the files are read or decoded."""
-    with service_errors(too_often="Too many uploads."):
-        for _ in range(count):
+    with service_errors(too_often=_("Too many uploads.")):
+        for _slot in range(count):
             services.upload_rate_limit(
                 ip_address=ratelimit.client_ip(request),
                 user=acting_user(request),
@@ -70,7 +71,7 @@ class _AuthorCanChange:
         token = tokens.edit_token_from_request(request, comment.pk)
         if not services.can_edit(comment=comment, user=request.user, token=token):
             raise PermissionDenied(
-                "Only the author (within the edit window) or a moderator can do that."
+                _("Only the author (within the edit window) or a moderator can do that.")
             )
 
 

@@ -3,6 +3,7 @@ moderator) or delete it."""
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -75,10 +76,10 @@ class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
         if services.can_edit(comment=comment, user=self.request.user, token=self._token(comment)):
             return
         if not self._is_author(comment):
-            raise PermissionDenied("Only the author or a moderator can change this comment.")
+            raise PermissionDenied(_("Only the author or a moderator can change this comment."))
         if comment.status != Comment.Status.PENDING and comment.status != Comment.Status.APPROVED:
-            raise PermissionDenied("This comment can no longer be changed.")
-        raise PermissionDenied("The edit window has closed.")
+            raise PermissionDenied(_("This comment can no longer be changed."))
+        raise PermissionDenied(_("The edit window has closed."))
 
     def partial_update(self, request, *args, **kwargs):
         comment = self.get_object()
@@ -87,7 +88,7 @@ class CommentDetail(generics.RetrieveUpdateDestroyAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if "status" in data and not self._is_moderator():
-            raise PermissionDenied("Only moderators can change a comment's status.")
+            raise PermissionDenied(_("Only moderators can change a comment's status."))
         by = acting_user(request)
         # Both write the audit log (ModerationLog) when a moderator acts.
         with service_errors(), transaction.atomic():

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied, Throttled
 from rest_framework.settings import api_settings
@@ -39,14 +40,14 @@ def as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
 
 
 @contextmanager
-def service_errors(too_often: str = "You are doing that too often."):
+def service_errors(too_often: str = _("You are doing that too often.")):
     """A service's refusals in DRF's shapes: 400 ``{"field": [...]}``, 403 for a
     banned poster (with the ban's message) and 429 with ``Retry-After`` over a rate
     limit."""
     try:
         yield
     except ratelimit.RateLimited as exc:
-        raise Throttled(wait=exc.retry_after, detail=too_often) from exc
+        raise Throttled(wait=exc.retry_after, detail=str(too_often)) from exc
     except moderation.Banned as exc:
         raise PermissionDenied(str(exc)) from exc
     except DjangoValidationError as exc:
@@ -62,5 +63,5 @@ class _StorageUnavailable(APIException):
 
 class PayloadTooLarge(APIException):
     status_code = 413
-    default_detail = "The file is too large."
+    default_detail = _("The file is too large.")
     default_code = "too_large"

@@ -1,6 +1,7 @@
 """Reverse geocoding for "Share Your Location"."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -41,7 +42,7 @@ class ReverseGeocodeView(generics.GenericAPIView):
     def get(self, request):
         point = CoordinatesSerializer(data=request.query_params)
         point.is_valid(raise_exception=True)
-        with service_errors(too_often="Too many location look-ups."):
+        with service_errors(too_often=_("Too many location look-ups.")):
             services.rate_limit(
                 "geocode",
                 settings.GEOCODE_RATE_LIMIT,
@@ -54,5 +55,5 @@ class ReverseGeocodeView(generics.GenericAPIView):
             round(point.validated_data["longitude"], places),
         )
         if place is None:
-            raise NotFound("No named place near there.")
+            raise NotFound(_("No named place near there."))
         return Response({"name": place.name, "city": place.city, "country": place.country})

@@ -1,5 +1,6 @@
 """Readers' reactions to a published comment: likes and flags."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -96,7 +97,7 @@ class CommentFlagView(_PublishedCommentMixin, generics.GenericAPIView):
                 ip_address=ratelimit.client_ip(request),
             )
         result = FlagResultSerializer(
-            {"reason": flag.reason, "detail": "Thank you. A moderator will review this comment."}
+            {"reason": flag.reason, "detail": _("Thank you. A moderator will review this comment.")}
         )
         return Response(
             result.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

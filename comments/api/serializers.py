@@ -8,6 +8,7 @@ the one exception, served only to them).
 
 import json
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -41,8 +42,8 @@ class CommentBodyField(StrictCharField):
     but not whitespace only."""
 
     default_error_messages = {
-        "whitespace": "Write something before posting.",
-        "blank": "Write something before posting.",
+        "whitespace": _("Write something before posting."),
+        "blank": _("Write something before posting."),
     }
 
     def __init__(self, **kwargs):
@@ -124,7 +125,7 @@ class LocationInputField(serializers.Field):
     string (multipart). Values are checked by ``comments.location.clean_location``."""
 
     default_error_messages = {
-        "invalid": "Send the location as an object with name, latitude and longitude."
+        "invalid": _("Send the location as an object with name, latitude and longitude.")
     }
 
     def __init__(self, **kwargs):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -60,8 +61,8 @@ class CommentCreateSerializer(serializers.Serializer):
         # The same words as the service's "not approved / other article" error, so the
         # answer does not tell whether a hidden comment exists.
         error_messages={
-            "does_not_exist": "You can only reply to a published comment here.",
-            "incorrect_type": "Send the id of the comment you are replying to.",
+            "does_not_exist": _("You can only reply to a published comment here."),
+            "incorrect_type": _("Send the id of the comment you are replying to."),
         },
     )
     name = StrictCharField(
@@ -119,7 +120,7 @@ class CommentCreateSerializer(serializers.Serializer):
         request = self.context["request"]
         if not request.user.is_authenticated:
             missing = {
-                field: ["This field is required."]
+                field: [_("This field is required.")]
                 for field in ("name", "email")
                 if not attrs.get(field)
             }
@@ -162,7 +163,7 @@ class CommentListQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("after") is not None and attrs.get("featured"):
             raise serializers.ValidationError(
-                {"featured": ["Leave out featured when asking for comments after an id."]}
+                {"featured": [_("Leave out featured when asking for comments after an id.")]}
             )
         return attrs
 
@@ -409,6 +410,7 @@ class CommentList(generics.ListCreateAPIView):
             request.scheme,
             request.get_host(),
             request.META.get("QUERY_STRING", ""),
+            page_cache.locale_tag(),  # messages and placeholders are in this language
         )
 
     def _public_list(self, request, article, *args, **kwargs):
@@ -446,7 +448,7 @@ class CommentList(generics.ListCreateAPIView):
             trust_token=data.get("trust_token"),
         )
         try:
-            with service_errors(too_often="You are posting too fast."):
+            with service_errors(too_often=_("You are posting too fast.")):
                 created, replayed = posting.comment_submit(
                     poster=poster,
                     idempotency_key=key,
@@ -459,7 +461,7 @@ class CommentList(generics.ListCreateAPIView):
                     ),
                 )
         except posting.CommentsClosed as exc:
-            raise PermissionDenied("Comments are closed for this article.") from exc
+            raise PermissionDenied(_("Comments are closed for this article.")) from exc
         except posting.IdempotencyConflict as exc:
             raise Conflict(str(exc)) from exc
 

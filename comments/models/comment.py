@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.markup import render_comment
 from articles.models import Article
@@ -115,6 +116,9 @@ class Comment(models.Model):
     author_deleted = models.BooleanField(default=False, editable=False)
     # Whether a guest asked to hear about replies (users use their account setting).
     notify_replies = models.BooleanField(default=False)
+    # The language the poster read the page in: a guest's reply emails are written in it
+    # (a registered author's follow their profile, then this).
+    language = models.CharField(max_length=10, blank=True, editable=False)
 
     body = models.TextField(max_length=settings.COMMENTS_MAX_LENGTH)
     body_html = models.TextField(editable=False)
@@ -244,6 +248,13 @@ class Comment(models.Model):
         return self.user.email if self.user_id and self.user else self.guest_email
 
     @property
+    def author_language(self) -> str:
+        """The language to write to the author in: their profile's, else the page's
+        they posted from, else the site's."""
+        profile = getattr(self.user, "language", "") if self.user_id and self.user else ""
+        return profile or self.language or settings.LANGUAGE_CODE
+
+    @property
     def wants_reply_emails(self) -> bool:
         if self.user_id:
             return bool(self.user and self.user.notify_replies and self.user.is_active)
@@ -364,10 +375,10 @@ class CommentLike(models.Model):
 
 class CommentFlag(models.Model):
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abusive or hateful"
-        OFF_TOPIC = "off_topic", "Off topic"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     # Who sent it, as likes count voters: "u:<user id>" or "g:<guest cookie id>".

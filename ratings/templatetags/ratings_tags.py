@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 
 from articles.cache import is_shared_copy
 from articles.voters import voter_key
@@ -64,6 +65,7 @@ def is_stars(mine, n) -> bool:
 
 @register.filter
 def average_display(value) -> str:
-    """4.0 → "4", 4.3 → "4.3", 0 → "0"."""
-    value = float(value or 0)
-    return f"{value:.1f}".removesuffix(".0")
+    """4.0 → "4", 4.3 → "4.3" ("4,3" in Serbian and Spanish), 0 → "0"; ratings.js
+    writes it the same way (Intl.NumberFormat in the page's language)."""
+    value = round(float(value or 0), 1)
+    return number_format(value, decimal_pos=0 if value == int(value) else 1)

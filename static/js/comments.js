@@ -10,6 +10,15 @@
   var root = document.querySelector("[data-comments]");
   if (!root || !window.fetch) return;
 
+  // The page's language (static/js/times.js: Django's JavaScriptCatalog, else English).
+  var i18n = window.newsiteI18n;
+  var gettext = i18n.gettext;
+  var pgettext = i18n.pgettext;
+  var ngettext = i18n.ngettext;
+  var interpolate = i18n.interpolate;
+  var formatNumber = i18n.formatNumber;
+  var pageLanguage = i18n.language;
+
   var apiUrl = root.getAttribute("data-api-url");
   var apiRoot = root.getAttribute("data-api-root");
   var signedIn = root.getAttribute("data-signed-in") === "1";
@@ -97,7 +106,7 @@
     var p = document.createElement("p");
     var prefix = document.createElement("span");
     prefix.className = "field__error-prefix";
-    prefix.textContent = "Error:";
+    prefix.textContent = gettext("Error:");
     p.appendChild(prefix);
     p.appendChild(document.createTextNode(" " + message));
     return p;
@@ -134,7 +143,7 @@
       first = first || input;
     });
     showFormError(
-      ["Your comment was not posted. Please check the fields marked below."].concat(general)
+      [gettext("Your comment was not posted. Please check the fields marked below.")].concat(general)
     );
     if (first) first.focus();
   }
@@ -206,8 +215,8 @@
     addBadges(item, data);
     var time = item.querySelector('[data-slot="time"]');
     time.setAttribute("datetime", data.created_at);
-    time.setAttribute("title", new Date(data.created_at).toLocaleString());
-    time.textContent = "just now";
+    time.setAttribute("title", new Date(data.created_at).toLocaleString(pageLanguage));
+    time.textContent = window.newsiteTimes ? window.newsiteTimes.ago(new Date(data.created_at)) : "";
     // body_html is rendered and sanitised by the server (Markdown safe subset + nh3).
     item.querySelector('[data-slot="body"]').innerHTML = data.body_html;
     item.querySelector('[data-slot="like-count"]').textContent = String(data.like_count || 0);
@@ -224,7 +233,7 @@
   }
 
   // Staff / Author and "Newsroom pick", as comments/_comment.html draws them.
-  var BADGES = { staff: "Staff", author: "Author" };
+  var BADGES = { staff: gettext("Staff"), author: pgettext("badge", "Author") };
 
   function addBadges(item, data) {
     var after = item.querySelector('[data-slot="guest"]') || item.querySelector('[data-slot="author"]');
@@ -234,7 +243,7 @@
       var badge = document.createElement("span");
       badge.className = "comment__badge comment__badge--" + name;
       badge.setAttribute("data-badge", name);
-      badge.textContent = name === "pick" ? "Newsroom pick" : BADGES[name];
+      badge.textContent = name === "pick" ? gettext("Newsroom pick") : BADGES[name];
       after.insertAdjacentElement("afterend", badge);
       after = badge;
     });
@@ -250,8 +259,11 @@
     var stars = parseInt(data.rating, 10);
     if (rating && stars >= 1 && stars <= 5) {
       rating.querySelector('[data-slot="stars"]').textContent = STARS.substr(5 - stars, 5);
-      rating.querySelector('[data-slot="rating-text"]').textContent =
-        "Rated " + stars + " out of 5";
+      rating.querySelector('[data-slot="rating-text"]').textContent = interpolate(
+        gettext("Rated %(rating)s out of 5"),
+        { rating: formatNumber(stars) },
+        true
+      );
       rating.hidden = false;
     } else if (rating) {
       rating.remove();
@@ -260,7 +272,7 @@
     var mapUrl = location && location.map_url;
     if (place && location && typeof mapUrl === "string" && mapUrl.indexOf("https://") === 0) {
       place.href = mapUrl;
-      place.querySelector('[data-slot="place"]').textContent = location.name || "Shared location";
+      place.querySelector('[data-slot="place"]').textContent = location.name || gettext("Shared location");
       place.hidden = false;
     } else if (place) {
       place.remove();
@@ -271,24 +283,26 @@
 
   // --- Attachments under a comment, as _attachment.html draws them ----------------------
   var THUMBNAIL_BOX = 320;
-  var KIND_LABELS = { "application/pdf": "PDF", "text/plain": "Text" };
+  var KIND_LABELS = { "application/pdf": "PDF", "text/plain": gettext("Text") };
 
   function fileKind(contentType) {
     var base = String(contentType || "").split(";")[0].trim().toLowerCase();
-    return KIND_LABELS[base] || base.split("/").pop().toUpperCase() || "File";
+    return KIND_LABELS[base] || base.split("/").pop().toUpperCase() || gettext("File");
   }
 
   // Django's |filesizeformat: "136 bytes", "120.0 KB", "4.2 MB" (a no-break space inside).
   function fileSize(bytes) {
     var units = ["KB", "MB", "GB"];
-    if (bytes < 1024) return bytes + "\u00a0" + (bytes === 1 ? "byte" : "bytes");
+    if (bytes < 1024) {
+      return interpolate(ngettext("%(size)s byte", "%(size)s bytes", bytes), { size: formatNumber(bytes) }, true);
+    }
     var value = bytes / 1024;
     var unit = 0;
     while (value >= 1024 && unit < units.length - 1) {
       value /= 1024;
       unit++;
     }
-    return value.toFixed(1) + "\u00a0" + units[unit];
+    return formatNumber(value, 1, true) + "\u00a0" + units[unit];
   }
 
   // The API's absolute http(s) URL as a path on this site (behind a proxy its scheme or
@@ -411,7 +425,7 @@
       var badge = document.createElement("span");
       badge.className = "comment__badge comment__badge--pending";
       badge.setAttribute("data-slot", "pending");
-      badge.textContent = "Awaiting moderation";
+      badge.textContent = gettext("Awaiting moderation");
       var author = article.querySelector('[data-slot="author"]');
       var guest = article.querySelector('[data-slot="guest"]');
       (guest || author).insertAdjacentElement("afterend", badge);
@@ -538,8 +552,11 @@
     button.disabled = true;
     clearErrors();
     var wasReply = Boolean(form.elements.parent.value);
-    if (wasReply) setStatus(files.list().length ? "Posting your reply and files…" : "Posting your reply…");
-    else setStatus(files.list().length ? "Posting your comment and files…" : "Posting your comment…");
+    if (wasReply) {
+      setStatus(files.list().length ? gettext("Posting your reply and files…") : gettext("Posting your reply…"));
+    } else {
+      setStatus(files.list().length ? gettext("Posting your comment and files…") : gettext("Posting your comment…"));
+    }
     var payload = formPayload();
     // The form's idempotency key: a retried or repeated post of this form creates one
     // comment (the server answers a repeat with the first one).
@@ -561,14 +578,14 @@
             // A reply: its confirmation stays where the reply was written, the form goes
             // home (the notice keeps the slot), and the reader stays in the thread.
             showNotice(slot, form, [
-              { text: pending ? "Your reply is awaiting moderation." : "Your reply has been posted." },
+              { text: pending ? gettext("Your reply is awaiting moderation.") : gettext("Your reply has been posted.") },
             ]);
             moveFormHome();
           } else if (pending) {
-            setStatus("Your comment is awaiting moderation.");
+            setStatus(gettext("Your comment is awaiting moderation."));
             form.querySelector("[data-form-status]").focus();
           } else {
-            setStatus("Your comment has been posted.");
+            setStatus(gettext("Your comment has been posted."));
             article.scrollIntoView({ block: "center" });
             article.focus({ preventScroll: true });
           }
@@ -576,10 +593,10 @@
           showFieldErrors(result.data);
         } else if (result.status === 413) {
           // A file over the size limit: said next to the files, which stay chosen.
-          showFieldErrors({ attachments: [result.data.detail || "A file is too large."] });
+          showFieldErrors({ attachments: [result.data.detail || gettext("A file is too large.")] });
         } else if (result.status === 403 || result.status === 429) {
           // A ban's message, or "posting too fast" with the wait; the text stays.
-          showFormError([result.data.detail || "Your comment could not be posted."]);
+          showFormError([result.data.detail || gettext("Your comment could not be posted.")]);
         } else {
           submitPlainly();
         }
@@ -701,10 +718,10 @@
       var done = document.createElement("span");
       done.className = "comment__action comment__action--done";
       done.setAttribute("data-flagged", "");
-      done.textContent = "Flagged";
+      done.textContent = gettext("Flagged");
       link.replaceWith(done);
     }
-    showNotice(comment, null, [{ text: detail || "Thank you. A moderator will review this comment." }]);
+    showNotice(comment, null, [{ text: detail || gettext("Thank you. A moderator will review this comment.") }]);
   }
 
   function onFlag(event) {
@@ -725,7 +742,7 @@
     }
     var reason = flagForm.querySelector("input[name=reason]:checked");
     if (!reason) {
-      fail([flagForm.getAttribute("data-required-message") || "Choose a reason."]);
+      fail([flagForm.getAttribute("data-required-message") || gettext("Choose a reason.")]);
       return;
     }
     var body = { reason: reason.value };
@@ -744,7 +761,7 @@
           });
           fail(messages);
         } else if (result.status === 403 || result.status === 429) {
-          fail([result.data.detail || "Your flag could not be sent."]);
+          fail([result.data.detail || gettext("Your flag could not be sent.")]);
         } else {
           flagForm.submit();
         }
@@ -840,7 +857,7 @@
       longitude.value = lon.toFixed(6);
       refresh();
       useButton.disabled = false;
-      say("Looking up the place name…");
+      say(gettext("Looking up the place name…"));
       var mine = ++lookup;
       // The name needs no more than the ~1 km the site keeps.
       var url =
@@ -856,35 +873,35 @@
               nameIsFound = true;
             }
             refresh();
-            say("Location found: " + result.data.name + ". You can change the name.");
+            say(interpolate(gettext("Location found: %(place)s. You can change the name."), { place: result.data.name }, true));
           } else if (result.status === 404) {
-            say("No named place near there. Type one, or post with just the coordinates.");
+            say(gettext("No named place near there. Type one, or post with just the coordinates."));
           } else {
-            say("The place name could not be looked up. You can type one.");
+            say(gettext("The place name could not be looked up. You can type one."));
           }
         })
         .catch(function () {
-          if (mine === lookup) say("The place name could not be looked up. You can type one.");
+          if (mine === lookup) say(gettext("The place name could not be looked up. You can type one."));
         });
     }
 
     function failed(error) {
       useButton.disabled = false;
       var messages = {
-        1: "Location permission was denied. You can type a place name instead.",
-        2: "Your position is not available right now. You can type a place name instead.",
-        3: "Finding your position took too long. Try again, or type a place name.",
+        1: gettext("Location permission was denied. You can type a place name instead."),
+        2: gettext("Your position is not available right now. You can type a place name instead."),
+        3: gettext("Finding your position took too long. Try again, or type a place name."),
       };
       say(messages[error && error.code] || messages[2]);
     }
 
     function locate() {
       if (!navigator.geolocation) {
-        say("Your browser cannot share its location. Type a place name instead.");
+        say(gettext("Your browser cannot share its location. Type a place name instead."));
         return;
       }
       useButton.disabled = true;
-      say("Finding your location…");
+      say(gettext("Finding your location…"));
       navigator.geolocation.getCurrentPosition(found, failed, {
         enableHighAccuracy: false,
         timeout: 15000,
@@ -922,7 +939,7 @@
     useButton.addEventListener("click", locate);
     removeButton.addEventListener("click", function () {
       clear();
-      say("Location removed.");
+      say(gettext("Location removed."));
       name.focus();
     });
     name.addEventListener("input", function () {
@@ -952,9 +969,10 @@
     var max = parseInt(box.getAttribute("data-max"), 10) || 0;
     var maxBytes = parseInt(box.getAttribute("data-max-bytes"), 10) || 0;
     var maxMb = box.getAttribute("data-max-mb");
-    var tooMany = box.getAttribute("data-too-many") || "A comment can have at most " + max + " attachments.";
-    var tooLarge = box.getAttribute("data-too-large") || "Files can be at most " + maxMb + " MB.";
-    var notAllowed = box.getAttribute("data-not-allowed") || "This type of file is not allowed.";
+    // The messages come from the server's form, in the page's language.
+    var tooMany = box.getAttribute("data-too-many");
+    var tooLarge = box.getAttribute("data-too-large");
+    var notAllowed = box.getAttribute("data-not-allowed");
     var plain = box.querySelector("[data-attachments-plain]");
     var plainInputs = plain.querySelectorAll("input[type=file]");
     var addButton = box.querySelector("[data-attachments-add]");
@@ -1036,7 +1054,7 @@
         remove.type = "button";
         remove.className = "attachments__remove";
         remove.setAttribute("data-attachments-remove", String(index));
-        remove.textContent = "Remove";
+        remove.textContent = gettext("Remove");
         var hidden = document.createElement("span");
         hidden.className = "visually-hidden";
         hidden.textContent = " " + file.name;
@@ -1048,7 +1066,7 @@
       count.textContent = String(chosen.length);
       var full = chosen.length >= max;
       addButton.disabled = full;
-      if (full) addButton.title = "A comment can have at most " + max + " attachments.";
+      if (full) addButton.title = tooMany;
       else addButton.removeAttribute("title");
     }
 
@@ -1058,11 +1076,11 @@
       Array.prototype.forEach.call(fileList, function (file) {
         // In the server's order: the count first, then the file itself.
         if (chosen.length >= max) {
-          refused.push(file.name + " was not added. " + tooMany);
+          refused.push(interpolate(gettext("%(name)s was not added. %(reason)s"), { name: file.name, reason: tooMany }, true));
         } else if (!typeAllowed(file)) {
-          refused.push(file.name + " was not added. " + notAllowed);
+          refused.push(interpolate(gettext("%(name)s was not added. %(reason)s"), { name: file.name, reason: notAllowed }, true));
         } else if (maxBytes && file.size > maxBytes) {
-          refused.push(file.name + " is too large and was not added. " + tooLarge);
+          refused.push(interpolate(gettext("%(name)s is too large and was not added. %(reason)s"), { name: file.name, reason: tooLarge }, true));
         } else if (!file.size) {
           refused.push(file.name + " is empty and was not added.");
         } else {
@@ -1223,9 +1241,11 @@
         if (button) button.remove();
         return;
       }
-      var text = region
-        .getAttribute(waiting.length === 1 ? "data-one" : "data-many")
-        .replace("{n}", String(waiting.length));
+      var text = interpolate(
+        ngettext("%(count)s new comment — show", "%(count)s new comments — show", waiting.length),
+        { count: formatNumber(waiting.length) },
+        true
+      );
       if (!button) {
         button = document.createElement("button");
         button.type = "button";

@@ -11,8 +11,16 @@
     return input ? input.value : "";
   }
 
+  // The page's language (static/js/times.js: Django's JavaScriptCatalog, else English).
+  var i18n = window.newsiteI18n;
+  var gettext = i18n.gettext;
+  var ngettext = i18n.ngettext;
+  var interpolate = i18n.interpolate;
+  var formatNumber = i18n.formatNumber;
+
+  // 4.0 → "4", 4.25 → "4.3" ("4,3" in Serbian and Spanish), as the server writes it.
   function formatAverage(value) {
-    return Number(value).toFixed(1).replace(/\.0$/, "");
+    return formatNumber(Math.round(Number(value) * 10) / 10, 1);
   }
 
   function step(percent) {
@@ -22,9 +30,17 @@
   // The reader's own vote is shown by the star control: the widget's form, or the
   // comment form's "Rate this post" when the page has one (one control per page).
   function render(root, control, data) {
-    root.querySelector("[data-rating-average]").textContent = formatAverage(data.average);
-    root.querySelector("[data-rating-count]").textContent = String(data.count);
-    root.querySelector("[data-rating-voters]").textContent = data.count === 1 ? "voter" : "voters";
+    // The whole sentence from the catalogue (its plural depends on the count); the
+    // markup in it is the catalogue's own, the numbers are formatted here.
+    root.querySelector("[data-rating-text]").innerHTML = interpolate(
+      ngettext(
+        "Rated <strong data-rating-average>%(average)s</strong> out of 5 based on <strong data-rating-count>%(counter)s</strong> <span data-rating-voters>voter</span>",
+        "Rated <strong data-rating-average>%(average)s</strong> out of 5 based on <strong data-rating-count>%(counter)s</strong> <span data-rating-voters>voters</span>",
+        data.count
+      ),
+      { average: formatAverage(data.average), counter: formatNumber(data.count) },
+      true
+    );
     var stars = root.querySelector(".rating__stars");
     // Widths go in 5% steps through data-pct (site.css): no inline styles under our CSP.
     if (stars) stars.setAttribute("data-pct", String(step(data.average * 20)));
@@ -37,7 +53,9 @@
       root.querySelector('[data-rating-fill="' + key + '"]').setAttribute("data-pct", String(step(percent)));
     });
     var mine = control.querySelector("[data-rating-mine]");
-    mine.textContent = data.mine ? "Your rating: " + data.mine + " of 5." : "";
+    mine.textContent = data.mine
+      ? interpolate(gettext("Your rating: %(stars)s of 5."), { stars: formatNumber(data.mine) }, true)
+      : "";
     control.querySelector("[data-rating-withdraw]").hidden = !data.mine;
     showMine(control, data.mine);
   }
@@ -70,12 +88,12 @@
       })
       .then(function (result) {
         if (!result.ok) {
-          mine.textContent = result.data.detail || "Your rating could not be saved.";
+          mine.textContent = result.data.detail || gettext("Your rating could not be saved.");
         }
         return result;
       })
       .catch(function () {
-        mine.textContent = "Your rating could not be saved. Please try again.";
+        mine.textContent = gettext("Your rating could not be saved. Please try again.");
         return { ok: false };
       });
   }

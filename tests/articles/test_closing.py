@@ -304,6 +304,7 @@ def test_unticking_comments_open_in_the_form_records_when(editor):
         "published_at_1": article.published_at.strftime("%H:%M:%S"),
         "ratings_enabled": "on",
         "comment_moderation": "",
+        "language": "en",
     }
     url = f"/admin/articles/article/{article.pk}/change/"
     assert signed_in(editor).post(url, data).status_code == 302

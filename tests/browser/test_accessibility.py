@@ -1,5 +1,10 @@
-"""axe-core over the reader's pages: no serious or critical accessibility violations,
-in the light theme and the dark one.
+"""axe-core over every page type: no serious or critical accessibility violations, in
+the light theme and the dark one, and in each language.
+
+Every page runs in English and Serbian Cyrillic (the longest words and another script);
+Serbian Latin and Spanish run on a representative set (the front page and the article
+page with its comments and form), so that four languages × two schemes do not make the
+suite several minutes longer for pages whose markup does not change with the language.
 
 axe comes from tests/browser/vendor/ (see its README: the npm package, never a CDN).
 It is loaded as an init script: Playwright runs those before the page's own scripts and
@@ -14,11 +19,15 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from newsletter.models import NewsletterList
+from newsletter import tokens
+from newsletter.models import NewsletterList, Subscriber
 from ratings.services import rating_set
 from social.models import SocialPost, SocialSource
 from tests.factories import make_article, make_comment, make_section, make_user
@@ -45,11 +54,24 @@ RUN_AXE = """async () => {
 }"""
 
 
+EVERY_PAGE_LANGUAGES = ["en", "sr"]
+ALL_LANGUAGES = ["en", "sr", "sr-latn", "es"]
+
+
+@pytest.fixture(params=EVERY_PAGE_LANGUAGES)
+def language(request):
+    return request.param
+
+
 @pytest.fixture(params=["light", "dark"])
-def audited(request, browser, live_server):
-    """A page with axe loaded into every document it opens, in one colour scheme."""
+def audited(request, browser, live_server, language):
+    """A page with axe loaded into every document it opens, in one colour scheme and
+    one language (the browser's Accept-Language)."""
     context = browser.new_context(
-        base_url=live_server.url, color_scheme=request.param, reduced_motion="reduce"
+        base_url=live_server.url,
+        color_scheme=request.param,
+        reduced_motion="reduce",
+        locale=language,
     )
     context.set_default_timeout(10_000)
     context.add_init_script(path=AXE)
@@ -73,6 +95,16 @@ def describe(violations: list[dict]) -> str:
 def assert_no_blocking_violations(page):
     violations = blocking_violations(page)
     assert not violations, describe(violations)
+
+
+def sign_in(page, user, base_url: str) -> None:
+    """The browser carries ``user``'s session (signed in through Django's test client)."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
+    )
 
 
 def newsroom() -> Comment:
@@ -119,12 +151,14 @@ def newsroom() -> Comment:
     return first
 
 
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_front_page(audited, transactional_db):
     newsroom()
     audited.goto("/")
     assert_no_blocking_violations(audited)
 
 
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_article_page_with_comments_and_the_form(audited, transactional_db):
     comment = newsroom()
     audited.goto(comment.article.get_absolute_url())
@@ -133,7 +167,7 @@ def test_article_page_with_comments_and_the_form(audited, transactional_db):
     assert_no_blocking_violations(audited)
 
     # A reply form sits on the beige box under the comment it answers.
-    audited.locator(f"#c{comment.pk}").get_by_role("link", name="Reply").click()
+    audited.locator(f"#c{comment.pk} [data-reply-to]").click()
     expect(audited.locator(f"#c{comment.pk} ~ .comment__reply-slot form")).to_be_visible()
     assert_no_blocking_violations(audited)
 
@@ -143,10 +177,10 @@ def test_sign_up_page(audited, transactional_db):
     assert_no_blocking_violations(audited)
 
     form = audited.locator("form.account-form")
-    form.get_by_label("Email").fill("jane.doe@example.com")
-    form.get_by_label("Password", exact=True).fill(PASSWORD)
-    form.get_by_label("Password (again)").fill("a different one")
-    form.get_by_role("button", name="Sign up").click()
+    form.locator("input[name=email]").fill("jane.doe@example.com")
+    form.locator("input[name=password1]").fill(PASSWORD)
+    form.locator("input[name=password2]").fill("a different one")
+    form.locator("button[type=submit]").click()
     expect(audited.locator(".field--error").first).to_be_visible()
     assert_no_blocking_violations(audited)
 
@@ -163,6 +197,58 @@ def test_newsletter_page(audited, transactional_db):
     assert_no_blocking_violations(audited)
 
 
+def test_newsletter_confirm_preferences_and_unsubscribe_pages(audited, transactional_db):
+    newsroom()
+    subscriber = Subscriber.objects.create(email="ana@example.org")
+    morning = NewsletterList.objects.get(slug="morning")
+    confirm = tokens.confirm_token(subscriber=subscriber, list_ids=[morning.pk])
+    manage = tokens.manage_token(subscriber)
+    for url in (
+        f"/newsletter/confirm/{confirm}/",
+        f"/newsletter/preferences/{manage}/",
+        f"/newsletter/unsubscribe/{manage}/",
+    ):
+        audited.goto(url)
+        assert_no_blocking_violations(audited)
+
+
+def test_section_and_search_pages(audited, transactional_db):
+    newsroom()
+    audited.goto("/section/world/")
+    assert_no_blocking_violations(audited)
+    audited.goto("/search/?q=bridge")
+    assert_no_blocking_violations(audited)
+    audited.goto("/search/?q=nothing-matches-this")
+    assert_no_blocking_violations(audited)
+
+
+def test_flag_page(audited, transactional_db):
+    comment = newsroom()
+    audited.goto(f"/comments/{comment.pk}/flag/")
+    assert_no_blocking_violations(audited)
+
+
+def test_comment_edit_page(audited, live_server, transactional_db):
+    comment = newsroom()
+    maya = comment.children.get().user
+    mine = make_comment(comment.article, user=maya, body="A fresh one, still editable.")
+    sign_in(audited, maya, live_server.url)
+    audited.goto(f"/comments/{mine.pk}/edit/")
+    expect(audited.locator("form.comment-form")).to_be_visible()
+    assert_no_blocking_violations(audited)
+
+
+def test_moderation_desk(audited, live_server, transactional_db):
+    comment = newsroom()
+    make_comment(comment.article, body="Held for a look", status=Comment.Status.PENDING)
+    moderator = make_user("desk", is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    sign_in(audited, moderator, live_server.url)
+    audited.goto("/moderate/")
+    expect(audited.locator("main")).to_be_visible()
+    assert_no_blocking_violations(audited)
+
+
 def test_profile_page_with_my_comments(audited, transactional_db):
     """The reader's own page: "My comments" with its published and pending badges."""
     comment = newsroom()
@@ -170,10 +256,12 @@ def test_profile_page_with_my_comments(audited, transactional_db):
     EmailAddress.objects.create(user=maya, email=maya.email, verified=True, primary=True)
     make_comment(comment.article, user=maya, body="Held back", status=Comment.Status.PENDING)
     audited.goto("/accounts/login/?next=/accounts/profile/")
-    audited.get_by_label("Email").fill(maya.email)
-    audited.get_by_label("Password", exact=True).fill(PASSWORD)
-    audited.locator("form.account-form").get_by_role("button", name="Log in").click()
-    expect(audited.get_by_role("heading", name="My comments")).to_be_visible()
+    audited.locator("input[name=login]").fill(maya.email)
+    audited.locator("input[name=password]").fill(PASSWORD)
+    audited.locator("form.account-form button[type=submit]").click()
+    expect(audited.locator("#my-comments")).to_be_visible()
+    assert_no_blocking_violations(audited)
+    audited.goto("/accounts/profile/delete/")
     assert_no_blocking_violations(audited)
 
 

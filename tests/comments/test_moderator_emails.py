@@ -109,3 +109,13 @@ def test_digest_is_scheduled_with_celery_beat():
     entry = app.conf.beat_schedule["comments: moderation digest"]
     assert entry["task"] == "comments.tasks.send_moderation_digest"
     assert entry["schedule"] == settings.COMMENTS_MODERATOR_EMAIL_INTERVAL
+
+
+def test_each_moderator_reads_the_digest_in_their_language(moderator, mailoutbox):
+    moderator.language = "sr"
+    moderator.save(update_fields=["language"])
+    make_comment(status=Comment.Status.PENDING, body="Waiting since yesterday")
+    call_command("send_moderation_digest")
+    (message,) = mailoutbox
+    assert message.subject.startswith("1 коментар чека преглед")
+    assert "Waiting since yesterday" in message.body
