@@ -10,6 +10,7 @@ when the account is deleted (``user_bans_keep_emails`` adds its other addresses)
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from articles.ratelimit import canonical_email, canonical_network
 from comments.models import Ban, Comment, ModerationLog
@@ -34,7 +35,7 @@ def ban_create(
     ban came from, if any). ``Ban.clean`` normalises the target; raises
     ``ValidationError`` for a missing or malformed one."""
     if kind not in Ban.Kind.values:
-        raise ValidationError({"kind": [f"Choose one of: {', '.join(Ban.Kind.values)}."]})
+        raise ValidationError({"kind": [_("Choose one of: %s.") % ", ".join(Ban.Kind.values)]})
     ban = Ban(
         kind=kind,
         user=user,
@@ -72,7 +73,7 @@ def ban_comment_author(*, comment: Comment, by, reason: str = "", expires_at=Non
         target = {"kind": Ban.Kind.EMAIL, "email": email}
         fields = {"email": email}
     else:
-        raise ValidationError({"comment": ["This comment's author is no longer known."]})
+        raise ValidationError({"comment": [_("This comment's author is no longer known.")]})
     existing = _active_ban(**target)
     if existing is not None:
         return existing
@@ -91,7 +92,7 @@ def ban_comment_ip(*, comment: Comment, by, reason: str = "", expires_at=None) -
     ``ban_for`` widens to its /64. An active ban of exactly that network is returned as
     it is."""
     if not comment.ip_address:
-        raise ValidationError({"comment": ["This comment has no IP address."]})
+        raise ValidationError({"comment": [_("This comment has no IP address.")]})
     network = str(canonical_network(comment.ip_address, widen=False))
     existing = _active_ban(kind=Ban.Kind.NETWORK, network=network)
     if existing is not None:

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
@@ -23,22 +24,23 @@ from comments.models import AuthorTrust, Ban, BlockedWord, Comment, ModerationLo
 
 # Reason codes stored on a comment, and what moderators read for them.
 REASONS = {
-    "policy_all": "Site policy: every comment is reviewed",
-    "policy_guests": "Site policy: guest comments are reviewed",
-    "first_time_guest": "First comment from this guest email",
-    "honeypot": "Filled the hidden field bots fill (honeypot)",
-    "too_fast": "Form sent faster than a person types",
-    "too_many_links": "Too many links",
-    "blocked_word": "Contains a blocked word or phrase",
-    "spam_check": "The spam check said so",
-    "flagged": "Flagged by readers",
+    "policy_all": _("Site policy: every comment is reviewed"),
+    "policy_guests": _("Site policy: guest comments are reviewed"),
+    "first_time_guest": _("First comment from this guest email"),
+    "honeypot": _("Filled the hidden field bots fill (honeypot)"),
+    "too_fast": _("Form sent faster than a person types"),
+    "too_many_links": _("Too many links"),
+    "blocked_word": _("Contains a blocked word or phrase"),
+    "spam_check": _("The spam check said so"),
+    "flagged": _("Flagged by readers"),
     # Written with the thresholds in force when the process started (they come from the
     # environment, fixed for its life).
-    "distrusted": (
-        f"{settings.COMMENTS_DISTRUST_REJECTIONS} or more comments rejected or marked spam "
-        f"in {settings.COMMENTS_DISTRUST_DAYS} days"
+    "distrusted": format_lazy(
+        _("{rejections} or more comments rejected or marked spam in {days} days"),
+        rejections=settings.COMMENTS_DISTRUST_REJECTIONS,
+        days=settings.COMMENTS_DISTRUST_DAYS,
     ),
-    "always_review": "A moderator asked to review this author",
+    "always_review": _("A moderator asked to review this author"),
 }
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -69,7 +71,7 @@ class Decision:
 
 def describe(reason: str) -> str:
     code, _, detail = reason.partition(":")
-    text = REASONS.get(code, code)
+    text = str(REASONS.get(code, code))
     return f"{text} ({detail})" if detail else text
 
 
@@ -350,7 +352,7 @@ def _trust_target(comment: Comment) -> dict:
         return {"user_id": comment.user_id, "email": ""}
     mailbox = ratelimit.canonical_email(comment.guest_email)
     if comment.author_deleted or not mailbox:
-        raise ValidationError({"comment": ["This comment's author is no longer known."]})
+        raise ValidationError({"comment": [_("This comment's author is no longer known.")]})
     return {"user_id": None, "email": mailbox}
 
 
@@ -372,9 +374,9 @@ def author_trust_set(
         raise PermissionDenied("Only moderators can change an author's trust.")
     if level is not None and level not in AuthorTrust.Level.values:
         choices = ", ".join(AuthorTrust.Level.values)
-        raise ValidationError({"level": [f"Choose one of: {choices}, or none to clear."]})
+        raise ValidationError({"level": [_("Choose one of: %s, or none to clear.") % choices]})
     if screen not in ModerationLog.Screen.values:
-        raise ValidationError({"screen": ["Unknown screen."]})
+        raise ValidationError({"screen": [_("Unknown screen.")]})
     note = (note or "").strip()[:300]
     target = _trust_target(comment)
     lookup = {"user_id": target["user_id"]} if target["user_id"] else {"email": target["email"]}
@@ -385,7 +387,7 @@ def author_trust_set(
         values = {"level": level, "note": note, "set_by": by, "set_at": timezone.now()}
         # update_or_create settles a concurrent first mark of the same author: the
         # insert that loses the unique constraint reads and changes the winner's row.
-        trust, _ = AuthorTrust.objects.update_or_create(**target, defaults=values)
+        trust, _created = AuthorTrust.objects.update_or_create(**target, defaults=values)
     reason = _TRUST_LOG_REASONS[level]
     ModerationLog.objects.create(
         comment=comment,

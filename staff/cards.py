@@ -44,7 +44,7 @@ __all__ = ["ago_hole", "ago_values", "card_keys", "render_cards"]
 KEY_PREFIX = "staff:desk-card"
 # Bump when Python that draws a card changes what it writes (a filter, a reason's
 # wording, a URL); a change to the templates below makes new keys by itself.
-FORMAT = 1
+FORMAT = 2
 TEMPLATE = "staff/_card.html"
 # Every template a card is drawn from: their source is part of each key.
 TEMPLATES = (TEMPLATE, "staff/_ban_form.html", "comments/_attachment.html")

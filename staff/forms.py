@@ -4,45 +4,46 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section
 from comments.models import Ban
 
 QUEUES = [
-    ("pending", "Pending"),
-    ("flagged", "Flagged"),
-    ("held", "Held by a rule"),
-    ("approved", "Recently approved"),
-    ("rejected", "Rejected"),
-    ("spam", "Spam"),
+    ("pending", _("Pending")),
+    ("flagged", _("Flagged")),
+    ("held", _("Held by a rule")),
+    ("approved", _("Recently approved")),
+    ("rejected", _("Rejected")),
+    ("spam", _("Spam")),
 ]
 # The rules a comment can be held by, as the "Held by a rule" tab filters them: the
 # reason codes of ``comments.moderation.REASONS`` (``moderation_queue(reason=...)``),
 # and "policy" for every hold about the author (``comments.queues.REASON_GROUPS``).
 REASONS = [
-    ("honeypot", "Honeypot"),
-    ("too_fast", "Too fast"),
-    ("too_many_links", "Links"),
-    ("blocked_word", "Blocked word"),
-    ("spam_check", "Spam check"),
-    ("first_time_guest", "First comment"),
-    ("policy", "Policy"),
+    ("honeypot", _("Honeypot")),
+    ("too_fast", _("Too fast")),
+    ("too_many_links", _("Links")),
+    ("blocked_word", _("Blocked word")),
+    ("spam_check", _("Spam check")),
+    ("first_time_guest", _("First comment")),
+    ("policy", _("Policy")),
 ]
 # What the desk's buttons may ask for (the decision service knows more: restore).
 DESK_ACTIONS = [
-    ("approve", "Approve"),
-    ("reject", "Reject"),
-    ("spam", "Spam"),
-    ("feature", "Feature"),
-    ("unfeature", "Unfeature"),
+    ("approve", _("Approve")),
+    ("reject", _("Reject")),
+    ("spam", _("Spam")),
+    ("feature", _("Feature")),
+    ("unfeature", _("Unfeature")),
 ]
-BULK_ACTIONS = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Mark as spam")]
+BULK_ACTIONS = [("approve", _("Approve")), ("reject", _("Reject")), ("spam", _("Mark as spam"))]
 DURATIONS = [
-    ("1", "1 day"),
-    ("7", "7 days"),
-    ("30", "30 days"),
-    ("365", "1 year"),
-    ("forever", "Until lifted"),
+    ("1", _("1 day")),
+    ("7", _("7 days")),
+    ("30", _("30 days")),
+    ("365", _("1 year")),
+    ("forever", _("Until lifted")),
 ]
 
 
@@ -51,11 +52,11 @@ class QueueFilterForm(forms.Form):
     never a 500; the desk then falls back to the pending queue unfiltered."""
 
     queue = forms.ChoiceField(choices=QUEUES, required=False)
-    reason = forms.ChoiceField(choices=[("", "Any rule"), *REASONS], required=False)
+    reason = forms.ChoiceField(choices=[("", _("Any rule")), *REASONS], required=False)
     section = forms.ModelChoiceField(
         queryset=Section.objects.all(),
         required=False,
-        empty_label="All sections",
+        empty_label=_("All sections"),
         to_field_name="slug",
     )
     article = forms.ModelChoiceField(
@@ -84,7 +85,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any whole numbers: the service says which of them it could not decide.
         self.fields["ids"].valid_value = lambda value: str(value).isdigit()
-        self.fields["ids"].error_messages["required"] = "Select at least one comment."
+        self.fields["ids"].error_messages["required"] = _("Select at least one comment.")
 
 
 class BanForm(forms.Form):
@@ -92,12 +93,12 @@ class BanForm(forms.Form):
     domain, or an IP address / network (prefilled with the comment's)."""
 
     kind = forms.ChoiceField(
-        choices=Ban.Kind.choices, widget=forms.RadioSelect, label="What to ban"
+        choices=Ban.Kind.choices, widget=forms.RadioSelect, label=_("What to ban")
     )
-    domain = forms.CharField(required=False, max_length=253, label="Email domain")
-    network = forms.CharField(required=False, max_length=50, label="IP address or network")
-    duration = forms.ChoiceField(choices=DURATIONS, initial="7", label="For")
-    reason = forms.CharField(required=False, max_length=300, label="Reason")
+    domain = forms.CharField(required=False, max_length=253, label=_("Email domain"))
+    network = forms.CharField(required=False, max_length=50, label=_("IP address or network"))
+    duration = forms.ChoiceField(choices=DURATIONS, initial="7", label=_("For"))
+    reason = forms.CharField(required=False, max_length=300, label=_("Reason"))
 
     def __init__(self, *args, comment, **kwargs):
         self.comment = comment
@@ -125,9 +126,9 @@ class BanForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         if kind == Ban.Kind.DOMAIN and not data.get("domain"):
-            self.add_error("domain", "Enter the email domain to ban.")
+            self.add_error("domain", _("Enter the email domain to ban."))
         if kind == Ban.Kind.NETWORK and not data.get("network"):
-            self.add_error("network", "Enter an IP address or network.")
+            self.add_error("network", _("Enter an IP address or network."))
         return data
 
     def expires_at(self):

@@ -14,9 +14,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Section
@@ -39,14 +42,28 @@ PAGE_SIZE = 50
 # queue, with an Undo button when the message says which comment was decided.
 DESK_TAG = "comment-desk"
 UNDO_TAG = "undo-"
+# Each as a whole sentence: the comment's author and excerpt, or how many comments.
 DONE = {
-    "approve": "Approved",
-    "reject": "Rejected",
-    "spam": "Marked as spam",
-    "restore": "Restored",
-    "feature": "Featured",
-    "unfeature": "No longer featured",
+    "approve": gettext_lazy("Approved: %(name)s, “%(excerpt)s”"),
+    "reject": gettext_lazy("Rejected: %(name)s, “%(excerpt)s”"),
+    "spam": gettext_lazy("Marked as spam: %(name)s, “%(excerpt)s”"),
+    "restore": gettext_lazy("Restored: %(name)s, “%(excerpt)s”"),
+    "feature": gettext_lazy("Featured: %(name)s, “%(excerpt)s”"),
+    "unfeature": gettext_lazy("No longer featured: %(name)s, “%(excerpt)s”"),
 }
+
+
+def _done_many(action: str, n: int) -> str:
+    """ "Approved: 3 comments." in the request's language, with its plural."""
+    if action == "approve":
+        text = ngettext("Approved: %(n)s comment.", "Approved: %(n)s comments.", n)
+    elif action == "reject":
+        text = ngettext("Rejected: %(n)s comment.", "Rejected: %(n)s comments.", n)
+    else:
+        text = ngettext("Marked as spam: %(n)s comment.", "Marked as spam: %(n)s comments.", n)
+    return text % {"n": n}
+
+
 # Decisions that take a comment out of the pending queue, and so can be undone from
 # the confirmation (featuring is undone by unfeaturing).
 UNDOABLE = ("approve", "reject", "spam")
@@ -75,7 +92,7 @@ def moderator_required(view):
             return render(
                 request,
                 "comments/forbidden.html",
-                {"message": "Only moderators can use the moderation desk."},
+                {"message": _("Only moderators can use the moderation desk.")},
                 status=403,
             )
         return view(request, *args, **kwargs)
@@ -272,7 +289,9 @@ def decide(request, pk):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, "Choose approve, reject, spam, feature or unfeature.", extra_tags=DESK_TAG
+            request,
+            _("Choose approve, reject, spam, feature or unfeature."),
+            extra_tags=DESK_TAG,
         )
         return _back(request)
     action = form.cleaned_data["action"]
@@ -293,7 +312,7 @@ def decide(request, pk):
         tags = f"{DESK_TAG} {UNDO_TAG}{pk}" if action in UNDOABLE else DESK_TAG
         messages.success(
             request,
-            f"{DONE[action]}: {comment.author_name}, “{_excerpt(comment, 8)}”",
+            DONE[action] % {"name": comment.author_name, "excerpt": _excerpt(comment, 8)},
             extra_tags=tags,
         )
     return _back(request)
@@ -312,7 +331,8 @@ def undo(request, pk):
     else:
         messages.success(
             request,
-            f"Undone: {comment.author_name}, “{_excerpt(comment, 8)}”",
+            _("Undone: %(name)s, “%(excerpt)s”")
+            % {"name": comment.author_name, "excerpt": _excerpt(comment, 8)},
             extra_tags=DESK_TAG,
         )
     return _back(request)
@@ -324,7 +344,7 @@ def bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():
         text = " ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, text or "Choose comments and an action.", extra_tags=DESK_TAG)
+        messages.error(request, text or _("Choose comments and an action."), extra_tags=DESK_TAG)
         return _back(request)
     action = form.cleaned_data["action"]
     result = decisions.comments_decide(
@@ -332,13 +352,15 @@ def bulk(request):
     )
     decided, unchanged = len(result["decided"]), len(result["unchanged"])
     if decided:
-        noun = "comment" if decided == 1 else "comments"
-        messages.success(request, f"{DONE[action]}: {decided} {noun}.", extra_tags=DESK_TAG)
+        messages.success(request, _done_many(action, decided), extra_tags=DESK_TAG)
     if unchanged:
-        noun = "comment was" if unchanged == 1 else "comments were"
-        messages.info(request, f"{unchanged} {noun} already so.", extra_tags=DESK_TAG)
+        text = ngettext(
+            "%(n)s comment was already so.", "%(n)s comments were already so.", unchanged
+        )
+        messages.info(request, text % {"n": unchanged}, extra_tags=DESK_TAG)
     for comment_id, problem in result["failed"].items():
-        messages.error(request, f"Comment {comment_id}: {problem}", extra_tags=DESK_TAG)
+        text = _("Comment %(id)s: %(problem)s") % {"id": comment_id, "problem": problem}
+        messages.error(request, text, extra_tags=DESK_TAG)
     return _back(request)
 
 
@@ -371,9 +393,39 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+# What a ban's confirmation says, by kind: (until a date, until lifted), whole sentences.
+BAN_DONE = {
+    Ban.Kind.USER: (
+        gettext_lazy("Banned the user %(target)s until %(until)s."),
+        gettext_lazy("Banned the user %(target)s until lifted."),
+    ),
+    Ban.Kind.EMAIL: (
+        gettext_lazy("Banned the email address %(target)s until %(until)s."),
+        gettext_lazy("Banned the email address %(target)s until lifted."),
+    ),
+    Ban.Kind.DOMAIN: (
+        gettext_lazy("Banned the email domain %(target)s until %(until)s."),
+        gettext_lazy("Banned the email domain %(target)s until lifted."),
+    ),
+    Ban.Kind.NETWORK: (
+        gettext_lazy("Banned the IP address or network %(target)s until %(until)s."),
+        gettext_lazy("Banned the IP address or network %(target)s until lifted."),
+    ),
+}
+
+
 def _ban_text(ban: Ban) -> str:
-    until = f" until {ban.expires_at:%d %B %Y, %H:%M} UTC" if ban.expires_at else " until lifted"
-    return f"Banned the {str(ban).removeprefix('Ban of ')}{until}."
+    target = {
+        Ban.Kind.USER: ban._user_target,
+        Ban.Kind.EMAIL: lambda: ban.email,
+        Ban.Kind.DOMAIN: lambda: ban.domain,
+        Ban.Kind.NETWORK: lambda: ban.network,
+    }[ban.kind]()
+    until, lifted = BAN_DONE[ban.kind]
+    if ban.expires_at is None:
+        return lifted % {"target": target}
+    when = formats.date_format(timezone.localtime(ban.expires_at), "j F Y, H:i T")
+    return until % {"target": target, "until": when}
 
 
 @moderator_required
@@ -443,7 +495,9 @@ def trust(request, comment_id):
     setter = _trust_setter()
     level = request.POST.get("level") or None
     if setter is None or level not in ("trusted", "review", None):
-        messages.error(request, "Choose trusted, always review, or neither.", extra_tags=DESK_TAG)
+        messages.error(
+            request, _("Choose trusted, always review, or neither."), extra_tags=DESK_TAG
+        )
         return _back(request)
     try:
         setter(comment=comment, level=level, by=request.user, screen="desk")
@@ -451,11 +505,9 @@ def trust(request, comment_id):
         messages.error(request, _errors(exc), extra_tags=DESK_TAG)
     else:
         said = {
-            "trusted": "trusted: skips review",
-            "review": "always reviewed",
-            None: "judged by the rules again",
+            "trusted": _("%(name)s is now trusted: skips review."),
+            "review": _("%(name)s is now always reviewed."),
+            None: _("%(name)s is now judged by the rules again."),
         }
-        messages.success(
-            request, f"{comment.author_name} is now {said[level]}.", extra_tags=DESK_TAG
-        )
+        messages.success(request, said[level] % {"name": comment.author_name}, extra_tags=DESK_TAG)
     return _back(request)

@@ -85,11 +85,11 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REJECTED = "rejected", "Rejected"
-        DELETED = "deleted", "Deleted"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REJECTED = "rejected", _("Rejected")
+        DELETED = "deleted", _("Deleted")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     # The comment this one is shown under (capped at COMMENTS_MAX_DEPTH) ...

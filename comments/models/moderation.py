@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.ratelimit import canonical_email, canonical_network
 from comments.models.comment import Comment
@@ -24,10 +25,10 @@ class Ban(models.Model):
     a guest with that mailbox again."""
 
     class Kind(models.TextChoices):
-        USER = "user", "User"
-        EMAIL = "email", "Email address"
-        DOMAIN = "domain", "Email domain"
-        NETWORK = "network", "IP address or network"
+        USER = "user", _("User")
+        EMAIL = "email", _("Email address")
+        DOMAIN = "domain", _("Email domain")
+        NETWORK = "network", _("IP address or network")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     user = models.ForeignKey(
@@ -86,7 +87,10 @@ class Ban(models.Model):
             self.Kind.DOMAIN: lambda: self.domain,
             self.Kind.NETWORK: lambda: self.network,
         }[self.kind]()
-        return f"Ban of {self.get_kind_display().lower()} {target}"
+        return _("Ban of %(kind)s %(target)s") % {
+            "kind": self.get_kind_display().lower(),
+            "target": target,
+        }
 
     def _user_target(self) -> str:
         if self.user_id is not None:
@@ -133,8 +137,8 @@ class BlockedWord(models.Model):
     "class"; "Arsch" matches "arsch")."""
 
     class Action(models.TextChoices):
-        PENDING = "pending", "Hold for review"
-        REJECTED = "rejected", "Reject"
+        PENDING = "pending", _("Hold for review")
+        REJECTED = "rejected", _("Reject")
 
     phrase = models.CharField(max_length=100)
     action = models.CharField(max_length=10, choices=Action.choices, default=Action.PENDING)
@@ -161,29 +165,29 @@ class ModerationLog(models.Model):
     """Append-only record of every moderation action: who, when, what, from → to."""
 
     class Action(models.TextChoices):
-        HELD = "held", "Held by the rules"
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        SPAM = "spam", "Marked as spam"
-        DELETE = "delete", "Deleted"
-        PENDING = "pending", "Sent back to review"
-        EDIT = "edit", "Edited"
-        BAN = "ban", "Banned"
-        RESTORE = "restore", "Restored"
-        FEATURE = "feature", "Featured"
-        UNFEATURE = "unfeature", "No longer featured"
-        UNDO = "undo", "Decision undone"
-        TRUST = "trust", "Author's trust changed"
+        HELD = "held", _("Held by the rules")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        SPAM = "spam", _("Marked as spam")
+        DELETE = "delete", _("Deleted")
+        PENDING = "pending", _("Sent back to review")
+        EDIT = "edit", _("Edited")
+        BAN = "ban", _("Banned")
+        RESTORE = "restore", _("Restored")
+        FEATURE = "feature", _("Featured")
+        UNFEATURE = "unfeature", _("No longer featured")
+        UNDO = "undo", _("Decision undone")
+        TRUST = "trust", _("Author's trust changed")
 
     class Screen(models.TextChoices):
         """Where a decision was taken (the audit log says from which screen)."""
 
-        RULES = "rules", "The rules"
-        DESK = "desk", "Moderation desk"
-        BULK = "bulk", "Moderation desk, bulk"
-        API = "api", "API"
-        ADMIN = "admin", "Admin"
-        PAGE = "page", "Article page"
+        RULES = "rules", _("The rules")
+        DESK = "desk", _("Moderation desk")
+        BULK = "bulk", _("Moderation desk, bulk")
+        API = "api", _("API")
+        ADMIN = "admin", _("Admin")
+        PAGE = "page", _("Article page")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     # Empty for the automatic rules, and once the moderator's account is deleted.
@@ -244,8 +248,8 @@ class ModerationLog(models.Model):
         if self.actor_id is not None:
             return str(self.actor)
         if self.actor_name:
-            return f"{self.actor_name} (account deleted)"
-        return "rules"
+            return str(_("%(name)s (account deleted)") % {"name": self.actor_name})
+        return str(_("rules"))
 
 
 class ModerationQueueItem(Comment):
@@ -300,8 +304,8 @@ class AuthorTrust(models.Model):
     publish (trusted) or always review. An account, or a guest by canonical email."""
 
     class Level(models.TextChoices):
-        TRUSTED = "trusted", "Trusted: skips review"
-        REVIEW = "review", "Always review"
+        TRUSTED = "trusted", _("Trusted: skips review")
+        REVIEW = "review", _("Always review")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

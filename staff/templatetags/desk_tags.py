@@ -3,7 +3,9 @@
 from django import template
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from comments.models import Comment
 from comments.moderation import describe
 from staff import cards
 
@@ -14,6 +16,12 @@ register = template.Library()
 def reason_text(code: str) -> str:
     """ "blocked_word:casino" → "Contains a blocked word or phrase (casino)"."""
     return describe(str(code))
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """ "pending" → "Pending", in the page's language (``Comment.Status``)."""
+    return str(dict(Comment.Status.choices).get(str(code), str(code).capitalize()))
 
 
 @register.filter
@@ -35,7 +43,7 @@ def excerpt(comment, words: int = 20) -> str:
 def place(location) -> str:
     """A revision's location dict as one line ("Lisbon (38.72, -9.14)"), or "none"."""
     if not location:
-        return "none"
-    name = location.get("name") or "Shared location"
+        return _("none")
+    name = location.get("name") or _("Shared location")
     lat, lon = location.get("latitude"), location.get("longitude")
     return f"{name} ({lat}, {lon})" if lat is not None and lon is not None else name

@@ -15,13 +15,32 @@
   var root = document.querySelector("[data-desk]");
   if (!root || !window.fetch) return;
 
+  // The page's language (static/js/times.js: Django's JavaScriptCatalog, else English).
+  var i18n = window.newsiteI18n;
+  var gettext = i18n.gettext;
+  var ngettext = i18n.ngettext;
+  var interpolate = i18n.interpolate;
+
+  // What a decision says, each a whole sentence with the comment's author.
   var DONE = {
-    approve: "Approved",
-    reject: "Rejected",
-    spam: "Marked as spam",
-    feature: "Featured",
-    unfeature: "No longer featured",
+    approve: gettext("Approved: %(name)s."),
+    reject: gettext("Rejected: %(name)s."),
+    spam: gettext("Marked as spam: %(name)s."),
+    feature: gettext("Featured: %(name)s."),
+    unfeature: gettext("No longer featured: %(name)s."),
   };
+  // And a bulk decision, with how many comments.
+  function doneMany(action, n) {
+    var text;
+    if (action === "approve") {
+      text = ngettext("Approved: %(n)s comment.", "Approved: %(n)s comments.", n);
+    } else if (action === "reject") {
+      text = ngettext("Rejected: %(n)s comment.", "Rejected: %(n)s comments.", n);
+    } else {
+      text = ngettext("Marked as spam: %(n)s comment.", "Marked as spam: %(n)s comments.", n);
+    }
+    return interpolate(text, { n: n }, true);
+  }
   var LEAVES_QUEUE = { approve: true, reject: true, spam: true };
   var undoSeconds = parseInt(root.getAttribute("data-undo-seconds"), 10) || 10;
   var notices = root.querySelector("[data-notices]");
@@ -67,14 +86,14 @@
   }
 
   function errorText(data) {
-    if (!data) return "Something went wrong. Try again.";
+    if (!data) return gettext("Something went wrong. Try again.");
     if (typeof data.detail === "string") return data.detail;
     var parts = [];
     Object.keys(data).forEach(function (key) {
       var value = data[key];
       parts.push(Array.isArray(value) ? value.join(" ") : String(value));
     });
-    return parts.join(" ") || "Something went wrong. Try again.";
+    return parts.join(" ") || gettext("Something went wrong. Try again.");
   }
 
   // --- Cards and selection ------------------------------------------------------------
@@ -88,7 +107,7 @@
 
   function authorOf(card) {
     var name = card.querySelector(".desk-card__author");
-    return name ? name.textContent.trim() : "the comment";
+    return name ? name.textContent.trim() : gettext("the comment");
   }
 
   function select(card, focus) {
@@ -144,7 +163,7 @@
       var empty = document.createElement("p");
       empty.className = "desk-empty";
       empty.setAttribute("data-empty", "");
-      empty.textContent = "Nothing in this queue. Well done.";
+      empty.textContent = gettext("Nothing in this queue. Well done.");
       box.appendChild(empty);
     }
   }
@@ -193,7 +212,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "desk-button desk-button--quiet";
-      button.textContent = "Undo";
+      button.textContent = gettext("Undo");
       button.setAttribute("data-undo-button", undoId);
       button.addEventListener("click", function () {
         undo(undoId, box);
@@ -222,14 +241,14 @@
         var control = box && box.querySelector("[data-undo-button], [data-undo-form]");
         if (control) control.remove();
         if (result.status === 200) {
-          notify("Undone: the comment is back where it was.", "success");
+          notify(gettext("Undone: the comment is back where it was."), "success");
           refresh();
         } else {
           notify(errorText(result.data), "error");
         }
       },
       function () {
-        notify("Could not reach the server. Try again.", "error");
+        notify(gettext("Could not reach the server. Try again."), "error");
       }
     );
   }
@@ -242,7 +261,7 @@
     var id = card.getAttribute("data-comment-id");
     var author = authorOf(card);
     setBusy(card, true);
-    setStatus(card, "Saving…", "");
+    setStatus(card, gettext("Saving…"), "");
     send(apiUrl("decision", id), {
       action: action,
       version: parseInt(version.value, 10),
@@ -252,10 +271,10 @@
         if (result.status === 200) {
           if (LEAVES_QUEUE[action]) {
             leave(card);
-            notify(DONE[action] + ": " + author + ".", "success", id);
+            notify(interpolate(DONE[action], { name: author }, true), "success", id);
           } else {
             // Featuring keeps the comment in its queue: fetch its card afresh.
-            notify(DONE[action] + ": " + author + ".", "success");
+            notify(interpolate(DONE[action], { name: author }, true), "success");
             refresh(id);
           }
         } else if (result.status === 409) {
@@ -272,7 +291,7 @@
           form.setAttribute("data-plain", "");
           form.requestSubmit(fallbackButton);
         } else {
-          setStatus(card, "Could not reach the server. Try again.", "error");
+          setStatus(card, gettext("Could not reach the server. Try again."), "error");
         }
       }
     );
@@ -290,7 +309,7 @@
     });
     var action = form.querySelector("select[name=action]").value;
     if (!ids.length) {
-      notify("Select at least one comment.", "error");
+      notify(gettext("Select at least one comment."), "error");
       return;
     }
     send(root.getAttribute("data-bulk-url"), { ids: ids, action: action }).then(
@@ -318,10 +337,30 @@
           var card = cardById(id);
           if (card) setStatus(card, failed[id], "error");
         });
-        var noun = decided.length === 1 ? "comment" : "comments";
-        var text = DONE[action] + ": " + decided.length + " " + noun + ".";
-        if (unchanged.length) text += " " + unchanged.length + " already so.";
-        if (Object.keys(failed).length) text += " " + Object.keys(failed).length + " failed.";
+        var text = doneMany(action, decided.length);
+        if (unchanged.length) {
+          text +=
+            " " +
+            interpolate(
+              ngettext(
+                "%(n)s comment was already so.",
+                "%(n)s comments were already so.",
+                unchanged.length
+              ),
+              { n: unchanged.length },
+              true
+            );
+        }
+        var failedCount = Object.keys(failed).length;
+        if (failedCount) {
+          text +=
+            " " +
+            interpolate(
+              ngettext("%(n)s comment failed.", "%(n)s comments failed.", failedCount),
+              { n: failedCount },
+              true
+            );
+        }
         notify(text, Object.keys(failed).length ? "warning" : "success");
         updatePickCount();
       },
@@ -336,7 +375,7 @@
     var slot = root.querySelector("[data-pick-count]");
     if (!slot) return;
     var n = root.querySelectorAll("[data-pick]:checked").length;
-    slot.textContent = n ? n + " selected" : "";
+    slot.textContent = n ? interpolate(ngettext("%(n)s selected", "%(n)s selected", n), { n: n }, true) : "";
   }
 
   // --- Bans ---------------------------------------------------------------------------
@@ -467,12 +506,12 @@
             before = cardById(fresh[i].getAttribute("data-comment-id"));
           }
           box.insertBefore(node, before);
-          setStatus(node, "New", "");
+          setStatus(node, gettext("New"), "");
         });
         cards().forEach(function (card) {
           var id = card.getAttribute("data-comment-id");
           if (!freshIds[id] && !card.classList.contains("is-decided")) {
-            markDecidedElsewhere(card, "Decided by someone else.");
+            markDecidedElsewhere(card, gettext("Decided by someone else."));
           }
         });
         var empty = box.querySelector("[data-empty]");
@@ -564,7 +603,7 @@
       picks.forEach(function (pick) {
         pick.checked = !all;
       });
-      pickAll.textContent = all ? "Select all" : "Select none";
+      pickAll.textContent = all ? gettext("Select all") : gettext("Select none");
       updatePickCount();
     });
   }
