@@ -155,9 +155,10 @@ _LETTERS = re.compile("|".join(sorted(map(re.escape, _LATIN), key=len, reverse=T
 # Where two letters that look like a digraph belong to two parts of a word.
 _SPLIT_DIGRAPHS = {"nadž": "надж", "podž": "подж", "injek": "инјек", "konjunk": "конјунк"}
 # Kept as written: placeholders, tags (and <code>…</code>), entities, URLs and e-mail
-# addresses, acronyms, and words with letters Serbian does not have (WebP, Markdown).
+# addresses, acronyms, words with letters Serbian does not have (WebP, Markdown), and
+# a name from a protocol or an API quoted in ASCII double quotes ("Bearer", "slug").
 _KEEP = re.compile(
-    r"<code>.*?</code>|<[^>]*>|&[#\w]+;|%\(\w+\)[sd]|%[sd%]|\{\w*\}"
+    r"<code>.*?</code>|<[^>]*>|&[#\w]+;|%\(\w+\)[sd]|%[sd%]|\{\w*\}|\"[A-Za-z0-9_.:/()-]+\""
     r"|https?://[^\s<>\"')]+|[\w.+-]+@[\w.-]+\w|\b[A-ZČĆŽŠĐ]{2,}\w*|\b\w*[qwxyQWXY]\w*\b",
     re.DOTALL,
 )

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from embedding import services
 from embedding.models import EmbedSite, SsoIdentity
@@ -17,7 +18,8 @@ class EmbedSiteAdmin(admin.ModelAdmin):
         if change and "moderation" in form.changed_data:
             # The site's pages take the new policy too (one service, as the command).
             moved = services.embed_site_moderation_set(site=obj, moderation=obj.moderation)
-            self.message_user(request, _("%(n)d pages now use it.") % {"n": moved})
+            text = ngettext("%(n)d page now uses it.", "%(n)d pages now use it.", moved)
+            self.message_user(request, text % {"n": moved})
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Give a new single sign-on secret"), permissions=["change"])

@@ -5,17 +5,18 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, Section
 from comments.models import Ban
 
 QUEUES = [
-    ("pending", _("Pending")),
-    ("flagged", _("Flagged")),
-    ("held", _("Held by a rule")),
-    ("approved", _("Recently approved")),
-    ("rejected", _("Rejected")),
-    ("spam", _("Spam")),
+    ("pending", pgettext_lazy("desk queue", "Pending")),
+    ("flagged", pgettext_lazy("desk queue", "Flagged")),
+    ("held", pgettext_lazy("desk queue", "Held by a rule")),
+    ("approved", pgettext_lazy("desk queue", "Recently approved")),
+    ("rejected", pgettext_lazy("desk queue", "Rejected")),
+    ("spam", pgettext_lazy("desk queue", "Spam")),
 ]
 # The rules a comment can be held by, as the "Held by a rule" tab filters them: the
 # reason codes of ``comments.moderation.REASONS`` (``moderation_queue(reason=...)``),

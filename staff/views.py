@@ -424,7 +424,8 @@ def _ban_text(ban: Ban) -> str:
     until, lifted = BAN_DONE[ban.kind]
     if ban.expires_at is None:
         return lifted % {"target": target}
-    when = formats.date_format(timezone.localtime(ban.expires_at), "j F Y, H:i T")
+    local = timezone.localtime(ban.expires_at)
+    when = f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
     return until % {"target": target, "until": when}
 
 

@@ -25,6 +25,10 @@ from articles.catalogues import catalogue_path, read_po, transliterate
         ),
         ("JPEG ili WebP slika, PDF", "JPEG или WebP слика, PDF"),
         ("{name} i %s", "{name} и %s"),
+        (
+            'Pošaljite "Bearer" i "slug" preko "http(s)"',
+            'Пошаљите "Bearer" и "slug" преко "http(s)"',
+        ),
     ],
 )
 def test_transliteration_keeps_what_is_not_serbian(latin, cyrillic):

@@ -143,6 +143,45 @@ def test_no_english_sentence_from_the_templates_on_a_serbian_page():
         assert not left, (url, left)
 
 
+def desk_pages(article, moderator) -> list[tuple[Client, str]]:
+    """The moderation desk as a moderator sees it: a pending comment held by the rules
+    (with its reasons, a reply's context and a flag), each queue, an author's history
+    and the ban page."""
+    from comments.models import CommentFlag, ModerationLog
+
+    parent = article.comments.first()
+    held = make_comment(article, status=Comment.Status.PENDING, parent=parent)
+    Comment.objects.filter(pk=held.pk).update(
+        moderation_reasons=["too_many_links", "blocked_word:casino", "first_time_guest"]
+    )
+    CommentFlag.objects.create(comment=parent, voter="g:1", reason="abuse", note="Rude")
+    ModerationLog.objects.create(
+        comment=held, action=ModerationLog.Action.HELD, to_status="pending"
+    )
+    client = Client()
+    client.force_login(moderator)
+    return [
+        (client, "/moderate/"),
+        (client, "/moderate/?queue=held"),
+        (client, "/moderate/?queue=flagged"),
+        (client, "/moderate/?queue=rejected"),
+        (client, "/moderate/?queue=pending&q=nothing-matches"),
+        (client, f"/moderate/authors/{held.pk}/"),
+        (client, f"/moderate/{held.pk}/ban/"),
+    ]
+
+
+def test_no_english_sentence_on_the_serbian_moderation_desk(moderator):
+    article = make_article()
+    make_comment(article, status=Comment.Status.APPROVED)
+    sentences = english_sentences()
+    for client, url in desk_pages(article, moderator):
+        text = visible_text(page(client, url, "sr"))
+        left = [s for s in sentences if s in text]
+        assert not left, (url, left)
+        assert "Модерација коментара" in text or "Историја аутора" in text or "Забрана" in text
+
+
 def test_the_catalogue_knows_every_language_of_the_switcher():
     for code, _name in settings.LANGUAGES:
         if code != "en":
