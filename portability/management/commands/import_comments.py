@@ -5,10 +5,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portability import disqus
+from portability import disqus, wordpress
 from portability.importing import Options, Report, thread_import
 
-READERS = {"disqus": disqus.read}
+READERS = {"disqus": disqus.read, "wordpress": wordpress.read}
 
 
 class Progress:
@@ -56,6 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
+        if opts["format"] not in READERS:
+            raise CommandError("--format newsite (restoring an export) is not done yet.")
         url_map = []
         for item in opts["url_map"]:
             old, sep, new = item.partition("=")
