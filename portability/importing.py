@@ -198,11 +198,18 @@ def _write(thread: Thread, options: Options, report: Report) -> None:
         )
     for depth in sorted({c.depth for c in comments.values()}):
         level = [c for c in comments.values() if c.depth == depth]
+        # Below the display cap, a reply and the comment it answers share a level: the
+        # one answered is not saved yet when the level is inserted.
+        answered = {id(c): c.reply_to for c in level if c.reply_to and c.reply_to.pk is None}
+        for comment in level:
+            if id(comment) in answered:
+                comment.reply_to = None
         Comment.objects.bulk_create(level, batch_size=500)
         for comment in level:
+            comment.reply_to = answered.get(id(comment), comment.reply_to)
             prefix = f"{comment.parent.path}{PATH_SEP}" if comment.parent else ""
             comment.path = prefix + comment.thread_path()
-        Comment.objects.bulk_update(level, ["path"], batch_size=500)
+        Comment.objects.bulk_update(level, ["path", "reply_to"], batch_size=500)
     ImportedComment.objects.bulk_create(
         [
             ImportedComment(comment=c, source=options.source, source_id=sid)

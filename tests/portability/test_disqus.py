@@ -184,3 +184,24 @@ def test_every_xss_payload_inside_an_export_stays_inert(tmp_path):
         assert_harmless(comment.body_html)
     empty = int(next((r.split(": ")[1] for r in report if "empty body" in r), 0))
     assert Comment.objects.count() + empty == len(PAYLOADS) >= 52
+
+
+def test_replies_below_the_display_cap_attach_as_comment_create_does(tmp_path, settings):
+    settings.COMMENTS_MAX_DEPTH = 2
+    posts = "".join(
+        f'<post dsq:id="d{n}"><message>level {n}</message><author><name>A</name></author>'
+        f'<createdAt>2020-01-01T00:0{n}:00Z</createdAt><thread dsq:id="1"/>'
+        + (f'<parent dsq:id="d{n - 1}"/>' if n else "")
+        + "</post>"
+        for n in range(4)
+    )
+    path = tmp_path / "deep.xml"
+    path.write_text(
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        '<thread dsq:id="1"><link>https://x.example/p</link></thread>' + posts + "</disqus>"
+    )
+    run_import("disqus", path)
+    top, one, two, three = (by_source(f"d{n}") for n in range(4))
+    assert [c.depth for c in (top, one, two, three)] == [0, 1, 1, 1]
+    assert (two.parent, two.reply_to, three.parent, three.reply_to) == (top, one, top, two)
+    assert three.path == f"{top.path}/{three.thread_path()}"

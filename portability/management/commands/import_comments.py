@@ -5,10 +5,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portability import disqus, wordpress
+from portability import disqus, newsite, wordpress
 from portability.importing import Options, Report, thread_import
 
-READERS = {"disqus": disqus.read, "wordpress": wordpress.read}
+READERS = {"disqus": disqus.read, "wordpress": wordpress.read, "newsite": newsite.read}
 
 
 class Progress:
@@ -56,8 +56,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        if opts["format"] not in READERS:
-            raise CommandError("--format newsite (restoring an export) is not done yet.")
         url_map = []
         for item in opts["url_map"]:
             old, sep, new = item.partition("=")
@@ -77,7 +75,7 @@ class Command(BaseCommand):
         try:
             for thread in READERS[opts["format"]](opts["file"], report, progress):
                 thread_import(thread=thread, options=options, report=report)
-        except (OSError, ValueError, SyntaxError) as exc:  # defusedxml's, ParseError
+        except (OSError, ValueError, SyntaxError) as exc:  # defusedxml's, ParseError, JSON
             raise CommandError(f"cannot import {opts['file']}: {exc}") from exc
         finally:
             progress.close()
