@@ -44,7 +44,7 @@ def _comment(c: Comment, personal: bool) -> dict:
         "status": c.status,
         "created_at": c.created_at.isoformat(),
         "body": c.body,
-        "name": c.author_name if c.user_id is None else "",
+        "name": c.author_name,
         "user": c.user.get_username() if c.user_id else None,
         "like_count": c.like_count,
     }
