@@ -70,7 +70,7 @@ class Command(BaseCommand):
             link_accounts=opts["link_accounts"],
         )
         report = Report()
-        progress = Progress(self.stdout)
+        progress = Progress(self.stderr)
         started = time.monotonic()
         try:
             for thread in READERS[opts["format"]](opts["file"], report, progress):
