@@ -74,6 +74,8 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
             settings.NEWSLETTER_RESUME_INTERVAL,
             "newsletter.tasks.resume_stalled_issues",
         ),
+        # Webhook retries that are due, and deliveries whose task was lost.
+        ("webhooks: deliver due", 30.0, "webhooks.tasks.deliver_due"),
         # Clean-up: what would otherwise pile up for ever.
         (
             "newsletter: forget unconfirmed sign-ups",

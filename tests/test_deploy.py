@@ -89,6 +89,7 @@ def test_beat_schedules_every_periodic_job():
         "newsletter.tasks.resume_stalled_issues",
         "newsletter.tasks.forget_unconfirmed_subscribers",
         "newsite.clear_expired_sessions",
+        "webhooks.tasks.deliver_due",
     }
     assert scheduled <= set(app.tasks)
 
