@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 
 from articles import ratelimit
 from articles.models import Article
+from comments import spam_model
 from comments.models import AuthorTrust, Ban, BlockedWord, Comment, ModerationLog
 
 # Reason codes stored on a comment, and what moderators read for them.
@@ -30,6 +31,8 @@ REASONS = {
     "too_many_links": "Too many links",
     "blocked_word": "Contains a blocked word or phrase",
     "spam_check": "The spam check said so",
+    # The learned filter (comments.spam_model); stored as learned_spam:<score>:<words>.
+    "learned_spam": "Looks like spam",
     "flagged": "Flagged by readers",
     # Written with the thresholds in force when the process started (they come from the
     # environment, fixed for its life).
@@ -68,6 +71,8 @@ class Decision:
 
 def describe(reason: str) -> str:
     code, _, detail = reason.partition(":")
+    if code == "learned_spam":
+        detail = detail.partition(":")[0]  # the score; its words are for the card
     text = REASONS.get(code, code)
     return f"{text} ({detail})" if detail else text
 
@@ -304,6 +309,9 @@ def comment_moderate(
         )
         if verdict in (Comment.Status.SPAM, Comment.Status.PENDING, Comment.Status.REJECTED):
             decision.hold(verdict, "spam_check")
+    learned = spam_model.spam_score(body=body)
+    if learned is not None and learned.score > settings.COMMENTS_SPAM_MODEL_THRESHOLD:
+        decision.hold(Comment.Status.PENDING, learned.reason)
     _apply_policy(decision, article=article, user=user, email=guest_email, proven_ids=proven_ids)
     return decision
 

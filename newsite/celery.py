@@ -58,6 +58,15 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
                 "comments.tasks.send_moderation_digest",
             )
         )
+    if settings.COMMENTS_SPAM_MODEL_INTERVAL > 0:
+        # The learned spam filter, trained again once enough new decisions exist.
+        jobs.append(
+            (
+                "comments: retrain the spam model",
+                settings.COMMENTS_SPAM_MODEL_INTERVAL,
+                "comments.tasks.spam_model_retrain",
+            )
+        )
     jobs += [
         # Emails whose task could not be queued (broker down) or that failed and are
         # due for a retry (comments.tasks.drain_outbox).

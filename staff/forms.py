@@ -25,6 +25,7 @@ REASONS = [
     ("too_many_links", "Links"),
     ("blocked_word", "Blocked word"),
     ("spam_check", "Spam check"),
+    ("learned_spam", "Learned filter"),
     ("first_time_guest", "First comment"),
     ("policy", "Policy"),
 ]
