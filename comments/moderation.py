@@ -77,6 +77,12 @@ def describe(reason: str) -> str:
     return f"{text} ({detail})" if detail else text
 
 
+def learned_words(reason: str) -> list[str]:
+    """The words that weighed most in a ``learned_spam`` reason (none for the others)."""
+    code, _, detail = reason.partition(":")
+    return detail.partition(":")[2].split() if code == "learned_spam" else []
+
+
 # --- Bans -------------------------------------------------------------------------
 def _domains(*emails: str) -> list[str]:
     """``a@mail.spam.example`` → ``["mail.spam.example", "spam.example", "example"]``
