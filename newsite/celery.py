@@ -83,6 +83,8 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
             settings.NEWSLETTER_RESUME_INTERVAL,
             "newsletter.tasks.resume_stalled_issues",
         ),
+        # Insights' daily roll-ups: the last days counted again (staff.rollups).
+        ("staff: insights roll-ups", 3600.0, "staff.tasks.daily_stats_rollup"),
         # Clean-up: what would otherwise pile up for ever.
         (
             "newsletter: forget unconfirmed sign-ups",

@@ -90,6 +90,7 @@ def test_beat_schedules_every_periodic_job():
         "newsletter.tasks.resume_stalled_issues",
         "newsletter.tasks.forget_unconfirmed_subscribers",
         "newsite.clear_expired_sessions",
+        "staff.tasks.daily_stats_rollup",
     }
     assert scheduled <= set(app.tasks)
 

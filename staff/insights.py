@@ -1,0 +1,197 @@
+"""The newsroom's insights: each chart's numbers, from the daily roll-ups
+(``staff.rollups``) for past days and counted live for today, in a fixed number of
+queries however many rows there are. ``staff.charts`` draws them and writes the CSV."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from comments.models import Comment, SpamModel
+from staff.models import DailyStat
+from staff.rollups import WAIT_BUCKETS, day_counts
+
+
+@dataclass
+class Chart:
+    """One chart: ``labels`` along the x axis and one list of values per series."""
+
+    slug: str
+    title: str
+    counts: str  # what it counts, said under the title
+    labels: list[str]
+    series: dict[str, list[float]] = field(default_factory=dict)
+    kind: str = "line"  # line, bar or stacked
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _figures(*, start: date, end: date, section: str) -> list[tuple[date, str, str, int]]:
+    """``(day, metric, dimension without the section, value)`` in the range: one query
+    for the roll-ups, and today's counted live (``day_counts``)."""
+    today = timezone.localdate()
+    rows = list(
+        DailyStat.objects.filter(day__gte=start, day__lte=min(end, today - timedelta(days=1)))
+        .order_by()
+        .values_list("day", "metric", "dimension", "value")
+    )
+    if start <= today <= end:
+        rows += [(today, m, d, v) for (m, d), v in day_counts(day=today).items()]
+    figures = []
+    for day, metric, dimension, value in rows:
+        slug, _sep, rest = dimension.partition("|")
+        if section and slug != section:
+            continue
+        figures.append((day, metric, rest if rest else slug, value))
+    return figures
+
+
+def percentile_minutes(buckets: Counter, share: float) -> float | None:
+    """The wait (minutes, the bucket's upper bound) within which ``share`` of the
+    decisions came; None with no decisions. A bucket past the last bound reads as
+    twice the last bound."""
+    total = sum(buckets.values())
+    if not total:
+        return None
+    seen = 0
+    for index in range(len(WAIT_BUCKETS) + 1):
+        seen += buckets.get(index, 0)
+        if seen >= share * total:
+            return float(WAIT_BUCKETS[index] if index < len(WAIT_BUCKETS) else 2 * WAIT_BUCKETS[-1])
+    return None
+
+
+def _per_day(figures, metric, days) -> dict[str, list[float]]:
+    """Series per dimension over ``days`` for one metric."""
+    position = {day: n for n, day in enumerate(days)}
+    series = defaultdict(lambda: [0] * len(days))
+    for day, m, dimension, value in figures:
+        if m == metric:
+            series[dimension][position[day]] += value
+    return dict(sorted(series.items()))
+
+
+def _comment_charts(figures, days, labels) -> list[Chart]:
+    totals = Counter()
+    for _day, metric, dimension, value in figures:
+        if metric in ("article", "reason"):
+            totals[metric, dimension] += value
+    top = [(d, v) for (m, d), v in totals.most_common() if m == "article"][:10]
+    titles = dict(
+        Article.objects.filter(pk__in=[int(d) for d, _v in top]).values_list("pk", "title")
+    )
+    statuses = _per_day(figures, "status", days)
+    return [
+        Chart(
+            "comments",
+            _("Comments per day"),
+            _("comments posted each day, by section"),
+            labels,
+            _per_day(figures, "comments", days),
+        ),
+        Chart(
+            "top-articles",
+            _("Most commented articles"),
+            _("comments posted in the period, the ten articles with most"),
+            [titles.get(int(d), d) for d, _v in top],
+            {_("comments"): [v for _d, v in top]},
+            kind="bar",
+        ),
+        Chart(
+            "statuses",
+            _("Approved, held, rejected, spam"),
+            _("comments posted each day, by their status now"),
+            labels,
+            {
+                str(Comment.Status(s).label): statuses.get(s, [0] * len(days))
+                for s in ("approved", "pending", "rejected", "spam")
+            },
+            kind="stacked",
+        ),
+        Chart(
+            "reasons",
+            _("Held by reason"),
+            _("comments posted in the period and held, by each reason they were held for"),
+            [d for (m, d), _v in sorted(totals.items()) if m == "reason"],
+            {_("comments"): [v for (m, _d), v in sorted(totals.items()) if m == "reason"]},
+            kind="bar",
+        ),
+    ]
+
+
+def _percentiles(buckets: dict, keys: list) -> dict[str, list]:
+    return {
+        _("median"): [percentile_minutes(buckets[key], 0.5) for key in keys],
+        _("90th percentile"): [percentile_minutes(buckets[key], 0.9) for key in keys],
+    }
+
+
+def _moderation_charts(figures, days, labels) -> list[Chart]:
+    by_day = defaultdict(Counter)
+    by_moderator = defaultdict(Counter)
+    for day, metric, dimension, value in figures:
+        if metric == "wait":
+            who, _sep, bucket = dimension.rpartition("|")
+            by_day[day][int(bucket)] += value
+            by_moderator[who][int(bucket)] += value
+    moderators = sorted(by_moderator)
+
+    return [
+        Chart(
+            "wait",
+            _("Time to first decision"),
+            _("minutes a comment waited for its first decision: median and 90th percentile"),
+            labels,
+            _percentiles(by_day, days),
+        ),
+        Chart(
+            "wait-moderators",
+            _("Time to first decision, per moderator"),
+            _("minutes a comment waited for its first decision, in the period"),
+            moderators,
+            _percentiles(by_moderator, moderators),
+            kind="bar",
+        ),
+        Chart(
+            "decisions",
+            _("Decisions per moderator"),
+            _("approvals, rejections and spam marks each day"),
+            labels,
+            _per_day(figures, "decisions", days),
+        ),
+    ]
+
+
+def _spam_model_chart() -> Chart:
+    fields = ("version", "precision", "recall", "f1")
+    models = list(SpamModel.objects.order_by("version").values_list(*fields))
+    return Chart(
+        "spam-model",
+        _("The learned spam filter"),
+        _("precision, recall and F1 of each version on its held-out fifth"),
+        [f"v{v}" for v, *_rest in models],
+        {
+            _("precision"): [round(p, 3) for _v, p, _r, _f in models],
+            _("recall"): [round(r, 3) for _v, _p, r, _f in models],
+            _("F1"): [round(f, 3) for _v, _p, _r, f in models],
+        },
+        kind="bar",
+    )
+
+
+def insights_charts(*, start: date, end: date, section: str = "") -> list[Chart]:
+    """Every chart of the page for the days ``start``..``end`` and a section slug
+    (empty: all)."""
+    figures = _figures(start=start, end=end, section=section)
+    days = _days(start, end)
+    labels = [day.isoformat() for day in days]
+    return [
+        *_comment_charts(figures, days, labels),
+        *_moderation_charts(figures, days, labels),
+        _spam_model_chart(),
+    ]
