@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from comments.models import Comment, SpamModel
+from newsletter.models import Issue
 from staff.models import DailyStat
 from staff.rollups import WAIT_BUCKETS, day_counts
 
@@ -45,9 +46,11 @@ def _figures(*, start: date, end: date, section: str) -> list[tuple[date, str, s
     figures = []
     for day, metric, dimension, value in rows:
         slug, _sep, rest = dimension.partition("|")
-        if section and slug != section:
+        if section and slug not in (section, "*"):  # "*": not about one section
             continue
-        figures.append((day, metric, rest if rest else slug, value))
+        # Comments per section and votes by section keep the section's slug.
+        keep = metric in ("comments", "votes") or not rest
+        figures.append((day, metric, dimension if keep else rest, value))
     return figures
 
 
@@ -184,6 +187,110 @@ def _spam_model_chart() -> Chart:
     )
 
 
+def _ratings_charts(figures, days, labels) -> list[Chart]:
+    position = {day: n for n, day in enumerate(days)}
+    per_day = [0] * len(days)
+    stars_by_section = defaultdict(lambda: [0] * 5)
+    by_article = defaultdict(Counter)
+    for day, metric, dimension, value in figures:
+        if metric != "votes":
+            continue
+        slug, article, stars = dimension.rsplit("|", 2)
+        per_day[position[day]] += value
+        stars_by_section[slug][int(stars) - 1] += value
+        by_article[int(article)][int(stars)] += value
+    average = {
+        pk: sum(s * n for s, n in votes.items()) / sum(votes.values())
+        for pk, votes in by_article.items()
+    }
+    ranked = sorted(average, key=lambda pk: (-average[pk], pk))
+    liked, disliked = ranked[:5], [pk for pk in reversed(ranked) if pk not in ranked[:5]][:5]
+    titles = dict(Article.objects.filter(pk__in=ranked[:5] + disliked).values_list("pk", "title"))
+
+    def stars_of(pks):
+        return {_("average stars"): [round(average[pk], 2) for pk in pks]}
+
+    return [
+        Chart(
+            "votes",
+            _("Votes per day"),
+            _("star ratings cast each day"),
+            labels,
+            {_("votes"): per_day},
+        ),
+        Chart(
+            "stars",
+            _("Stars by section"),
+            _("votes cast in the period, by stars given"),
+            ["1", "2", "3", "4", "5"],
+            dict(sorted(stars_by_section.items())),
+            kind="bar",
+        ),
+        Chart(
+            "liked",
+            _("Most liked articles"),
+            _("highest average stars from votes cast in the period"),
+            [titles.get(pk, pk) for pk in liked],
+            stars_of(liked),
+            kind="bar",
+        ),
+        Chart(
+            "disliked",
+            _("Least liked articles"),
+            _("lowest average stars from votes cast in the period"),
+            [titles.get(pk, pk) for pk in disliked],
+            stars_of(disliked),
+            kind="bar",
+        ),
+    ]
+
+
+def _newsletter_charts(figures, days, labels, *, start, end) -> list[Chart]:
+    series = _per_day(figures, "newsletter", days)
+    zero = [0] * len(days)
+    asked, confirmed = series.get("asked", zero), series.get("confirmed", zero)
+    unsubscribed = series.get("unsubscribed", zero)
+    rate = [round(c / a, 3) if a else None for a, c in zip(asked, confirmed, strict=True)]
+    # Each unsubscription counts against the newest issue sent on or before its day.
+    issues = list(
+        Issue.objects.filter(sent_at__date__lte=end, sent_at__isnull=False)
+        .order_by("-sent_at")
+        .values_list("subject", "sent_at")[:30]
+    )
+    issues.reverse()
+    sent_days = [timezone.localtime(at).date() for _s, at in issues]
+    per_issue = [0] * len(issues)
+    for n, day in enumerate(days):
+        owner = max((i for i, d in enumerate(sent_days) if d <= day), default=None)
+        if owner is not None:
+            per_issue[owner] += unsubscribed[n]
+    shown = [i for i, d in enumerate(sent_days) if d >= start or per_issue[i]]
+    return [
+        Chart(
+            "subscriptions",
+            _("Newsletter subscriptions"),
+            _("subscriptions asked for, confirmed and ended each day"),
+            labels,
+            {_("asked for"): asked, _("confirmed"): confirmed, _("unsubscribed"): unsubscribed},
+        ),
+        Chart(
+            "confirmation-rate",
+            _("Confirmation rate"),
+            _("confirmations that day per subscription asked for that day"),
+            labels,
+            {_("rate"): rate},
+        ),
+        Chart(
+            "unsubscribes",
+            _("Unsubscribes per issue"),
+            _("unsubscriptions in the period, counted against the newest issue sent before"),
+            [issues[i][0] for i in shown],
+            {_("unsubscribed"): [per_issue[i] for i in shown]},
+            kind="bar",
+        ),
+    ]
+
+
 def insights_charts(*, start: date, end: date, section: str = "") -> list[Chart]:
     """Every chart of the page for the days ``start``..``end`` and a section slug
     (empty: all)."""
@@ -194,4 +301,6 @@ def insights_charts(*, start: date, end: date, section: str = "") -> list[Chart]
         *_comment_charts(figures, days, labels),
         *_moderation_charts(figures, days, labels),
         _spam_model_chart(),
+        *_ratings_charts(figures, days, labels),
+        *_newsletter_charts(figures, days, labels, start=start, end=end),
     ]

@@ -9,11 +9,13 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from comments.models import Comment, ModerationLog
 from comments.spam_model import DECISIONS
+from newsletter.models import Subscription
+from ratings.models import Vote
 from staff.models import DailyStat
 
 # What each metric counts (dimension after the section slug):
@@ -24,6 +26,8 @@ METRICS = {
     "reason": "comments posted and held, by each reason they were held for",
     "decisions": "a moderator's decisions (approve, reject, spam), by moderator",
     "wait": "first decisions, by moderator and by how long the comment waited (bucket)",
+    "votes": "votes cast (article id and stars)",
+    "newsletter": "subscriptions asked for, confirmed, unsubscribed (section '*')",
 }
 # Upper bounds (minutes) of the waiting-time buckets; the last is "longer".
 WAIT_BUCKETS = (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080)
@@ -47,7 +51,7 @@ def _bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def day_counts(*, day: date) -> Counter:
-    """Every figure of one day, counted from the rows in four queries whatever the
+    """Every figure of one day, counted from the rows in six queries whatever the
     volume: ``{(metric, dimension): value}``."""
     start, end = _bounds(day)
     counts = Counter()
@@ -83,7 +87,32 @@ def day_counts(*, day: date) -> Counter:
     for section, who, posted_at, decided_at in firsts:
         bucket = wait_bucket((decided_at - posted_at).total_seconds())
         counts["wait", f"{section}|{who or '?'}|{bucket}"] += 1
+    _ratings_and_newsletter(counts, start, end)
     return counts
+
+
+def _ratings_and_newsletter(counts: Counter, start: datetime, end: datetime) -> None:
+    """Votes cast that day by article and stars, and the newsletter's subscriptions
+    asked for, confirmed and ended that day (two queries)."""
+    votes = Vote.objects.filter(created_at__gte=start, created_at__lt=end)
+    for row in votes.values("article__section__slug", "article_id", "stars").annotate(
+        n=Count("pk")
+    ):
+        key = f"{row['article__section__slug']}|{row['article_id']}|{row['stars']}"
+        counts["votes", key] += row["n"]
+
+    def on_day(name):
+        return Q(**{f"{name}__gte": start, f"{name}__lt": end})
+
+    that_day = on_day("created_at") | on_day("confirmed_at") | on_day("unsubscribed_at")
+    totals = Subscription.objects.filter(that_day).aggregate(
+        asked=Count("pk", filter=on_day("created_at")),
+        confirmed=Count("pk", filter=on_day("confirmed_at")),
+        unsubscribed=Count("pk", filter=on_day("unsubscribed_at")),
+    )
+    for name, value in totals.items():
+        if value:
+            counts["newsletter", f"*|{name}"] += value
 
 
 @transaction.atomic

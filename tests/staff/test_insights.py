@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/insights/"
 # The page's queries, however many rows (see the test).
-QUERIES = 11
+QUERIES = 15
 STATUSES = ["approved", "pending", "rejected", "spam"]
 REASONS = [[], ["too_fast"], ["learned_spam:0.95:cheap"], ["too_many_links", "first_time_guest"]]
 
@@ -181,13 +181,17 @@ def test_the_page_costs_the_same_queries_however_many_rows(
 ):
     client.force_login(moderator)
     seed_month(volume)
+    from ratings.models import Vote
+
     for n in range(volume // 2):
-        make_comment(body=f"Posted today {n}.")
+        comment = make_comment(body=f"Posted today {n}.")
+        Vote.objects.create(article=comment.article, voter=f"v{n}", stars=1 + n % 5)
     rollups.daily_stats_rollup(days=31)
     # The user and their permissions (can_moderate); the sections for the filter; the
     # roll-ups of the range in one query; today counted live (comments by section,
-    # article and status; the held ones' reasons; decisions; first decisions);
-    # the top articles' titles; the spam model's versions; the site's navigation.
+    # article and status; the held ones' reasons; decisions; first decisions; votes;
+    # subscriptions); the top articles' titles; the spam model's versions; the liked
+    # and least liked articles' titles; the newsletter's issues; the site's navigation.
     with django_assert_num_queries(QUERIES):
         assert client.get(URL).status_code == 200
 
@@ -199,7 +203,7 @@ def test_the_page_has_a_chart_a_table_and_a_csv_link_each(client, moderator, see
         assert f'src="/insights/{slug}.svg?' in text
         assert f'href="/insights/{slug}.csv?' in text
     start, end = month()
-    assert text.count("<table>") == len(insights_charts(start=start, end=end)) == 8
+    assert text.count("<table>") == len(insights_charts(start=start, end=end)) == 15
 
 
 def test_the_csv_equals_the_charts_numbers(client, moderator, seeded):
@@ -236,3 +240,46 @@ def test_a_backwards_range_is_explained(client, moderator):
     response = client.get(URL, {"start": "2026-02-01", "end": "2026-01-01"})
     assert response.status_code == 200
     assert "The first day comes after the last." in response.text
+
+
+# --- Ratings and the newsletter ------------------------------------------------------------
+def test_ratings_charts_equal_a_recount(client):
+    from ratings.models import Vote
+
+    articles = [make_article(section=make_section(slug=f"r{n}")) for n in range(3)]
+    rng = random.Random(5)
+    for n in range(30):
+        Vote.objects.create(article=rng.choice(articles), voter=f"v{n}", stars=rng.randint(1, 5))
+    today = timezone.localdate()
+    charts = insights_charts(start=today, end=today)
+    assert chart(charts, "votes").series["votes"] == [30]
+    stars = chart(charts, "stars").series
+    for article in articles:
+        slug = article.section.slug
+        recount = Counter(Vote.objects.filter(article=article).values_list("stars", flat=True))
+        assert stars[slug] == [recount[s] for s in range(1, 6)]
+    averages = {a.title: sum(v.stars for v in a.votes.all()) / a.votes.count() for a in articles}
+    liked = chart(charts, "liked")
+    assert liked.labels[0] == max(averages, key=averages.get)
+    assert liked.series["average stars"][0] == round(max(averages.values()), 2)
+
+
+def test_newsletter_charts_equal_a_recount(client):
+    from newsletter.models import NewsletterList, Subscriber, Subscription
+
+    news = NewsletterList.objects.create(name="Daily", slug="daily")
+    now = timezone.now()
+    for n in range(6):
+        subscriber = Subscriber.objects.create(email=f"s{n}@example.com")
+        Subscription.objects.create(
+            subscriber=subscriber,
+            list=news,
+            status="confirmed" if n < 4 else "pending",
+            confirmed_at=now if n < 4 else None,
+            unsubscribed_at=now if n == 0 else None,
+        )
+    today = timezone.localdate()
+    charts = insights_charts(start=today, end=today)
+    series = chart(charts, "subscriptions").series
+    assert (series["asked for"], series["confirmed"], series["unsubscribed"]) == ([6], [4], [1])
+    assert chart(charts, "confirmation-rate").series["rate"] == [round(4 / 6, 3)]
