@@ -207,8 +207,9 @@ def _ratings_charts(figures, days, labels) -> list[Chart]:
     liked, disliked = ranked[:5], [pk for pk in reversed(ranked) if pk not in ranked[:5]][:5]
     titles = dict(Article.objects.filter(pk__in=ranked[:5] + disliked).values_list("pk", "title"))
 
-    def stars_of(pks):
-        return {_("average stars"): [round(average[pk], 2) for pk in pks]}
+    def ranking(slug, title, counts, pks):
+        stars = {_("average stars"): [round(average[pk], 2) for pk in pks]}
+        return Chart(slug, title, counts, [titles.get(pk, pk) for pk in pks], stars, kind="bar")
 
     return [
         Chart(
@@ -226,21 +227,17 @@ def _ratings_charts(figures, days, labels) -> list[Chart]:
             dict(sorted(stars_by_section.items())),
             kind="bar",
         ),
-        Chart(
+        ranking(
             "liked",
             _("Most liked articles"),
             _("highest average stars from votes cast in the period"),
-            [titles.get(pk, pk) for pk in liked],
-            stars_of(liked),
-            kind="bar",
+            liked,
         ),
-        Chart(
+        ranking(
             "disliked",
             _("Least liked articles"),
             _("lowest average stars from votes cast in the period"),
-            [titles.get(pk, pk) for pk in disliked],
-            stars_of(disliked),
-            kind="bar",
+            disliked,
         ),
     ]
 
