@@ -315,9 +315,11 @@ def comment_moderate(
         )
         if verdict in (Comment.Status.SPAM, Comment.Status.PENDING, Comment.Status.REJECTED):
             decision.hold(verdict, "spam_check")
-    learned = spam_model.spam_score(body=body)
-    if learned is not None and learned.score > settings.COMMENTS_SPAM_MODEL_THRESHOLD:
-        decision.hold(Comment.Status.PENDING, learned.reason)
+    # A threshold of 1 turns the learned filter off: no score is above it, so none is asked.
+    if settings.COMMENTS_SPAM_MODEL_THRESHOLD < 1:
+        learned = spam_model.spam_score(body=body)
+        if learned is not None and learned.score > settings.COMMENTS_SPAM_MODEL_THRESHOLD:
+            decision.hold(Comment.Status.PENDING, learned.reason)
     _apply_policy(decision, article=article, user=user, email=guest_email, proven_ids=proven_ids)
     return decision
 

@@ -152,7 +152,15 @@ def spam_model_train() -> SpamModel | None:
     model = _classifier().fit(_vectorizer().transform(texts), labels)
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
-    newest = SpamModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+    # The newest row, locked (PostgreSQL refuses FOR UPDATE with an aggregate): two
+    # trainings at once number their versions one after the other; two first ones meet
+    # on the unique version, and the second fails (the first one's model stands).
+    newest = (
+        SpamModel.objects.select_for_update()
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    ) or 0
     row = SpamModel.objects.create(
         version=newest + 1,
         examples=evaluation.examples,
