@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from newsite.env import (
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_rate,
@@ -500,6 +501,14 @@ COMMENTS_MIN_FILL_SECONDS = env_int("COMMENTS_MIN_FILL_SECONDS", 3, minimum=0)
 # Dotted path to a callable(body, user, email, article, context) returning "approved",
 # "pending", "spam" or "rejected"; empty = no outside spam check (the default).
 COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
+# The learned spam filter (comments.spam_model), trained here on this site's own
+# moderators' decisions; no text leaves the site. A score above the threshold holds a
+# comment ("learned_spam"); 1 turns the filter off. It stays off until this many
+# decisions exist, and the periodic task retrains it after this many new ones.
+COMMENTS_SPAM_MODEL_THRESHOLD = env_float("COMMENTS_SPAM_MODEL_THRESHOLD", 0.9, low=0.0, high=1.0)
+COMMENTS_SPAM_MODEL_MIN_EXAMPLES = env_int("COMMENTS_SPAM_MODEL_MIN_EXAMPLES", 200, minimum=2)
+COMMENTS_SPAM_MODEL_RETRAIN_AFTER = env_int("COMMENTS_SPAM_MODEL_RETRAIN_AFTER", 50, minimum=1)
+COMMENTS_SPAM_MODEL_INTERVAL = env_int("COMMENTS_SPAM_MODEL_INTERVAL", 3600, minimum=0)
 # This many flags send an approved comment back to review, counted once per flagger:
 # an account, or a guest's /24 (IPv4) or /64 (IPv6) network (comments.services).
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)

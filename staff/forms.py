@@ -1,9 +1,10 @@
-"""The desk's forms: the queue filters, a decision, a bulk decision, a ban."""
+"""The desk's forms: the queue filters, a decision, a bulk decision, a ban; insights' filter."""
 
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article, Section
 from comments.models import Ban
@@ -25,6 +26,7 @@ REASONS = [
     ("too_many_links", "Links"),
     ("blocked_word", "Blocked word"),
     ("spam_check", "Spam check"),
+    ("learned_spam", "Learned filter"),
     ("first_time_guest", "First comment"),
     ("policy", "Policy"),
 ]
@@ -135,3 +137,31 @@ class BanForm(forms.Form):
         if duration == "forever":
             return None
         return timezone.now() + timedelta(days=int(duration))
+
+
+class InsightsForm(forms.Form):
+    """Insights' filter (GET): the days, both included, and a section (empty: all)."""
+
+    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    end = forms.DateField(label=gettext_lazy("To"), required=False)
+    section = forms.ChoiceField(label=gettext_lazy("Section"), required=False)
+
+    # A range longer than this is refused: a chart of more days is unreadable anyway.
+    MAX_DAYS = 400
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", gettext_lazy("All sections")), *sections]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or data["end"] - timedelta(days=29)
+        if data["start"] > data["end"]:
+            raise forms.ValidationError(gettext_lazy("The first day comes after the last."))
+        if (data["end"] - data["start"]).days >= self.MAX_DAYS:
+            raise forms.ValidationError(
+                gettext_lazy("Choose at most %(days)s days.") % {"days": self.MAX_DAYS}
+            )
+        return data

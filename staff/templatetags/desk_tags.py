@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from comments.moderation import describe
+from comments.moderation import describe, learned_words
 from staff import cards
 
 register = template.Library()
@@ -14,6 +14,12 @@ register = template.Library()
 def reason_text(code: str) -> str:
     """ "blocked_word:casino" → "Contains a blocked word or phrase (casino)"."""
     return describe(str(code))
+
+
+@register.filter
+def spam_words(code: str) -> str:
+    """ "learned_spam:0.93:viagra cheap" → "viagra, cheap": the learned filter's words."""
+    return ", ".join(learned_words(str(code)))
 
 
 @register.filter
