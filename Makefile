@@ -20,7 +20,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 PIP_AUDIT ?=
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: help install run test soak lint audit format lock demo bench hotspots clean messages
+.PHONY: help install run test soak lint audit format lock demo bench hotspots import-memory clean messages
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -35,6 +35,7 @@ help:
 	@echo "make bench  - load-test the site under gunicorn (PostgreSQL, Redis, wrk; ~4 min),"
 	@echo "              print the table and write it to bench/results/"
 	@echo "make hotspots TARGET=post - profile one bench target in-process (top functions)"
+	@echo "make import-memory - import a generated 100,000-comment Disqus export; print peak RSS and time"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -125,6 +126,11 @@ bench: install
 TARGET ?= page_cold
 hotspots: install
 	BENCH_PYTHON=$(BIN)/python BENCH_SCRIPT=bench/hotspots.py bench/run.sh $(TARGET) $(HOTSPOTS_ARGS)
+
+# The streaming import's memory and time (tests/portability/test_streaming.py), alone in
+# its process so that the peak RSS printed is the import's.
+import-memory: install
+	IMPORT_MEMORY_TEST=1 $(BIN)/pytest -p no:cacheprovider -q -s tests/portability/test_streaming.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

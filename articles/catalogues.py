@@ -158,7 +158,7 @@ _SPLIT_DIGRAPHS = {"nadž": "надж", "podž": "подж", "injek": "инје�
 # addresses, acronyms, words with letters Serbian does not have (WebP, Markdown), and
 # a name from a protocol or an API quoted in ASCII double quotes ("Bearer", "slug").
 _KEEP = re.compile(
-    r"<code>.*?</code>|<[^>]*>|&[#\w]+;|%\(\w+\)[sd]|%[sd%]|\{\w*\}|\"[A-Za-z0-9_.:/()-]+\""
+    r"<code>.*?</code>|<[^>]*>|&[#\w]+;|%\(\w+\)[sd]|%[sd%]|\{\w*\}|\"[A-Za-z0-9_.:/() -]+\""
     r"|https?://[^\s<>\"')]+|[\w.+-]+@[\w.-]+\w|\b[A-ZČĆŽŠĐ]{2,}\w*|\b\w*[qwxyQWXY]\w*\b",
     re.DOTALL,
 )

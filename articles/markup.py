@@ -49,3 +49,9 @@ def render_comment(source: str) -> str:
     Links get ``rel="nofollow ugc noopener"`` so that spam links earn nothing.
     """
     return _clean(_comment_md.render(source or ""), COMMENT_TAGS, link_rel="nofollow ugc noopener")
+
+
+def sanitise_comment_html(html: str) -> str:
+    """Another system's comment HTML (an import) cut down to what a comment may contain,
+    by the same allow-list as our own rendered comments."""
+    return _clean(html or "", COMMENT_TAGS, link_rel="nofollow ugc noopener")

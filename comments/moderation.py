@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.models import Article
+from comments import spam_model
 from comments.models import AuthorTrust, Ban, BlockedWord, Comment, ModerationLog
 
 # Reason codes stored on a comment, and what moderators read for them.
@@ -32,6 +33,8 @@ REASONS = {
     "too_many_links": _("Too many links"),
     "blocked_word": _("Contains a blocked word or phrase"),
     "spam_check": _("The spam check said so"),
+    # The learned filter (comments.spam_model); stored as learned_spam:<score>:<words>.
+    "learned_spam": _("Looks like spam"),
     "flagged": _("Flagged by readers"),
     # Written with the thresholds in force when the process started (they come from the
     # environment, fixed for its life).
@@ -71,8 +74,16 @@ class Decision:
 
 def describe(reason: str) -> str:
     code, _, detail = reason.partition(":")
+    if code == "learned_spam":
+        detail = detail.partition(":")[0]  # the score; its words are for the card
     text = str(REASONS.get(code, code))
     return f"{text} ({detail})" if detail else text
+
+
+def learned_words(reason: str) -> list[str]:
+    """The words that weighed most in a ``learned_spam`` reason (none for the others)."""
+    code, _, detail = reason.partition(":")
+    return detail.partition(":")[2].split() if code == "learned_spam" else []
 
 
 # --- Bans -------------------------------------------------------------------------
@@ -307,6 +318,11 @@ def comment_moderate(
         )
         if verdict in (Comment.Status.SPAM, Comment.Status.PENDING, Comment.Status.REJECTED):
             decision.hold(verdict, "spam_check")
+    # A threshold of 1 turns the learned filter off: no score is above it, so none is asked.
+    if settings.COMMENTS_SPAM_MODEL_THRESHOLD < 1:
+        learned = spam_model.spam_score(body=body)
+        if learned is not None and learned.score > settings.COMMENTS_SPAM_MODEL_THRESHOLD:
+            decision.hold(Comment.Status.PENDING, learned.reason)
     _apply_policy(decision, article=article, user=user, email=guest_email, proven_ids=proven_ids)
     return decision
 

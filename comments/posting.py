@@ -19,7 +19,7 @@ from articles.models import Article
 from articles.ratelimit import client_ip
 from articles.voters import user_voter_key, voter_key
 from comments import attachments as files
-from comments import idempotency, moderation, services, tokens
+from comments import idempotency, moderation, services, signals, tokens
 from comments.forms import form_age
 from comments.location import clean_location
 from comments.models import PATH_SEP, Comment, IdempotencyKey, ModerationLog, ThreadSubscription
@@ -189,6 +189,7 @@ def comment_create(
         enforce_limits=enforce_limits,
     )
     _announce(comment, notify=notify)
+    signals.comment_created.send(sender=Comment, comment=comment)
     return CreatedComment(comment=comment, edit_token=token)
 
 

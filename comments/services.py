@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import ratelimit
 from articles.models import Article
 from articles.voters import user_voter_key
-from comments import moderation
+from comments import moderation, signals
 from comments.attachments import attachments_purge
 from comments.location import clean_location
 from comments.models import (
@@ -205,6 +205,7 @@ def comment_set_status(
     if status == approved and old == Comment.Status.PENDING:
         after_approval(locked)
     comment.status = status
+    signals.comment_status_changed.send(sender=Comment, comment=locked, old=old, new=status)
     return locked
 
 
@@ -510,6 +511,7 @@ def comment_flag(
             reason=f"{comment.flag_count} flags from distinct readers",
         )
     after_hold(comment, flagged=True)
+    signals.comment_flagged.send(sender=Comment, comment=comment, flag=flag)
     return flag, True
 
 

@@ -79,3 +79,15 @@ def send_moderation_digest() -> int:
 def expire_idempotency_keys() -> int:
     """Periodic (Celery beat, e.g. hourly): forget old idempotency keys."""
     return posting.idempotency_keys_expire()
+
+
+@shared_task(ignore_result=True)
+def spam_model_retrain() -> int | None:
+    """Periodically (``COMMENTS_SPAM_MODEL_INTERVAL``): train the learned spam filter
+    again once enough new moderator decisions exist; the new version's number, or None."""
+    from comments import spam_model
+
+    if not spam_model.spam_model_due():
+        return None
+    row = spam_model.spam_model_train()
+    return row.version if row else None

@@ -58,6 +58,15 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
                 "comments.tasks.send_moderation_digest",
             )
         )
+    if settings.COMMENTS_SPAM_MODEL_INTERVAL > 0:
+        # The learned spam filter, trained again once enough new decisions exist.
+        jobs.append(
+            (
+                "comments: retrain the spam model",
+                settings.COMMENTS_SPAM_MODEL_INTERVAL,
+                "comments.tasks.spam_model_retrain",
+            )
+        )
     jobs += [
         # Emails whose task could not be queued (broker down) or that failed and are
         # due for a retry (comments.tasks.drain_outbox).
@@ -74,6 +83,10 @@ def periodic_jobs(settings) -> list[tuple[str, float, str]]:
             settings.NEWSLETTER_RESUME_INTERVAL,
             "newsletter.tasks.resume_stalled_issues",
         ),
+        # Webhook retries that are due, and deliveries whose task was lost.
+        ("webhooks: deliver due", 30.0, "webhooks.tasks.deliver_due"),
+        # Insights' daily roll-ups: the last days counted again (staff.rollups).
+        ("staff: insights roll-ups", 3600.0, "staff.tasks.daily_stats_rollup"),
         # Clean-up: what would otherwise pile up for ever.
         (
             "newsletter: forget unconfirmed sign-ups",

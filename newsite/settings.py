@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from newsite.env import (
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_rate,
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "social",
     "staff",
     "embedding",
+    "portability",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -498,6 +501,14 @@ COMMENTS_MIN_FILL_SECONDS = env_int("COMMENTS_MIN_FILL_SECONDS", 3, minimum=0)
 # Dotted path to a callable(body, user, email, article, context) returning "approved",
 # "pending", "spam" or "rejected"; empty = no outside spam check (the default).
 COMMENTS_SPAM_CHECK = env_str("COMMENTS_SPAM_CHECK", "")
+# The learned spam filter (comments.spam_model), trained here on this site's own
+# moderators' decisions; no text leaves the site. A score above the threshold holds a
+# comment ("learned_spam"); 1 turns the filter off. It stays off until this many
+# decisions exist, and the periodic task retrains it after this many new ones.
+COMMENTS_SPAM_MODEL_THRESHOLD = env_float("COMMENTS_SPAM_MODEL_THRESHOLD", 0.9, low=0.0, high=1.0)
+COMMENTS_SPAM_MODEL_MIN_EXAMPLES = env_int("COMMENTS_SPAM_MODEL_MIN_EXAMPLES", 200, minimum=2)
+COMMENTS_SPAM_MODEL_RETRAIN_AFTER = env_int("COMMENTS_SPAM_MODEL_RETRAIN_AFTER", 50, minimum=1)
+COMMENTS_SPAM_MODEL_INTERVAL = env_int("COMMENTS_SPAM_MODEL_INTERVAL", 3600, minimum=0)
 # This many flags send an approved comment back to review, counted once per flagger:
 # an account, or a guest's /24 (IPv4) or /64 (IPv6) network (comments.services).
 COMMENTS_FLAG_THRESHOLD = env_int("COMMENTS_FLAG_THRESHOLD", 3, minimum=1)
@@ -583,6 +594,20 @@ EMBED_SSO_SESSION_SECONDS = env_int("EMBED_SSO_SESSION_SECONDS", 2 * 3600, minim
 # Seconds browsers and CDNs may keep a /api/v1/counts/ answer.
 EMBED_COUNTS_MAX_AGE = env_int("EMBED_COUNTS_MAX_AGE", 60, minimum=0)
 
+# --- Webhooks (webhooks/) -----------------------------------------------------------
+# Endpoints on loopback or private networks are refused unless this is on (tests and
+# local development only; cloud metadata addresses stay refused).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+# Ports an endpoint may use.
+WEBHOOKS_PORTS = frozenset(int(p) for p in env_list("WEBHOOKS_PORTS", ["80", "443"]))
+# Seconds one delivery attempt may take, connecting and reading the answer.
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10, minimum=1)
+# Bytes of an endpoint's answer read (and kept in the delivery log) at most.
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("WEBHOOKS_MAX_RESPONSE_BYTES", 64 * 1024, minimum=1024)
+# Seconds after the event a failing delivery is retried (exponential backoff), then
+# given up and shown as such in the delivery log.
+WEBHOOKS_RETRY_FOR = env_int("WEBHOOKS_RETRY_FOR", 24 * 3600, minimum=60)
+
 # --- Accounts ---------------------------------------------------------------------
 # When a reader deletes their account: "anonymize" keeps their comments under
 # "[deleted user]"; "remove" deletes them (as "[deleted]" placeholders where replied to).
@@ -610,6 +635,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
 )
 CELERY_TASK_EAGER_PROPAGATES = True
+# With tasks in-process, a webhook is sent from a thread of its own once the event has
+# committed: an endpoint that hangs must not hold the request that caused the event.
+WEBHOOKS_SEND_IN_THREAD = env_bool("WEBHOOKS_SEND_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 # A worker killed by the OOM killer or a lost node: its task goes back to the queue.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

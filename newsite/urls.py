@@ -49,6 +49,7 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     path("accounts/", include("accounts.urls")),
     path("moderate/", include("staff.urls")),
+    path("insights/", include("staff.insights_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.validators import validate_deliverable_email
-from newsletter import emails, tasks, tokens
+from newsletter import emails, signals, tasks, tokens
 from newsletter.models import Delivery, Issue, NewsletterList, Subscriber, Subscription
 
 logger = logging.getLogger(__name__)
@@ -175,13 +175,16 @@ def subscription_confirm(*, token: str) -> list[NewsletterList]:
         Subscriber.objects.filter(pk=subscriber.pk).update(
             unsubscribed_reason=Subscriber.Reason.NONE, unsubscribed_at=None
         )
-    return list(
+    lists = list(
         NewsletterList.objects.filter(
             pk__in=payload["l"],
             subscriptions__subscriber=subscriber,
             subscriptions__status=Subscription.Status.CONFIRMED,
         )
     )
+    if confirmed:
+        signals.subscription_confirmed.send(sender=Subscriber, subscriber=subscriber, lists=lists)
+    return lists
 
 
 # --- Preferences and unsubscribing ----------------------------------------------------------

@@ -21,6 +21,7 @@ from articles import ratelimit
 from articles.cache import is_shared_copy, version_tag
 from articles.models import Article
 from articles.voters import voter_key
+from ratings import signals
 from ratings.models import Vote
 
 STARS = range(1, 6)
@@ -107,6 +108,7 @@ def rating_set(
     if enforce_limits and network:
         _check_network_allowance(vote)
     _move_counters(article.pk, count=1, total=stars)
+    signals.rating_changed.send(sender=Vote, article=article, stars=stars)
     return vote
 
 
@@ -117,6 +119,7 @@ def _change(*, article: Article, voter: str, stars: int) -> Vote:
         _move_counters(article.pk, count=0, total=stars - vote.stars)
         vote.stars = stars
         vote.save(update_fields=["stars", "updated_at"])
+        signals.rating_changed.send(sender=Vote, article=article, stars=stars)
     return vote
 
 
@@ -155,7 +158,10 @@ def _seconds_until(counted_at: datetime, now: datetime) -> int:
 def rating_withdraw(*, article: Article, voter: str) -> bool:
     """Remove the voter's vote; returns whether there was one."""
     _check(article)
-    return votes_remove(votes=Vote.objects.filter(article=article, voter=voter)) > 0
+    removed = votes_remove(votes=Vote.objects.filter(article=article, voter=voter)) > 0
+    if removed:
+        signals.rating_changed.send(sender=Vote, article=article, stars=None)
+    return removed
 
 
 @transaction.atomic

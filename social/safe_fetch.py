@@ -10,6 +10,9 @@ and the peer is checked again once connected.
 
 ``SOCIAL_FEED_ALLOW_PRIVATE`` opens loopback and private networks for tests and local
 development only; cloud metadata, multicast and unspecified addresses stay refused.
+
+Webhook deliveries (``url_post``) go through the same checks with their own setting
+(``allow_private``, ``ports``: the caller's; the feed's settings when not given).
 """
 
 import contextlib
@@ -91,7 +94,7 @@ def _public(ip: Address) -> bool:
     )
 
 
-def address_allowed(address: str) -> bool:
+def address_allowed(address: str, *, allow_private: bool | None = None) -> bool:
     """Whether we may connect to this IP address (a string as sockets give it)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
@@ -100,10 +103,12 @@ def address_allowed(address: str) -> bool:
     candidates = [ip, *_embedded_ipv4(ip)]
     if any(x in METADATA_ADDRESSES or x.is_multicast or x.is_unspecified for x in candidates):
         return False
-    return settings.SOCIAL_FEED_ALLOW_PRIVATE or all(_public(x) for x in candidates)
+    if allow_private is None:
+        allow_private = settings.SOCIAL_FEED_ALLOW_PRIVATE
+    return allow_private or all(_public(x) for x in candidates)
 
 
-def url_target(url: str) -> Target:
+def url_target(url: str, *, ports: frozenset[int] | None = None) -> Target:
     """Split a URL into what we connect to, refusing other schemes and ports."""
     try:
         parts = urlsplit(url or "")
@@ -117,7 +122,7 @@ def url_target(url: str) -> Target:
     if not host:
         raise FetchRefused("the URL has no host")
     port = DEFAULT_PORTS[scheme] if port is None else port
-    allowed = settings.SOCIAL_FEED_PORTS
+    allowed = settings.SOCIAL_FEED_PORTS if ports is None else ports
     if port not in allowed:
         ports = ", ".join(str(p) for p in sorted(allowed))
         raise FetchRefused(f"only ports {ports} are fetched, not {port}")
@@ -148,26 +153,28 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def _vetted_address(target: Target) -> str:
+def _vetted_address(target: Target, allow_private: bool | None = None) -> str:
     """One address to connect to, when all of the host's addresses are allowed (a name
     with one private address among public ones is refused: we must not pick it later)."""
     try:
         addresses = _resolve(target.host, target.port)
     except (OSError, UnicodeError) as exc:
         raise FetchRefused(f"cannot resolve {target.host}: {exc}") from None
-    refused = [a for a in addresses if not address_allowed(a)]
+    refused = [a for a in addresses if not address_allowed(a, allow_private=allow_private)]
     if refused or not addresses:
         raise FetchRefused(f"{target.host} resolves to a refused address: {refused}")
     return addresses[0]
 
 
-def open_socket(address: str, port: int, timeout: float) -> socket.socket:
+def open_socket(
+    address: str, port: int, timeout: float, allow_private: bool | None = None
+) -> socket.socket:
     """Connect to an already vetted address and check whom we reached."""
     sock = socket.create_connection((address, port), timeout=timeout)
     try:
         peer = sock.getpeername()[0]
         same = ipaddress.ip_address(peer.split("%", 1)[0]) == ipaddress.ip_address(address)
-        if not (same and address_allowed(peer)):
+        if not (same and address_allowed(peer, allow_private=allow_private)):
             raise FetchRefused(f"connected to a refused address: {peer}")
     except BaseException:
         sock.close()
@@ -178,28 +185,37 @@ def open_socket(address: str, port: int, timeout: float) -> socket.socket:
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Speaks to ``host`` (its Host header) at ``address``, the one that was vetted."""
 
-    def __init__(self, host, port, *, address, timeout):
+    def __init__(self, host, port, *, address, timeout, allow_private=None):
         super().__init__(host, port, timeout=timeout)
         self.address = address
+        self.allow_private = allow_private
 
     def connect(self):
-        self.sock = open_socket(self.address, self.port, self.timeout)
+        self.sock = _open(self)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """As above, with TLS checked against ``host`` (certificate and SNI)."""
 
-    def __init__(self, host, port, *, address, timeout):
+    def __init__(self, host, port, *, address, timeout, allow_private=None):
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self.address = address
+        self.allow_private = allow_private
 
     def connect(self):
-        sock = open_socket(self.address, self.port, self.timeout)
+        sock = _open(self)
         try:
             self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
         except BaseException:
             sock.close()
             raise
+
+
+def _open(connection) -> socket.socket:
+    # The private-networks choice is passed only when a caller made one (tests replace
+    # open_socket with the three-argument form).
+    extra = () if connection.allow_private is None else (connection.allow_private,)
+    return open_socket(connection.address, connection.port, connection.timeout, *extra)
 
 
 def _remaining(deadline: float) -> float:
@@ -209,16 +225,29 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _get(url: str, headers: dict[str, str], deadline: float):
+def _get(
+    url: str,
+    headers: dict[str, str],
+    deadline: float,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    allow_private: bool | None = None,
+    ports: frozenset[int] | None = None,
+):
     """One request to one hop: its connection and response."""
-    target = url_target(url)
-    address = _vetted_address(target)
+    target = url_target(url, ports=ports)
+    address = _vetted_address(target, allow_private)
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(
-        target.host, target.port, address=address, timeout=_remaining(deadline)
+        target.host,
+        target.port,
+        address=address,
+        timeout=_remaining(deadline),
+        allow_private=allow_private,
     )
     try:
-        connection.request("GET", target.path, headers=headers)
+        connection.request(method, target.path, body=body, headers=headers)
         return connection, connection.getresponse()
     except BaseException:
         connection.close()
@@ -244,3 +273,30 @@ def url_open(url: str, *, headers: dict[str, str], deadline: float) -> Iterator:
         finally:
             connection.close()
     raise FetchRefused(f"more than {MAX_REDIRECTS} redirects")
+
+
+@contextlib.contextmanager
+def url_post(
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    deadline: float,
+    allow_private: bool,
+    ports: frozenset[int],
+) -> Iterator:
+    """POST ``body`` to ``url`` under the same checks as a GET, redirects not followed
+    (a webhook endpoint answers itself). Yields the response, whatever its status."""
+    connection, response = _get(
+        url,
+        headers,
+        deadline,
+        method="POST",
+        body=body,
+        allow_private=allow_private,
+        ports=ports,
+    )
+    try:
+        yield response
+    finally:
+        connection.close()

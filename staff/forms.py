@@ -1,4 +1,4 @@
-"""The desk's forms: the queue filters, a decision, a bulk decision, a ban."""
+"""The desk's forms: the queue filters, a decision, a bulk decision, a ban; insights' filter."""
 
 from datetime import timedelta
 
@@ -27,6 +27,7 @@ REASONS = [
     ("too_many_links", _("Links")),
     ("blocked_word", _("Blocked word")),
     ("spam_check", _("Spam check")),
+    ("learned_spam", _("Learned filter")),
     ("first_time_guest", _("First comment")),
     ("policy", _("Policy")),
 ]
@@ -137,3 +138,31 @@ class BanForm(forms.Form):
         if duration == "forever":
             return None
         return timezone.now() + timedelta(days=int(duration))
+
+
+class InsightsForm(forms.Form):
+    """Insights' filter (GET): the days, both included, and a section (empty: all)."""
+
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+    section = forms.ChoiceField(label=_("Section"), required=False)
+
+    # A range longer than this is refused: a chart of more days is unreadable anyway.
+    MAX_DAYS = 400
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", _("All sections")), *sections]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or data["end"] - timedelta(days=29)
+        if data["start"] > data["end"]:
+            raise forms.ValidationError(_("The first day comes after the last."))
+        if (data["end"] - data["start"]).days >= self.MAX_DAYS:
+            raise forms.ValidationError(
+                _("Choose at most %(days)s days.") % {"days": self.MAX_DAYS}
+            )
+        return data

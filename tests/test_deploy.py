@@ -85,10 +85,13 @@ def test_beat_schedules_every_periodic_job():
         "comments.tasks.send_moderation_digest",
         "comments.tasks.drain_outbox",
         "comments.tasks.expire_idempotency_keys",
+        "comments.tasks.spam_model_retrain",
         "social.tasks.fetch_social_sources",
         "newsletter.tasks.resume_stalled_issues",
         "newsletter.tasks.forget_unconfirmed_subscribers",
         "newsite.clear_expired_sessions",
+        "webhooks.tasks.deliver_due",
+        "staff.tasks.daily_stats_rollup",
     }
     assert scheduled <= set(app.tasks)
 

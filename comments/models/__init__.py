@@ -5,7 +5,8 @@
 - ``moderation``: ``Ban``, ``BlockedWord``, ``ModerationLog``, ``ModerationQueueItem``,
   ``CommentRevision`` (edit history), ``AuthorTrust`` (a moderator's word on an author);
 - ``attachment``: ``Attachment`` and its upload paths;
-- ``delivery``: ``OutboxMessage`` and ``IdempotencyKey``.
+- ``delivery``: ``OutboxMessage`` and ``IdempotencyKey``;
+- ``learning``: ``SpamModel`` (the learned spam filter's trained versions).
 
 Import them from here (``from comments.models import Comment``): migrations name
 ``comments.models._attachment_path`` and ``_thumbnail_path``, so those stay here too.
@@ -43,6 +44,9 @@ from comments.models.attachment import Attachment, _attachment_path, _thumbnail_
 # isort: split
 from comments.models.delivery import IdempotencyKey, OutboxMessage
 
+# isort: split
+from comments.models.learning import SpamModel
+
 __all__ = [
     "DELETED_USER_NAME",
     "PATH_DIGITS",
@@ -61,6 +65,7 @@ __all__ = [
     "ModerationLog",
     "ModerationQueueItem",
     "OutboxMessage",
+    "SpamModel",
     "ThreadSubscription",
     "_attachment_path",
     "_thumbnail_path",

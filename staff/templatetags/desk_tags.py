@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
-from comments.moderation import describe
+from comments.moderation import describe, learned_words
 from staff import cards
 
 register = template.Library()
@@ -22,6 +22,12 @@ def reason_text(code: str) -> str:
 def status_label(code: str) -> str:
     """ "pending" → "Pending", in the page's language (``Comment.Status``)."""
     return str(dict(Comment.Status.choices).get(str(code), str(code).capitalize()))
+
+
+@register.filter
+def spam_words(code: str) -> str:
+    """ "learned_spam:0.93:viagra cheap" → "viagra, cheap": the learned filter's words."""
+    return ", ".join(learned_words(str(code)))
 
 
 @register.filter

@@ -145,8 +145,8 @@ def test_no_english_sentence_from_the_templates_on_a_serbian_page():
 
 def desk_pages(article, moderator) -> list[tuple[Client, str]]:
     """The moderation desk as a moderator sees it: a pending comment held by the rules
-    (with its reasons, a reply's context and a flag), each queue, an author's history
-    and the ban page."""
+    (with its reasons, a reply's context and a flag), each queue, an author's history,
+    the ban page, and the newsroom's insights."""
     from comments.models import CommentFlag, ModerationLog
 
     parent = article.comments.first()
@@ -168,6 +168,7 @@ def desk_pages(article, moderator) -> list[tuple[Client, str]]:
         (client, "/moderate/?queue=pending&q=nothing-matches"),
         (client, f"/moderate/authors/{held.pk}/"),
         (client, f"/moderate/{held.pk}/ban/"),
+        (client, "/insights/"),
     ]
 
 
@@ -179,7 +180,9 @@ def test_no_english_sentence_on_the_serbian_moderation_desk(moderator):
         text = visible_text(page(client, url, "sr"))
         left = [s for s in sentences if s in text]
         assert not left, (url, left)
-        assert "Модерација коментара" in text or "Историја аутора" in text or "Забрана" in text
+        assert any(
+            w in text for w in ("Модерација коментара", "Историја аутора", "Забрана", "Аналитика")
+        )
 
 
 def test_the_catalogue_knows_every_language_of_the_switcher():

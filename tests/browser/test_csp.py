@@ -188,3 +188,24 @@ def test_browsable_api_runs_under_its_policy(watched, transactional_db):
     page.locator("#get-form .dropdown-toggle").click()  # Bootstrap's jQuery dropdown
     expect(page.locator("#get-form .dropdown-menu")).to_be_visible()
     assert watched.violations() == []
+
+
+def test_insights_charts_render_under_the_policy(watched, transactional_db, live_server):
+    """Issue 23: the page keeps the site's policy, and its pygal charts (images from our
+    own URL) draw with no violation."""
+    from tests.browser.test_desk import sign_in
+
+    make_comment(make_article(), body="A comment to chart.")
+    moderator = make_user("insights-mod", is_staff=True)
+    moderator.groups.add(ensure_groups()["Moderators"])
+    page = watched.page
+    sign_in(page.context, live_server, moderator)
+    page.goto("/insights/")
+    expect(page.get_by_role("heading", name="Insights", level=1)).to_be_visible()
+    images = page.locator("img.insights-chart__image")
+    expect(images).to_have_count(15)
+    page.wait_for_function(
+        "[...document.querySelectorAll('img.insights-chart__image')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)"
+    )
+    assert watched.violations() == []

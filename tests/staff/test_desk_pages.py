@@ -145,6 +145,15 @@ def test_held_queue_filters_by_rule(mod_client):
     assert cards(mod_client.get(DESK, {"queue": "held", "reason": "policy"})) == [policy.pk]
 
 
+def test_a_card_shows_the_learned_filters_score_and_words(mod_client):
+    """Issue 23: the score and the words that weighed most, stored with the reasons."""
+    learned = pending(reasons=["learned_spam:0.93:viagra cheap"])
+    response = mod_client.get(DESK, {"queue": "held", "reason": "learned_spam"})
+    assert cards(response) == [learned.pk]
+    assert "Looks like spam (0.93)" in response.text
+    assert "weighed most: viagra, cheap" in response.text
+
+
 def test_filters_by_section_article_and_search(mod_client):
     world = make_section(name="World", slug="world")
     story = make_article(section=world)

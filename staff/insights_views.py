@@ -1,0 +1,74 @@
+"""``/insights/``: the page, each chart as SVG and as CSV (editors and moderators)."""
+
+from functools import wraps
+
+from csp.decorators import csp_update
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from articles.models import Section
+from comments.services import can_moderate
+from staff import charts
+from staff.forms import InsightsForm
+from staff.insights import insights_charts
+
+
+def can_see_insights(user) -> bool:
+    """Moderators, and editors (who may change articles)."""
+    return can_moderate(user) or user.has_perm("articles.change_article")
+
+
+def insights_required(view):
+    """Anonymous visitors go to the log-in page; other readers get the 403 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_see_insights(request.user):
+            message = _("Only editors and moderators can see the newsroom's insights.")
+            return render(request, "comments/forbidden.html", {"message": message}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filtered(request):
+    sections = list(Section.objects.order_by("position", "name").values_list("slug", "name"))
+    form = InsightsForm(request.GET or None, sections=sections)
+    if request.GET and not form.is_valid():
+        return form, None
+    if not request.GET:
+        form = InsightsForm({}, sections=sections)
+        form.is_valid()
+    data = form.cleaned_data
+    return form, insights_charts(start=data["start"], end=data["end"], section=data["section"])
+
+
+@require_GET
+@insights_required
+def insights(request):
+    form, chart_list = _filtered(request)
+    query = request.GET.urlencode()
+    rows = [(chart, charts.chart_rows(chart)) for chart in chart_list or []]
+    return render(request, "staff/insights.html", {"form": form, "charts": rows, "query": query})
+
+
+# pygal styles its SVG with a <style> element: allowed in the chart's own document
+# (shown as an <img>, scriptless) and nowhere else; the page keeps style-src 'self'.
+@csp_update({"style-src": ["'unsafe-inline'"]})
+@require_GET
+@insights_required
+def chart(request, slug: str, fmt: str):
+    _form, chart_list = _filtered(request)
+    found = next((c for c in chart_list or [] if c.slug == slug), None)
+    if found is None:
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(charts.chart_csv(found), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
+        return response
+    return HttpResponse(charts.chart_svg(found), content_type="image/svg+xml; charset=utf-8")
