@@ -135,7 +135,7 @@ def test_missing_or_bad_forwarded_for_keeps_the_peer_address():
 
 # --- deploy/ ---------------------------------------------------------------------------
 def variables_read_by_settings() -> set[str]:
-    source = (ROOT / "newsite" / "settings.py").read_text()
+    source = "".join(path.read_text() for path in (ROOT / "newsite").glob("settings*.py"))
     return set(re.findall(r'env_\w+\(\s*"([A-Z0-9_]+)"', source))
 
 
