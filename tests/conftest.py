@@ -66,6 +66,18 @@ def _generous_rate_limits(settings):
     settings.COMMENTS_MIN_FILL_SECONDS = 0
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _short_demo_history():
+    """``load_demo`` makes a month of moderation history (~230 comments posted and
+    decided through the services: seconds each time). Tests of the whole demo get two
+    days of it; tests/staff/test_demo_history.py tests the history itself."""
+    from staff import demo
+
+    month, demo.DAYS = demo.DAYS, 2
+    yield
+    demo.DAYS = month
+
+
 @pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language: a request in another leaves its

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import Article
 from ratings.models import Vote
@@ -33,4 +34,11 @@ class Command(BaseCommand):
                         article=article, voter=f"g:demo-{n}", stars=stars, enforce_limits=False
                     )
                     created += 1
+                    # Cast evenly over the time since publication (insights' votes per
+                    # day), not all at the moment the demo was loaded.
+                    since = timezone.now() - article.published_at
+                    cast = article.published_at + since * (n + 1) / (len(votes) + 1)
+                    Vote.objects.filter(article=article, voter=f"g:demo-{n}").update(
+                        created_at=cast, updated_at=cast
+                    )
         self.stdout.write(f"Ratings:    {Vote.objects.count()} votes ({created} created now)")
