@@ -8,12 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import cache as page_cache
+from articles import ratelimit
 from articles.api import RatingSummarySerializer
 from articles.models import Article
 from embedding import origins, sso
@@ -104,9 +105,15 @@ class ThreadView(APIView):
                     url=url,
                     title=request.query_params.get("title", ""),
                     origin=_sender_origin(request),
+                    ip_address=ratelimit.client_ip(request),
                 )
             except EmbedError as error:
                 raise NotFound(str(error)) from None
+            except ratelimit.RateLimited as error:
+                raise Throttled(
+                    wait=error.retry_after,
+                    detail=_("Too many new pages were started from here; try again later."),
+                ) from None
             article = article if article.is_public else None
         if article is None:
             raise NotFound(_("No such page."))
