@@ -17,7 +17,7 @@ from articles import cache as page_cache
 from articles import ratelimit
 from articles.api import RatingSummarySerializer
 from articles.models import Article
-from embedding import origins, sso
+from embedding import counts, origins, sso
 from embedding.models import EmbedSite
 from embedding.services import EmbedError, outside_page_get_or_create, sso_login
 
@@ -128,7 +128,12 @@ class ThreadView(APIView):
 
 class CountsView(APIView):
     """Comment counts and ratings for up to 50 pages (``url=`` and ``slug=``, repeated),
-    in one query. A page newsite does not know yet counts zero (``slug`` null)."""
+    in one query, kept in the cache by the site's engagement generation
+    (``embedding.counts``): a repeat costs no query, a change shows at once. A page
+    newsite does not know yet counts zero (``slug`` null). The answer is the same for
+    everyone, so no credentials are read."""
+
+    authentication_classes = []
 
     @extend_schema(
         parameters=[
@@ -152,41 +157,34 @@ class CountsView(APIView):
                 raise ValidationError({"url": [_("Send absolute http(s) addresses.")]}) from None
             wanted.append((raw, url, _own_slug(request, url)))
         wanted += [(None, None, slug) for slug in slugs]
-        by_url = {url for _raw, url, slug in wanted if url and not slug}
-        by_slug = {slug for _raw, _url, slug in wanted if slug}
-        # One query, however many pages.
-        found = list(
-            Article.objects.published()
-            .filter(Q(external_url__in=by_url) | Q(slug__in=by_slug))
-            .only(
-                "slug",
-                "external_url",
-                "comment_count",
-                "rating_count",
-                "rating_sum",
-                "engagement_version",
-            )
-        )
-        articles = {a.external_url: a for a in found if a.external_url}
-        articles.update({a.slug: a for a in found})
-        results = []
-        for raw, url, slug in wanted:
-            article = articles.get(slug or url)
-            if article is not None:
-                results.append(_summary(request, article))
-            else:
-                empty = {"average": 0, "count": 0}
-                results.append(
-                    {"url": url or raw, "slug": None, "comment_count": 0, "rating": empty}
-                )
+        asked = (request.scheme, request.get_host(), tuple(wanted))
+        results = counts.cached_counts(asked, lambda: _counts(request, wanted))
         response = Response({"results": results})
-        response["ETag"] = '"{}"'.format(
-            page_cache.make_etag(
-                "counts", *sorted((a.pk, a.engagement_version) for a in found), *sorted(by_url)
-            )
-        )
+        response["ETag"] = page_cache.make_etag("counts", asked, results)
         response["Cache-Control"] = f"public, max-age={settings.EMBED_COUNTS_MAX_AGE}"
         return response
+
+
+def _counts(request, wanted: list[tuple]) -> list[dict]:
+    by_url = {url for _raw, url, slug in wanted if url and not slug}
+    by_slug = {slug for _raw, _url, slug in wanted if slug}
+    # One query, however many pages.
+    found = list(
+        Article.objects.published()
+        .filter(Q(external_url__in=by_url) | Q(slug__in=by_slug))
+        .only("slug", "external_url", "comment_count", "rating_count", "rating_sum")
+    )
+    articles = {a.external_url: a for a in found if a.external_url}
+    articles.update({a.slug: a for a in found})
+    results = []
+    for raw, url, slug in wanted:
+        article = articles.get(slug or url)
+        if article is not None:
+            results.append(_summary(request, article))
+        else:
+            empty = {"average": 0, "count": 0}
+            results.append({"url": url or raw, "slug": None, "comment_count": 0, "rating": empty})
+    return results
 
 
 class SsoInputSerializer(serializers.Serializer):
