@@ -33,6 +33,9 @@ class ThreadSerializer(serializers.Serializer):
     rating = RatingSummarySerializer()
     comments_open = serializers.BooleanField(help_text="Whether a new comment is taken now.")
     ratings_enabled = serializers.BooleanField()
+    edit_window = serializers.IntegerField(
+        help_text="Seconds within which an author may change or delete a new comment."
+    )
 
 
 class CountSerializer(serializers.Serializer):
@@ -122,6 +125,7 @@ class ThreadView(APIView):
             title=article.title,
             comments_open=article.accepting_comments,
             ratings_enabled=article.ratings_enabled,
+            edit_window=settings.COMMENTS_EDIT_WINDOW,
         )
         return Response(data)
 

@@ -24,6 +24,7 @@ def test_first_use_on_an_embed_site_creates_the_page(site, client_from_host):
         "rating": {"average": 0, "count": 0},
         "comments_open": True,
         "ratings_enabled": True,
+        "edit_window": 900,
     }
 
 
