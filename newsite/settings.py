@@ -505,8 +505,7 @@ CORS_PREFLIGHT_MAX_AGE = 3600
 EMBED_SSO_SESSION_SECONDS = env_int("EMBED_SSO_SESSION_SECONDS", 2 * 3600, minimum=60)
 # Seconds browsers and CDNs may keep a /api/v1/counts/ answer.
 EMBED_COUNTS_MAX_AGE = env_int("EMBED_COUNTS_MAX_AGE", 60, minimum=0)
-# New outside pages GET /api/v1/threads/ may make per client IP, and per embed site
-# (N/s, N/m, N/h); more get 429. Pages that exist always answer.
+# New outside pages /api/v1/threads/ makes per client IP, per embed site; more get 429.
 EMBED_NEW_PAGES_RATE = env_rate("EMBED_NEW_PAGES_RATE", "30/h")
 EMBED_NEW_PAGES_SITE_RATE = env_rate("EMBED_NEW_PAGES_SITE_RATE", "1000/h")
 

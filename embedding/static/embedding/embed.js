@@ -107,6 +107,7 @@
   function popupLogin() {
     popup = window.open(BASE + "/embed/login/?origin=" + encodeURIComponent(location.origin),
       "newsite-login", "popup,width=520,height=640");
+    return popup;
   }
   window.addEventListener("message", function (ev) {
     var d = ev.data;
@@ -316,7 +317,7 @@
   Widget.prototype.deleteAsk = function (c, node) {
     var self = this, entry = own(c);
     if (!entry) return;
-    var ask = h("p", { role: "group" }, [t("Delete this comment?"), " ",
+    var ask = h("p", { role: "group", "aria-label": t("Delete this comment?") }, [t("Delete this comment?"), " ",
       h("button", { type: "button", on: { click: function () {
         api("DELETE", "comments/" + c.id + "/", null, tokenHeader(entry)).then(function () {
           delete mine[c.id];
@@ -375,7 +376,11 @@
         h("button", { type: "button", on: { click: logout } }, [t("Sign out")])])
       : h("div", {}, [
         h("p", { class: "hint" }, [t("Posting comment as a guest."), " ",
-          h("button", { type: "button", on: { click: popupLogin } }, [t("Log in with newsite")])]),
+          h("button", { type: "button", on: { click: function () {
+            if (popupLogin()) return;
+            status.className = "err";
+            status.textContent = t("Allow pop-up windows for this page to log in.");
+          } } }, [t("Log in with newsite")])]),
         field("name", t("Name"), h("input", { name: "name", required: "", maxlength: "80", autocomplete: "name", value: load("name") || "" })),
         field("email", t("Email (never shown)"), h("input", { name: "email", type: "email", required: "", autocomplete: "email", value: load("email") || "" })),
       ]);
