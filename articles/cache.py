@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
@@ -42,6 +43,9 @@ ENGAGED_COOKIE = "engaged"
 _PERSONAL_COOKIE_PREFIXES = ("comment_edit_",)
 
 KEY_PREFIX = "articles:page"
+# Sent with ``article_id`` once an article's version has moved (after the commit): for
+# caches the apps above keep of what articles show (embedding's comment counts).
+engagement_changed = Signal()
 
 
 # --- The version -----------------------------------------------------------------------
@@ -61,6 +65,7 @@ class _Bump:
             engagement_changed_at=timezone.now(),
         )
         forget_version(self.article_id)
+        engagement_changed.send(sender=Article, article_id=self.article_id)
 
 
 def article_changed(*article_ids: int | None) -> None:

@@ -17,8 +17,12 @@ from comments.models import Attachment, Comment
 MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
+def is_public(comment: Comment) -> bool:
+    return comment.status == Comment.Status.APPROVED and comment.article.is_public
+
+
 def can_see(request, comment: Comment) -> bool:
-    if comment.status == Comment.Status.APPROVED and comment.article.is_public:
+    if is_public(comment):
         return True
     if services.can_moderate(request.user):
         return True
@@ -29,7 +33,7 @@ def can_see(request, comment: Comment) -> bool:
     return comment.token_matches(tokens.edit_token_from_request(request, comment.pk))
 
 
-def _serve(request, attachment: Attachment, field, content_type: str, download: bool):
+def _serve(request, attachment: Attachment, field, content_type: str, download: bool, shared=False):
     if not can_see(request, attachment.comment):
         raise Http404
     try:
@@ -44,7 +48,11 @@ def _serve(request, attachment: Attachment, field, content_type: str, download: 
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # A public comment's thumbnail is the same for everyone and was drawn by newsite (re-
+    # encoded, no metadata): other sites' pages may show it (the embed widget). Originals,
+    # and whatever is shown only to its author or moderators, stay on newsite's pages.
+    cross = shared and is_public(attachment.comment)
+    response["Cross-Origin-Resource-Policy"] = "cross-origin" if cross else "same-origin"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -65,4 +73,4 @@ def attachment_thumbnail(request, pk):
     if not item.thumbnail:
         raise Http404
     thumb_type = "image/png" if item.thumbnail.name.endswith(".png") else "image/jpeg"
-    return _serve(request, item, item.thumbnail, thumb_type, download=False)
+    return _serve(request, item, item.thumbnail, thumb_type, download=False, shared=True)

@@ -8,15 +8,16 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, Throttled, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import cache as page_cache
+from articles import ratelimit
 from articles.api import RatingSummarySerializer
 from articles.models import Article
-from embedding import origins, sso
+from embedding import counts, origins, sso
 from embedding.models import EmbedSite
 from embedding.services import EmbedError, outside_page_get_or_create, sso_login
 
@@ -32,6 +33,9 @@ class ThreadSerializer(serializers.Serializer):
     rating = RatingSummarySerializer()
     comments_open = serializers.BooleanField(help_text="Whether a new comment is taken now.")
     ratings_enabled = serializers.BooleanField()
+    edit_window = serializers.IntegerField(
+        help_text="Seconds within which an author may change or delete a new comment."
+    )
 
 
 class CountSerializer(serializers.Serializer):
@@ -104,9 +108,15 @@ class ThreadView(APIView):
                     url=url,
                     title=request.query_params.get("title", ""),
                     origin=_sender_origin(request),
+                    ip_address=ratelimit.client_ip(request),
                 )
             except EmbedError as error:
                 raise NotFound(str(error)) from None
+            except ratelimit.RateLimited as error:
+                raise Throttled(
+                    wait=error.retry_after,
+                    detail=_("Too many new pages were started from here; try again later."),
+                ) from None
             article = article if article.is_public else None
         if article is None:
             raise NotFound(_("No such page."))
@@ -115,13 +125,19 @@ class ThreadView(APIView):
             title=article.title,
             comments_open=article.accepting_comments,
             ratings_enabled=article.ratings_enabled,
+            edit_window=settings.COMMENTS_EDIT_WINDOW,
         )
         return Response(data)
 
 
 class CountsView(APIView):
     """Comment counts and ratings for up to 50 pages (``url=`` and ``slug=``, repeated),
-    in one query. A page newsite does not know yet counts zero (``slug`` null)."""
+    in one query, kept in the cache by the site's engagement generation
+    (``embedding.counts``): a repeat costs no query, a change shows at once. A page
+    newsite does not know yet counts zero (``slug`` null). The answer is the same for
+    everyone, so no credentials are read."""
+
+    authentication_classes = []
 
     @extend_schema(
         parameters=[
@@ -145,41 +161,34 @@ class CountsView(APIView):
                 raise ValidationError({"url": [_("Send absolute http(s) addresses.")]}) from None
             wanted.append((raw, url, _own_slug(request, url)))
         wanted += [(None, None, slug) for slug in slugs]
-        by_url = {url for _raw, url, slug in wanted if url and not slug}
-        by_slug = {slug for _raw, _url, slug in wanted if slug}
-        # One query, however many pages.
-        found = list(
-            Article.objects.published()
-            .filter(Q(external_url__in=by_url) | Q(slug__in=by_slug))
-            .only(
-                "slug",
-                "external_url",
-                "comment_count",
-                "rating_count",
-                "rating_sum",
-                "engagement_version",
-            )
-        )
-        articles = {a.external_url: a for a in found if a.external_url}
-        articles.update({a.slug: a for a in found})
-        results = []
-        for raw, url, slug in wanted:
-            article = articles.get(slug or url)
-            if article is not None:
-                results.append(_summary(request, article))
-            else:
-                empty = {"average": 0, "count": 0}
-                results.append(
-                    {"url": url or raw, "slug": None, "comment_count": 0, "rating": empty}
-                )
+        asked = (request.scheme, request.get_host(), tuple(wanted))
+        results = counts.cached_counts(asked, lambda: _counts(request, wanted))
         response = Response({"results": results})
-        response["ETag"] = '"{}"'.format(
-            page_cache.make_etag(
-                "counts", *sorted((a.pk, a.engagement_version) for a in found), *sorted(by_url)
-            )
-        )
+        response["ETag"] = page_cache.make_etag("counts", asked, results)
         response["Cache-Control"] = f"public, max-age={settings.EMBED_COUNTS_MAX_AGE}"
         return response
+
+
+def _counts(request, wanted: list[tuple]) -> list[dict]:
+    by_url = {url for _raw, url, slug in wanted if url and not slug}
+    by_slug = {slug for _raw, _url, slug in wanted if slug}
+    # One query, however many pages.
+    found = list(
+        Article.objects.published()
+        .filter(Q(external_url__in=by_url) | Q(slug__in=by_slug))
+        .only("slug", "external_url", "comment_count", "rating_count", "rating_sum")
+    )
+    articles = {a.external_url: a for a in found if a.external_url}
+    articles.update({a.slug: a for a in found})
+    results = []
+    for raw, url, slug in wanted:
+        article = articles.get(slug or url)
+        if article is not None:
+            results.append(_summary(request, article))
+        else:
+            empty = {"average": 0, "count": 0}
+            results.append({"url": url or raw, "slug": None, "comment_count": 0, "rating": empty})
+    return results
 
 
 class SsoInputSerializer(serializers.Serializer):

@@ -9,3 +9,12 @@ class EmbeddingConfig(AppConfig):
         from embedding import api_schema, origins  # noqa: F401 (api_schema registers itself)
 
         origins.connect()
+        from django.db.models.signals import post_delete
+
+        from articles.cache import engagement_changed
+        from embedding import counts
+
+        engagement_changed.connect(counts.engagement_moved, dispatch_uid="embedding.counts")
+        post_delete.connect(
+            counts.article_deleted, sender="articles.Article", dispatch_uid="embedding.counts"
+        )

@@ -4,10 +4,12 @@ reader in with the site's own token."""
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles import ratelimit
 from articles.models import Article
 from articles.services import article_outside_get_or_create
 from embedding import origins
@@ -56,11 +58,14 @@ def embed_site_moderation_set(*, site: EmbedSite, moderation: str) -> int:
 
 
 def outside_page_get_or_create(
-    *, url: str, title: str = "", origin: str | None = None
+    *, url: str, title: str = "", origin: str | None = None, ip_address: str | None = None
 ) -> tuple[Article, bool]:
     """The record of the page at ``url``, made on first use if the page's origin is an
     active embed site. ``origin`` is the ``Origin`` the request came with, if any: a
-    page may only be made from its own site's pages. EmbedError when not allowed."""
+    page may only be made from its own site's pages. EmbedError when not allowed;
+    ``ratelimit.RateLimited`` when the client (``ip_address``) or the site has made
+    too many new pages lately (``EMBED_NEW_PAGES_RATE``, ``EMBED_NEW_PAGES_SITE_RATE``).
+    A page that exists is answered whatever the rate."""
     try:
         url = origins.normalise_page_url(url)
     except ValueError:
@@ -74,6 +79,10 @@ def outside_page_get_or_create(
         raise EmbedError("This site may not embed comments from here.")
     if origin is not None and origin != page_origin:
         raise EmbedError("A page's comments are started from its own site.")
+    # Counted only for a page about to be made: a script that makes up addresses on an
+    # allowed origin fills no table, while readers of existing pages never wait.
+    ratelimit.hit("embed-page", settings.EMBED_NEW_PAGES_RATE, ip_address=ip_address)
+    ratelimit.hit("embed-site-page", settings.EMBED_NEW_PAGES_SITE_RATE, f"site:{site['id']}")
     return article_outside_get_or_create(url=url, title=title, moderation=site["moderation"])
 
 

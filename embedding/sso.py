@@ -24,7 +24,14 @@ from embedding.services import SsoReader
 MAX_TOKEN_LIFETIME = 24 * 3600
 # Clock skew allowed between the host and newsite.
 LEEWAY = 60
-__all__ = ["KEYWORD", "SsoError", "session_max_age", "session_token", "sso_reader_from_token"]
+__all__ = [
+    "KEYWORD",
+    "SsoError",
+    "account_session_token",
+    "session_max_age",
+    "session_token",
+    "sso_reader_from_token",
+]
 
 
 class SsoError(Exception):
@@ -67,6 +74,14 @@ def session_token(identity: SsoIdentity) -> str:
     """The token the widget sends back as ``Authorization: Bearer <token>``
     (``embedding.authentication``)."""
     return signing.dumps({"i": identity.pk, "s": identity.site_id}, salt=SESSION_SALT)
+
+
+def account_session_token(user, *, site_id: int) -> str:
+    """The same kind of token for a newsite account signed in through the "Log in with
+    newsite" popup, good on ``site_id``'s pages only and until the password changes."""
+    return signing.dumps(
+        {"u": user.pk, "s": site_id, "h": user.get_session_auth_hash()}, salt=SESSION_SALT
+    )
 
 
 def session_max_age() -> int:

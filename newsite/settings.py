@@ -505,6 +505,9 @@ CORS_PREFLIGHT_MAX_AGE = 3600
 EMBED_SSO_SESSION_SECONDS = env_int("EMBED_SSO_SESSION_SECONDS", 2 * 3600, minimum=60)
 # Seconds browsers and CDNs may keep a /api/v1/counts/ answer.
 EMBED_COUNTS_MAX_AGE = env_int("EMBED_COUNTS_MAX_AGE", 60, minimum=0)
+# New outside pages /api/v1/threads/ makes per client IP, per embed site; more get 429.
+EMBED_NEW_PAGES_RATE = env_rate("EMBED_NEW_PAGES_RATE", "30/h")
+EMBED_NEW_PAGES_SITE_RATE = env_rate("EMBED_NEW_PAGES_SITE_RATE", "1000/h")
 
 # --- Webhooks (webhooks/) -----------------------------------------------------------
 # Endpoints on loopback or private networks are refused unless this is on (tests and

@@ -9,12 +9,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
+from allauth.account.models import EmailAddress
 from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Article
+from comments.models import Comment
 from embedding.services import embed_site_add
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import make_user
 
 # Milliseconds to wait for a posted comment to show.
 POSTED = 20_000
@@ -112,6 +115,9 @@ def test_a_guest_reads_posts_replies_likes_flags_rates_and_attaches(
     expect(page.get_by_role("heading", name="Comments (1)")).to_be_visible()
     comment = page.locator("article", has_text="First from the host page")
     expect(comment.get_by_role("link", name="photo.png")).to_be_visible()
+    # The thumbnail loads on the host's page (served Cross-Origin-Resource-Policy: cross-origin).
+    thumb = comment.locator("img.thumb")
+    assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
 
     comment.get_by_role("button", name="Like (0)").click()
     expect(comment.get_by_role("button", name="Like (1)")).to_be_visible()
@@ -164,6 +170,58 @@ def test_an_sso_reader_posts_under_the_hosts_name(page, host, live_server, trans
     page.get_by_role("button", name="Submit").click()
     comment = page.locator("article", has_text="Signed in by my newspaper")
     expect(comment.get_by_text("Host Reader")).to_be_visible(timeout=POSTED)
+
+
+def test_a_newsite_reader_logs_in_through_the_popup_and_posts(
+    page, host, live_server, transactional_db
+):
+    embed_site_add(origin=host.origin, moderation="none")
+    reader = make_user("popper", display_name="Pop Reader", password="correct horse 7")
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    host.pages["/story/4"] = story(live_server, f"{host.origin}/story/4")
+    page.goto(f"{host.origin}/story/4")
+
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Log in with newsite").click()
+    popup = opened.value
+    # allauth's log-in, first-party in the popup (third-party cookies stay blocked).
+    popup.get_by_label("Email").fill(reader.email)
+    popup.get_by_label("Password").fill("correct horse 7")
+    popup.get_by_role("button", name="Log in").click()
+    expect(popup.get_by_role("heading")).to_contain_text("as Pop Reader?")
+    popup.get_by_role("button", name="Continue").click()
+    popup.wait_for_event("close")
+
+    expect(page.get_by_text("Posting as Pop Reader.")).to_be_visible()
+    page.get_by_label("Comment", exact=True).fill("Logged in with my newsite account")
+    page.get_by_role("button", name="Submit").click()
+    comment = page.locator("article", has_text="Logged in with my newsite account")
+    expect(comment.get_by_text("Pop Reader")).to_be_visible(timeout=POSTED)
+    assert Comment.objects.get(body__contains="newsite account").user == reader
+
+
+def test_a_guest_edits_then_deletes_their_comment(page, host, live_server, transactional_db):
+    embed_site_add(origin=host.origin, moderation="none")
+    host.pages["/story/5"] = story(live_server, f"{host.origin}/story/5")
+    page.goto(f"{host.origin}/story/5")
+    page.get_by_label("Name", exact=True).fill("Eve Guest")
+    page.get_by_label("Email (never shown)").fill("eve@example.com")
+    page.get_by_label("Comment", exact=True).fill("Tpyo in my comment")
+    page.get_by_role("button", name="Submit").click()
+    comment = page.locator("article", has_text="Tpyo in my comment")
+    expect(comment).to_be_visible(timeout=POSTED)
+
+    comment.get_by_role("button", name="Edit").click()
+    comment.get_by_label("Edit your comment").fill("Typo fixed in my comment")
+    comment.get_by_role("button", name="Save").click()
+    comment = page.locator("article", has_text="Typo fixed in my comment")
+    expect(comment).to_be_visible()
+
+    comment.get_by_role("button", name="Delete").click()
+    comment.get_by_role("button", name="Yes, delete").click()
+    expect(page.get_by_text("Your comment was deleted.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Comments (0)")).to_be_visible()
+    assert Comment.objects.get().status == Comment.Status.DELETED
 
 
 def test_a_page_of_a_site_not_allowed_gets_an_error_and_nothing_made(

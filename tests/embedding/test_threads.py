@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 
 from articles.models import Article
 from tests.factories import make_article
@@ -7,8 +8,8 @@ pytestmark = pytest.mark.django_db
 STORY = "https://host.example/story/1"
 
 
-def thread(client, url, **params):
-    return client.get("/api/v1/threads/", {"url": url, **params})
+def thread(client, url, REMOTE_ADDR="127.0.0.1", **params):  # noqa: N803
+    return client.get("/api/v1/threads/", {"url": url, **params}, REMOTE_ADDR=REMOTE_ADDR)
 
 
 def test_first_use_on_an_embed_site_creates_the_page(site, client_from_host):
@@ -23,6 +24,7 @@ def test_first_use_on_an_embed_site_creates_the_page(site, client_from_host):
         "rating": {"average": 0, "count": 0},
         "comments_open": True,
         "ratings_enabled": True,
+        "edit_window": 900,
     }
 
 
@@ -83,3 +85,29 @@ def test_an_outside_pages_own_page_here_sends_readers_there(site, client_from_ho
     response = client_from_host.get(f"/articles/{slug}/")
     assert response.status_code == 302
     assert response["Location"] == STORY
+
+
+@override_settings(EMBED_NEW_PAGES_RATE="2/h")
+def test_one_client_making_too_many_new_pages_gets_429(site, client_from_host):
+    for n in range(2):
+        assert thread(client_from_host, f"{STORY}{n}").status_code == 200
+    response = thread(client_from_host, f"{STORY}new")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert not Article.objects.filter(external_url=f"{STORY}new").exists()
+
+
+@override_settings(EMBED_NEW_PAGES_RATE="2/h")
+def test_pages_that_exist_answer_beyond_the_new_pages_rate(site, client_from_host):
+    for n in range(2):
+        thread(client_from_host, f"{STORY}{n}")
+    assert thread(client_from_host, f"{STORY}new").status_code == 429
+    assert thread(client_from_host, f"{STORY}0").status_code == 200
+
+
+@override_settings(EMBED_NEW_PAGES_SITE_RATE="2/h")
+def test_one_site_making_too_many_new_pages_from_many_clients_gets_429(site, client_from_host):
+    for n in range(2):
+        address = f"192.0.2.{n + 1}"
+        assert thread(client_from_host, f"{STORY}{n}", REMOTE_ADDR=address).status_code == 200
+    assert thread(client_from_host, f"{STORY}new", REMOTE_ADDR="192.0.2.9").status_code == 429

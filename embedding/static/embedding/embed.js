@@ -5,9 +5,11 @@
  *
  * Drawn in a shadow root: the host's CSS cannot reach in and ours cannot leak out.
  * (Open, not closed: the host's scripts are trusted with the page anyway, and tests
- * and assistive tools can see in.) No cookie of newsite's is used: the voter token, guests' edit and
- * trust tokens and the single sign-on session are kept in the host page's
- * localStorage and sent as headers, so it works with third-party cookies blocked.
+ * and assistive tools can see in.) No cookie of newsite's is used: the voter token, a
+ * guest's trust token and the session (single sign-on, or the "Log in with newsite"
+ * popup) are kept in the host page's localStorage, the edit tokens of this tab's own
+ * comments in its sessionStorage (they last the edit window only), all sent as headers,
+ * so it works with third-party cookies blocked.
  * Every text goes through t(), which asks window.gettext / window.ngettext when the
  * page has them (Django's JavaScriptCatalog) and falls back to the English source.
  */
@@ -40,6 +42,18 @@
   var session = load("session");
   if (session && session.until < Date.now()) session = null;
   var widgets = [];
+  // This tab's own comments: {id: {k: guest edit token or "", b: the text sent, u: until}}.
+  var mine = {};
+  try { mine = JSON.parse(sessionStorage.getItem(KEY + "mine")) || {}; } catch (e) { /* none */ }
+  Object.keys(mine).forEach(function (id) { if (mine[id].u < Date.now()) delete mine[id]; });
+  save("edit", null); // edit tokens were once kept for good in localStorage
+  function saveMine() {
+    try { sessionStorage.setItem(KEY + "mine", JSON.stringify(mine)); } catch (e) { /* this view only */ }
+  }
+  function own(c) {
+    var entry = mine[c.id];
+    return entry && entry.u > Date.now() && (entry.k || session) ? entry : null;
+  }
 
   function api(method, path, body, headers) {
     headers = headers || {};
@@ -79,13 +93,28 @@
   function login(token) {
     var first = widgets[0];
     return api("POST", "embed/sso/", { token: token, url: first ? first.url : location.href })
-      .then(function (data) {
-        session = { token: data.token, name: data.name, until: Date.now() + data.expires_in * 900 };
-        save("session", session);
-        widgets.forEach(function (w) { w.drawForm(); });
-        return data.name;
-      });
+      .then(signedIn);
   }
+  function signedIn(data) {
+    session = { token: data.token, name: data.name, until: Date.now() + data.expires_in * 900 };
+    save("session", session);
+    widgets.forEach(function (w) { w.drawForm(); });
+    return data.name;
+  }
+  /* "Log in with newsite": a first-party popup on newsite's origin (allauth's log-in there),
+   * which hands back a session token with postMessage addressed to this page's origin. */
+  var popup = null;
+  function popupLogin() {
+    popup = window.open(BASE + "/embed/login/?origin=" + encodeURIComponent(location.origin),
+      "newsite-login", "popup,width=520,height=640");
+    return popup;
+  }
+  window.addEventListener("message", function (ev) {
+    var d = ev.data;
+    if (ev.origin !== BASE || !popup || ev.source !== popup || !d || d.type !== "newsite:login") return;
+    popup = null;
+    signedIn(d);
+  });
   function logout() {
     session = null;
     save("session", null);
@@ -115,6 +144,7 @@
     "label{display:block;font-weight:600}.row{display:flex;gap:.5em;flex-wrap:wrap;align-items:center}" +
     ".c{border-top:1px solid #ddd;padding:.6em 0}.meta{color:#555;font-size:.9em}.badge{background:#eee;border-radius:3px;padding:0 .3em;margin-left:.3em}" +
     ".star{border:0;background:none;font-size:1.4em;padding:0 .1em;color:#b8860b}.err{color:#a00}.ok{color:#075}" +
+    ".thumb{display:block;max-width:160px;max-height:120px;margin:.2em 0}" +
     "form{border-top:2px solid #ccc;margin-top:1em;padding-top:.5em}.hint{font-size:.9em;color:#555}a{color:#1a4d8f}";
 
   function Widget(el) {
@@ -234,7 +264,11 @@
     body.innerHTML = c.body_html; // sanitised by newsite (safe Markdown subset)
     node.appendChild(body);
     (c.attachments || []).forEach(function (a) {
-      node.appendChild(h("p", {}, [h("a", { href: a.url, target: "_blank", rel: "noopener", text: "\ud83d\udcce " + a.name })]));
+      // Thumbnails of public comments are served to other sites' pages (Cross-Origin-Resource-Policy).
+      node.appendChild(h("p", {}, [h("a", { href: a.url, target: "_blank", rel: "noopener" }, [
+        a.thumbnail_url ? h("img", { src: a.thumbnail_url, alt: "", class: "thumb", loading: "lazy" }) : null,
+        "\ud83d\udcce " + a.name,
+      ])]));
     });
     if (c.location) {
       node.appendChild(h("p", { class: "meta" }, [
@@ -251,8 +285,51 @@
       } } }, [t("Reply")]));
     }
     actions.appendChild(h("button", { type: "button", on: { click: function () { self.flagForm(c, node); } } }, [t("Flag")]));
+    if (own(c)) {
+      actions.appendChild(h("button", { type: "button", on: { click: function () { self.editForm(c, node, body); } } }, [t("Edit")]));
+      actions.appendChild(h("button", { type: "button", on: { click: function () { self.deleteAsk(c, node); } } }, [t("Delete")]));
+    }
     node.appendChild(actions);
     return node;
+  };
+  function tokenHeader(entry) { return entry.k ? { "X-Comment-Token": entry.k } : {}; }
+  Widget.prototype.editForm = function (c, node, body) {
+    var self = this, entry = own(c);
+    if (!entry || node.querySelector("textarea")) return;
+    var text = h("textarea", { rows: "4", maxlength: "5000" });
+    text.value = entry.b || body.textContent;
+    var out = h("p", { role: "status" });
+    var form = h("div", {}, [h("label", {}, [t("Edit your comment"), text]), h("div", { class: "row" }, [
+      h("button", { type: "button", on: { click: function () {
+        api("PATCH", "comments/" + c.id + "/", { body: text.value }, tokenHeader(entry)).then(function (changed) {
+          entry.b = text.value;
+          saveMine();
+          node.replaceWith(changed.status === "approved" ? self.comment(changed) : h("p", { class: "ok", role: "status",
+            text: t("Thank you. Your comment will appear once a moderator approves it.") }));
+        }, function (error) { out.className = "err"; out.textContent = errorText(error); });
+      } } }, [t("Save")]),
+      h("button", { type: "button", on: { click: function () { form.remove(); body.hidden = false; } } }, [t("Cancel")]),
+    ]), out]);
+    body.hidden = true;
+    body.after(form);
+    text.focus();
+  };
+  Widget.prototype.deleteAsk = function (c, node) {
+    var self = this, entry = own(c);
+    if (!entry) return;
+    var ask = h("p", { role: "group", "aria-label": t("Delete this comment?") }, [t("Delete this comment?"), " ",
+      h("button", { type: "button", on: { click: function () {
+        api("DELETE", "comments/" + c.id + "/", null, tokenHeader(entry)).then(function () {
+          delete mine[c.id];
+          saveMine();
+          node.replaceWith(h("p", { class: "ok", role: "status", text: t("Your comment was deleted.") }));
+          self.thread.comment_count = Math.max(0, self.thread.comment_count - 1);
+          self.drawHeading();
+        }, function (error) { ask.appendChild(h("span", { class: "err", text: " " + errorText(error) })); });
+      } } }, [t("Yes, delete")]),
+      h("button", { type: "button", on: { click: function () { ask.remove(); } } }, [t("Cancel")]),
+    ]);
+    node.appendChild(ask);
   };
   Widget.prototype.withVoter = function (call) {
     return load("voter") || session ? call() : api("GET", "counts/?slug=" + this.thread.slug).then(call);
@@ -298,7 +375,12 @@
       ? h("p", {}, [fmt(t("Posting as %(name)s."), { name: session.name }), " ",
         h("button", { type: "button", on: { click: logout } }, [t("Sign out")])])
       : h("div", {}, [
-        h("p", { class: "hint", text: t("Posting comment as a guest.") }),
+        h("p", { class: "hint" }, [t("Posting comment as a guest."), " ",
+          h("button", { type: "button", on: { click: function () {
+            if (popupLogin()) return;
+            status.className = "err";
+            status.textContent = t("Allow pop-up windows for this page to log in.");
+          } } }, [t("Log in with newsite")])]),
         field("name", t("Name"), h("input", { name: "name", required: "", maxlength: "80", autocomplete: "name", value: load("name") || "" })),
         field("email", t("Email (never shown)"), h("input", { name: "email", type: "email", required: "", autocomplete: "email", value: load("email") || "" })),
       ]);
@@ -341,7 +423,10 @@
       api("POST", self.base + "comments/", body, { "Idempotency-Key": String(Date.now()) + Math.random() })
         .then(function (c) {
           if (c.trust_token) save("trust", c.trust_token);
-          if (c.edit_token) { var tokens = load("edit") || {}; tokens[c.id] = c.edit_token; save("edit", tokens); }
+          if (self.thread.edit_window) {
+            mine[c.id] = { k: c.edit_token || "", b: data.body, u: Date.now() + self.thread.edit_window * 1000 };
+            saveMine();
+          }
           self.parent = null;
           self.drawForm();
           if (c.status === "approved") {
