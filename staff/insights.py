@@ -97,6 +97,10 @@ def _comment_charts(figures, days, labels) -> list[Chart]:
         Article.objects.filter(pk__in=[int(d) for d, _v in top]).values_list("pk", "title")
     )
     statuses = _per_day(figures, "status", days)
+    hours = Counter()
+    for _day, metric, dimension, value in figures:
+        if metric == "hour":
+            hours[dimension] += value
     return [
         Chart(
             "comments",
@@ -104,6 +108,20 @@ def _comment_charts(figures, days, labels) -> list[Chart]:
             _("comments posted each day, by section"),
             labels,
             _per_day(figures, "comments", days),
+        ),
+        Chart(
+            "hours",
+            _("Comments by hour of day"),
+            _(
+                "comments posted in the period, and those held by the rules, by the hour "
+                "of the day they were posted (site time)"
+            ),
+            [f"{hour:02d}" for hour in range(24)],
+            {
+                _("posted"): [hours[f"{hour:02d}|posted"] for hour in range(24)],
+                _("held"): [hours[f"{hour:02d}|held"] for hour in range(24)],
+            },
+            kind="bar",
         ),
         Chart(
             "top-articles",

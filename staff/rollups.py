@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
 from comments.models import Comment, ModerationLog
@@ -24,6 +25,7 @@ METRICS = {
     "article": "comments posted (article id)",
     "status": "comments posted, by their status now",
     "reason": "comments posted and held, by each reason they were held for",
+    "hour": "comments posted, and those held by the rules, by hour of the day (site time)",
     "decisions": "a moderator's decisions (approve, reject, spam), by moderator",
     "wait": "first decisions, by moderator and by how long the comment waited (bucket)",
     "votes": "votes cast (article id and stars)",
@@ -55,8 +57,10 @@ def day_counts(*, day: date) -> Counter:
     volume: ``{(metric, dimension): value}``."""
     start, end = _bounds(day)
     counts = Counter()
-    posted = Comment.objects.filter(created_at__gte=start, created_at__lt=end)
-    grouped = posted.values("article__section__slug", "article_id", "status").annotate(
+    posted = Comment.objects.filter(created_at__gte=start, created_at__lt=end).annotate(
+        hour=ExtractHour("created_at")  # in the site's time zone, as the day's bounds
+    )
+    grouped = posted.values("article__section__slug", "article_id", "status", "hour").annotate(
         n=Count("pk")
     )
     for row in grouped:
@@ -64,10 +68,12 @@ def day_counts(*, day: date) -> Counter:
         counts["comments", section] += row["n"]
         counts["article", f"{section}|{row['article_id']}"] += row["n"]
         counts["status", f"{section}|{row['status']}"] += row["n"]
+        counts["hour", f"{section}|{row['hour']:02d}|posted"] += row["n"]
     held = posted.exclude(moderation_reasons=[]).values_list(
-        "article__section__slug", "moderation_reasons"
+        "article__section__slug", "moderation_reasons", "hour"
     )
-    for section, reasons in held:
+    for section, reasons, hour in held:
+        counts["hour", f"{section}|{hour:02d}|held"] += 1
         for code in {reason.partition(":")[0] for reason in reasons}:
             counts["reason", f"{section}|{code}"] += 1
     decided = ModerationLog.objects.filter(

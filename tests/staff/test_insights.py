@@ -111,6 +111,20 @@ def test_comments_per_day_and_statuses_equal_a_recount(seeded):
     assert sum(statuses["Spam"]) == Comment.objects.filter(status="spam").count()
 
 
+def test_comments_by_hour_equal_a_recount_in_the_sites_time_zone(settings):
+    settings.TIME_ZONE = "America/Mexico_City"  # UTC-6: hours move, and some days
+    seed_month(60)
+    rollups.daily_stats_rollup(days=31)
+    hours = chart(insights_charts(start=month()[0] - timedelta(days=1), end=month()[1]), "hours")
+    rows = Comment.objects.values_list("created_at", "moderation_reasons")
+    posted = Counter(timezone.localtime(at).hour for at, _ in rows)
+    held = Counter(timezone.localtime(at).hour for at, reasons in rows if reasons)
+    assert hours.labels == [f"{h:02d}" for h in range(24)]
+    assert hours.series["posted"] == [posted[h] for h in range(24)]
+    assert hours.series["held"] == [held[h] for h in range(24)]
+    assert sum(hours.series["posted"]) == 60
+
+
 def test_held_by_reason_and_top_articles_equal_a_recount(seeded):
     start, end = month()
     charts = insights_charts(start=start, end=end)
@@ -200,11 +214,11 @@ def test_the_page_costs_the_same_queries_however_many_rows(
 def test_the_page_has_a_chart_a_table_and_a_csv_link_each(client, moderator, seeded):
     client.force_login(moderator)
     text = client.get(URL).text
-    for slug in ("comments", "statuses", "reasons", "wait", "decisions", "spam-model"):
+    for slug in ("comments", "hours", "statuses", "reasons", "wait", "decisions", "spam-model"):
         assert f'src="/insights/{slug}.svg?' in text
         assert f'href="/insights/{slug}.csv?' in text
     start, end = month()
-    assert text.count("<table>") == len(insights_charts(start=start, end=end)) == 15
+    assert text.count("<table>") == len(insights_charts(start=start, end=end)) == 16
 
 
 def test_the_csv_equals_the_charts_numbers(client, moderator, seeded):
