@@ -2,6 +2,7 @@
 on) and what one measurement and one round of them hold. bench/run.py drives them."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 SMALL = "bench-200-comments"
 LARGE = "bench-10000-comments"
@@ -100,6 +101,13 @@ TARGETS = [
         "moderation desk, 500 pending (first page), signed-in moderator",
         "uncached",
         "/moderate/",
+        signed_in=True,
+    ),
+    Target(
+        "insights",
+        "newsroom insights over a year of 1,000,000 comments, signed-in moderator",
+        "uncached",
+        f"/insights/?start={date.today() - timedelta(days=364)}",
         signed_in=True,
     ),
     Target(

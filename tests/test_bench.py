@@ -51,6 +51,7 @@ def a_round(**overrides):
         "page_huge": measurement(rps=24, p50=145),
         "post": measurement(p99=90),
         "desk": measurement(rps=30),
+        "insights": measurement(rps=25),
         "page_signed_in": measurement(rps=100),
         "page_moderator": measurement(rps=20),
         "breaking": measurement(rps=100, p99=249),
@@ -83,6 +84,7 @@ def test_targets_missed_fail():
             page_huge=measurement(p50=151),
             post=measurement(p99=100),
             desk=measurement(rps=24),
+            insights=measurement(rps=24),
             page_signed_in=measurement(rps=99),
             page_cold=measurement(rps=11),
         )
@@ -94,6 +96,7 @@ def test_targets_missed_fail():
         "page_huge",
         "post",
         "desk",
+        "insights",
         "page_signed_in",
     ]
 
@@ -120,7 +123,7 @@ def test_worker_memory_within_noise_passes():
 
 def test_summary_names_what_was_met_and_missed():
     text = bench.summary([a_round(), a_round(post=measurement(p99=250))])
-    assert text.startswith("**Met 11 of 12**")
+    assert text.startswith("**Met 12 of 13**")
     assert "**Missed**: `POST` guest comment" in text
 
 
