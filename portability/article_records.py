@@ -35,7 +35,7 @@ def article_record(article: Article, url: str) -> dict:
     """The export line of ``article``, whose page is at ``url``."""
     row = {"type": "article", "id": article.pk, "url": url, "title": article.title}
     row |= {name: getattr(article, name) for name in SWITCHES}
-    row |= {name: _iso(getattr(article, name)) for name in TIMES}
+    row |= {name: iso(getattr(article, name)) for name in TIMES}
     if article.is_outside:
         return row | {"external_url": article.external_url}
     row |= {name: getattr(article, name) for name in CONTENT}
@@ -45,7 +45,7 @@ def article_record(article: Article, url: str) -> dict:
     }
 
 
-def _iso(when) -> str | None:
+def iso(when) -> str | None:
     return when.isoformat() if when else None
 
 

@@ -11,7 +11,7 @@ and ``attachment`` objects of those comments. Emails and IP addresses only with
 
 import json
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
 from comments.models import Attachment, Comment, CommentLike, ThreadSubscription
-from portability.article_records import article_record
+from portability.article_records import article_record, iso
 from ratings.models import Vote
 
 # Version 2 added our own articles' content, like rows and attachment ids; version 1
@@ -54,7 +54,32 @@ def _comment(c: Comment, personal: bool) -> dict:
     if personal:
         row["email"] = c.guest_email
         row["ip_address"] = c.ip_address
-    return row
+    return row | _comment_state(c)
+
+
+def _comment_state(c: Comment) -> dict:
+    """What readers see of a comment besides its words: when it was edited, whether it
+    is a newsroom pick, the stars sent with it and whose vote they are (a reader by
+    username; a guest's key; ``c:<id>`` the comment's own), where it was written."""
+    voter = c.rating_voter
+    reader = _reader_id(voter)
+    location = None
+    if c.has_location:
+        location = {
+            "name": c.location_name,
+            "latitude": str(c.latitude) if c.latitude is not None else None,
+            "longitude": str(c.longitude) if c.longitude is not None else None,
+            "precise": c.location_precise,
+        }
+    return {
+        "edited_at": iso(c.edited_at),
+        "featured_at": iso(c.featured_at) if c.is_featured else None,
+        "rating": c.rating,
+        "rating_voter": None if reader is not None else voter or None,
+        "rating_user": c.user.get_username() if reader and reader == c.user_id else None,
+        "location": location,
+        "language": c.language,
+    }
 
 
 def _vote(vote: Vote) -> dict:
@@ -116,16 +141,29 @@ def _attachment(a: Attachment) -> dict:
     }
 
 
-def _copy(name: str, media: Path) -> None:
+def _copy(name: str, media: Path) -> bool:
+    """Copy a stored file under ``media``; False when storage does not have it (the
+    export goes on: one lost file must not cost the whole backup)."""
     target = media / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    with default_storage.open(name) as src, open(target, "wb") as dst:
-        shutil.copyfileobj(src, dst)
+    try:
+        with default_storage.open(name) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    except FileNotFoundError:
+        target.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def export_lines(
-    *, personal_data: bool = False, since=None, media: Path | None = None
+    *,
+    personal_data: bool = False,
+    since=None,
+    media: Path | None = None,
+    missing: Callable[[str], None] | None = None,
 ) -> Iterator[str]:
+    """The export's lines. With ``media``, attachments' files are copied there; a file
+    storage has lost is named to ``missing``."""
     from django.utils import timezone
 
     comments = Comment.objects.select_related("article", "user").order_by("depth", "pk")
@@ -157,5 +195,5 @@ def export_lines(
     attachments = Attachment.objects.filter(comment__in=comments.values("pk")).order_by("pk")
     for a in attachments.iterator(chunk_size=CHUNK):
         yield _line(_attachment(a))
-        if media is not None:
-            _copy(a.file.name, media)
+        if media is not None and not _copy(a.file.name, media) and missing:
+            missing(a.file.name)

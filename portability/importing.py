@@ -47,6 +47,8 @@ class Post:
     status: str = Comment.Status.APPROVED  # or pending, spam, deleted
     likes: int = 0
     username: str = ""  # newsite exports: the account, when it exists here
+    # newsite exports: the comment's other fields as they were (model field names).
+    fields: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -267,5 +269,7 @@ def _comment(post, article, reply_to, options, users, accounts) -> Comment:
     )
     if post.created_at is not None:
         comment.created_at = post.created_at
+    for name, value in post.fields.items():
+        setattr(comment, name, value)
     comment.set_body(post.body[: settings.COMMENTS_MAX_LENGTH])
     return comment

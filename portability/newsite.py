@@ -16,9 +16,11 @@ and one to the count.
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
 from portability.article_records import article_find
@@ -26,6 +28,17 @@ from portability.disqus import Spool
 from portability.exporting import FORMAT, VERSION, chunks
 from portability.importing import Options, Report, Thread, mapped_url
 from portability.restoring import attachments_restore, likes_restore, votes_and_follows_restore
+
+# A comment line's fields beyond what every import has (``exporting._comment_state``).
+STATE = (
+    "edited_at",
+    "featured_at",
+    "rating",
+    "rating_voter",
+    "rating_user",
+    "location",
+    "language",
+)
 
 
 def _post(row: dict) -> dict:
@@ -40,7 +53,32 @@ def _post(row: dict) -> dict:
         "status": row.get("status", "approved"),
         "likes": row.get("like_count", 0),
         "username": row.get("user") or "",
+        "fields": {name: row[name] for name in STATE if row.get(name) is not None},
     }
+
+
+def comment_fields(state: dict, users: dict[str, int]) -> dict:
+    """A comment line's state as the comment's field values here. Whose vote the stars
+    are: a reader's key made from their account here; a guest's as it was; the
+    comment's own (``c:<id>``) is written with the vote, once the comment has its id
+    here (``restoring``)."""
+    fields = {}
+    for name in ("edited_at", "featured_at"):
+        if state.get(name):
+            fields[name] = parse_datetime(state[name])
+    fields["is_featured"] = "featured_at" in fields
+    voter = state.get("rating_voter") or ""
+    if state.get("rating_user"):
+        voter = f"u:{users[state['rating_user']]}" if state["rating_user"] in users else ""
+    fields["rating"] = state.get("rating")
+    fields["rating_voter"] = "" if voter.startswith("c:") else voter
+    fields["language"] = state.get("language") or ""
+    place = state.get("location") or {}
+    fields["location_name"] = place.get("name") or ""
+    for name in ("latitude", "longitude"):
+        fields[name] = Decimal(place[name]) if place.get(name) else None
+    fields["location_precise"] = bool(place.get("precise"))
+    return fields
 
 
 class RestoreSpool(Spool):
@@ -100,6 +138,7 @@ class Restore:
                 likes = spool.like_lines([post.source_id for post in thread.posts])
                 for post in thread.posts:
                     post.likes = max(post.likes - likes.get(post.source_id, 0), 0)
+                    post.fields = comment_fields(post.fields, self.users)
                 yield thread
             self._restore_the_rest(report)
         finally:
@@ -149,6 +188,7 @@ class Restore:
             votes_and_follows_restore(
                 rows=spool.extras("vote", "subscription"),
                 find=lambda key: self.article(key)[0],
+                source=source,
                 users=self.users,
                 report=report,
             )

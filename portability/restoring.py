@@ -39,17 +39,25 @@ def _imported(source: str, ids: Iterable) -> dict[str, Comment]:
     return {row.source_id: row.comment for row in rows.select_related("comment")}
 
 
-def _voter(row: dict, users: dict[str, int]) -> str | None:
+def _voter(row: dict, users: dict[str, int], source: str = "") -> str | None:
     """The voter key of a vote or like here: a reader's made from their account here
-    (None when they have none), a guest's as exported."""
+    (None when they have none), a guest's as exported. A comment's own vote (a guest
+    who rated without a voter cookie, ``c:<id>``) follows the comment's id here, and
+    the comment is told it again (``newsite.comment_fields`` left it out)."""
     if row.get("user"):
         user_id = users.get(row["user"])
         return f"u:{user_id}" if user_id else None
-    return row.get("voter") or None
+    voter = row.get("voter") or None
+    if voter and voter.startswith("c:") and source:
+        comment = _imported(source, [voter[2:]]).get(voter[2:])
+        if comment is not None:  # else: not a comment this restore made; kept as it is
+            voter = f"c:{comment.pk}"
+            Comment.objects.filter(pk=comment.pk, rating_voter="").update(rating_voter=voter)
+    return voter
 
 
 def votes_and_follows_restore(
-    *, rows: Iterable[dict], find: FindArticle, users: dict[str, int], report: Report
+    *, rows: Iterable[dict], find: FindArticle, source: str, users: dict[str, int], report: Report
 ) -> None:
     for chunk in chunks(rows):
         with transaction.atomic():
@@ -58,7 +66,7 @@ def votes_and_follows_restore(
                 if article is None:
                     report.skip(f"{row['type']} of an unknown article")
                 elif row["type"] == "vote":
-                    _vote(row, article, users, report)
+                    _vote(row, article, _voter(row, users, source), report)
                 elif row.get("user") in users:
                     _, made = ThreadSubscription.objects.get_or_create(
                         article=article, user_id=users[row["user"]]
@@ -68,12 +76,11 @@ def votes_and_follows_restore(
                     report.skip("subscription of an unknown reader")
 
 
-def _vote(row: dict, article: Article, users: dict[str, int], report: Report) -> None:
-    voter = _voter(row, users)
+def _vote(row: dict, article: Article, voter: str | None, report: Report) -> None:
     if not voter:
         report.skip("vote of an unknown reader" if row.get("user") else "vote without a voter")
         return
-    user_id = users.get(row.get("user") or "")
+    user_id = int(voter[2:]) if voter.startswith("u:") else None
     _, made = Vote.objects.get_or_create(
         article=article, voter=voter, defaults={"stars": row["stars"], "user_id": user_id}
     )

@@ -8,6 +8,7 @@ from io import StringIO
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import F
+from django.utils import timezone
 
 from articles.models import Article, Section
 from articles.services import article_outside_get_or_create
@@ -45,8 +46,16 @@ def build_site() -> Article:
     section = make_section(name="Mundo", slug="mundo")
     article = make_article(section=section, language="es", title="Título ñ", dateline="QUITO")
     article.authors.add(author)
-    top = make_comment(article, guest_email="ana@example.org", ip_address="203.0.113.9")
-    reply = make_comment(article, parent=top, user=reader, body="Ça va — *yes*")
+    top = make_comment(
+        article,
+        guest_email="ana@example.org",
+        ip_address="203.0.113.9",
+        rating=5,
+        location={"name": "Quito", "latitude": 0.1807, "longitude": -78.4678},
+    )
+    reply = make_comment(article, parent=top, user=reader, body="Ça va — *yes*", rating=3)
+    Comment.objects.filter(pk=top.pk).update(is_featured=True, featured_at=timezone.now())
+    Comment.objects.filter(pk=reply.pk).update(edited_at=timezone.now())
     make_comment(article, parent=reply, status=Comment.Status.PENDING)
     comment_like(comment=top, voter="g:guest-1")
     comment_like(comment=top, voter=f"u:{reader.pk}")
@@ -77,6 +86,14 @@ def _stored(field) -> bytes | None:
         return handle.read()
 
 
+def _voter(key: str) -> str:
+    """A voter key that does not depend on ids a restore makes anew: a comment's own
+    vote (``c:<id>``) named by the comment's words."""
+    if key.startswith("c:"):
+        return "c:" + Comment.objects.get(pk=key[2:]).body
+    return key
+
+
 def snapshot() -> dict:
     articles = Article.objects.order_by("slug")
     return {
@@ -90,11 +107,18 @@ def snapshot() -> dict:
         ],
         "comments": [
             (c.article.slug, c.body, c.status, c.author_name, c.user_id, c.depth, c.created_at,
-             c.reply_to.body if c.reply_to else None, c.like_count)
+             c.reply_to.body if c.reply_to else None, c.like_count, c.edited_at, c.is_featured,
+             c.featured_at, c.rating, c.shown_rating, _voter(c.rating_voter), c.location_name,
+             c.latitude, c.longitude, c.location_precise, c.language)
             for c in Comment.objects.order_by("created_at", "pk")
         ],
         "likes": sorted(CommentLike.objects.values_list("comment__body", "voter")),
-        "votes": sorted(Vote.objects.values_list("article__slug", "voter", "stars", "user_id")),
+        "votes": sorted(
+            (slug, _voter(voter), stars, user_id)
+            for slug, voter, stars, user_id in Vote.objects.values_list(
+                "article__slug", "voter", "stars", "user_id"
+            )
+        ),
         "follows": sorted(ThreadSubscription.objects.values_list("user_id", "article__slug")),
         "attachments": [
             (a.comment.body, a.slot, a.kind, a.name, a.content_type, a.size, a.width, a.height,

@@ -2,8 +2,10 @@
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Attachment, Comment
@@ -56,6 +58,17 @@ def test_media_copies_every_attachment_with_its_bytes(tmp_path):
     for row in listed:
         stored = Attachment.objects.get(pk=row["id"]).file
         assert (media / row["file"]).read_bytes() == stored.open("rb").read()
+
+
+def test_a_file_storage_has_lost_is_named_and_the_export_goes_on(tmp_path):
+    build_site()
+    lost = Attachment.objects.get(kind="document").file
+    lost.storage.delete(lost.name)
+    err = StringIO()
+    out = StringIO()
+    call_command("export_comments", "--media", str(tmp_path / "m"), stdout=out, stderr=err)
+    assert err.getvalue() == f"not copied (missing from storage): {lost.name}\n"
+    assert len(of_type([json.loads(x) for x in out.getvalue().splitlines()], "attachment")) == 2
 
 
 def test_likes_are_lines_naming_readers_by_username():
