@@ -139,3 +139,11 @@ def test_a_dry_run_writes_nothing(backup):
         "imported 4 comments in 2 threads, skipped 0",
     ]
     assert (Article.objects.count(), Vote.objects.count(), Attachment.objects.count()) == (0, 0, 0)
+
+
+def test_media_is_for_a_newsite_restore_only(backup, disqus_file):
+    from django.core.management.base import CommandError
+
+    _path, media = backup
+    with pytest.raises(CommandError, match="--media takes the folder"):
+        run_import("disqus", disqus_file, "--media", str(media))
