@@ -170,6 +170,7 @@ class Restore:
                 elif kind in ("vote", "subscription"):
                     spool.park(kind, row["article"], row)
         spool.db.commit()
+        report.skip("orphan post", spool.orphans())  # a comment of an article not in the file
 
     def article(self, key) -> tuple[Article | None, str]:
         """The article of the file's article ``key``: found, or made (not in a dry run)."""

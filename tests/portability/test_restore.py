@@ -147,3 +147,12 @@ def test_media_is_for_a_newsite_restore_only(backup, disqus_file):
     _path, media = backup
     with pytest.raises(CommandError, match="--media takes the folder"):
         run_import("disqus", disqus_file, "--media", str(media))
+
+
+def test_a_comment_of_an_article_not_in_the_file_is_an_orphan(backup):
+    path, _media = backup
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    rows = [row for row in rows if row.get("external_url") is None]
+    path.write_text("\n".join(json.dumps(row) for row in rows))
+    empty_the_database()
+    assert "  orphan post: 1" in restore(backup)
