@@ -60,6 +60,12 @@ def test_media_copies_every_attachment_with_its_bytes(tmp_path):
         assert (media / row["file"]).read_bytes() == stored.open("rb").read()
 
 
+def test_media_folder_is_made_even_without_files(tmp_path):
+    make_comment(body="No files.")
+    export("--media", str(tmp_path / "empty-media"))
+    assert (tmp_path / "empty-media").is_dir()
+
+
 def test_a_file_storage_has_lost_is_named_and_the_export_goes_on(tmp_path):
     build_site()
     lost = Attachment.objects.get(kind="document").file
