@@ -40,7 +40,10 @@ def article_record(article: Article, url: str) -> dict:
         return row | {"external_url": article.external_url}
     row |= {name: getattr(article, name) for name in CONTENT}
     return row | {
-        "section": {"slug": article.section.slug, "name": article.section.name},
+        "section": {
+            name: getattr(article.section, name)
+            for name in ("slug", "name", "description", "position")
+        },
         "authors": sorted(article.authors.values_list("username", flat=True)),
     }
 
@@ -99,7 +102,12 @@ def _recreate(row: dict) -> Article:
     found = Section.objects.filter(slug=section["slug"]).first()
     found = found or Section.objects.filter(name=section["name"]).first()
     if found is None:
-        found = Section.objects.create(slug=section["slug"], name=section["name"])
+        found = Section.objects.create(
+            slug=section["slug"],
+            name=section["name"],
+            description=section.get("description", ""),
+            position=section.get("position", 0),
+        )
     content = {name: row[name] for name in CONTENT if name in row}
     article = Article(section=found, **content, **_settings(row))
     article.save(force_insert=True)

@@ -43,7 +43,7 @@ def build_site() -> Article:
     two likes without a row (as a Disqus import leaves them), votes, a follow and two
     attachments; and an outside page with one comment."""
     reader, author = make_user("reader"), make_user("writer")
-    section = make_section(name="Mundo", slug="mundo")
+    section = make_section(name="Mundo", slug="mundo", position=3, description="El mundo.")
     article = make_article(section=section, language="es", title="Título ñ", dateline="QUITO")
     article.authors.add(author)
     top = make_comment(
@@ -79,6 +79,10 @@ def empty_the_database() -> None:
     shutil.rmtree(settings.MEDIA_ROOT / "attachments", ignore_errors=True)
 
 
+def _section(section) -> tuple | None:
+    return section and (section.slug, section.name, section.description, section.position)
+
+
 def _stored(field) -> bytes | None:
     if not field:
         return None
@@ -100,7 +104,7 @@ def snapshot() -> dict:
         "articles": [
             (a.slug, a.title, a.standfirst, a.body, a.dateline, a.credits, a.source, a.language,
              a.status, a.published_at, a.comments_open, a.comments_closed_at, a.ratings_enabled,
-             a.comment_moderation, a.external_url, a.section and (a.section.slug, a.section.name),
+             a.comment_moderation, a.external_url, _section(a.section),
              a.comment_count, a.rating_count, a.rating_sum,
              sorted(a.authors.values_list("username", flat=True)))
             for a in articles

@@ -90,7 +90,7 @@ def test_our_articles_travel_whole_and_outside_pages_as_their_address():
     build_site()
     own, page = sorted(of_type(export(), "article"), key=lambda a: "external_url" in a)
     assert (own["section"], own["language"], own["authors"]) == (
-        {"slug": "mundo", "name": "Mundo"},
+        {"slug": "mundo", "name": "Mundo", "description": "El mundo.", "position": 3},
         "es",
         ["writer"],
     )
