@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Attachment, Comment
+from comments.services import comment_like
 from tests.comments import files
 from tests.factories import make_article, make_comment, make_user
 from tests.portability.sites import attach, build_site, export
@@ -35,11 +36,14 @@ def test_since_exports_only_newer_comments_and_what_they_need():
     new = make_comment(new_article, parent=older, body="Fresh.")
     attach(new, files.TEXT, "notes.txt")
     attach(old, files.TEXT, "old.txt")
+    comment_like(comment=new, voter="g:fan")
+    comment_like(comment=old, voter="g:fan")
     since = (timezone.now() - timedelta(days=1)).isoformat()
     rows = export("--since", since)
     assert [c["body"] for c in of_type(rows, "comment")] == ["Fresh."]
     assert [a["id"] for a in of_type(rows, "article")] == [new_article.pk]
     assert [a["comment"] for a in of_type(rows, "attachment")] == [new.pk]
+    assert [like["comment"] for like in of_type(rows, "like")] == [new.pk]
 
 
 def test_since_refuses_a_time_it_cannot_read():
