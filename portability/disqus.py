@@ -97,7 +97,7 @@ class Spool:
                 fields = json.loads(data)
                 fields["created_at"] = _when(fields["created_at"])
                 posts.append(Post(**fields))
-            yield Thread(url=url, title=title, posts=posts)
+            yield Thread(url=url, title=title, posts=posts, key=dsq_id)
 
     def close(self) -> None:
         self.db.close()

@@ -11,6 +11,7 @@ time with ``bulk_create`` and their materialized path written right after, exact
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -46,6 +47,8 @@ class Post:
     status: str = Comment.Status.APPROVED  # or pending, spam, deleted
     likes: int = 0
     username: str = ""  # newsite exports: the account, when it exists here
+    # newsite exports: the comment's other fields as they were (model field names).
+    fields: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +56,11 @@ class Thread:
     url: str
     title: str = ""
     posts: list[Post] = field(default_factory=list)
+    key: str = ""  # the thread's id in the source
+    # How the thread finds (or makes) its article, given its mapped link and whether
+    # this is a dry run, when matching by link alone is not enough (a newsite restore
+    # recreates our own missing articles); ``article_for`` otherwise.
+    find_article: Callable[..., tuple[Article | None, str]] | None = None
 
 
 @dataclass
@@ -69,6 +77,8 @@ class Report:
     imported: int = 0
     threads: int = 0
     skipped: Counter = field(default_factory=Counter)
+    # What a restore added besides comments: votes, follows, likes, attachments.
+    restored: Counter = field(default_factory=Counter)
 
     def skip(self, reason: str, count: int = 1) -> None:
         if count:
@@ -174,7 +184,10 @@ def _write(thread: Thread, options: Options, report: Report) -> None:
     if not plan:
         return
     url = mapped_url(thread.url.strip(), options.url_map)
-    article, problem = article_for(url, thread.title, dry_run=options.dry_run)
+    if thread.find_article is not None:
+        article, problem = thread.find_article(url, dry_run=options.dry_run)
+    else:
+        article, problem = article_for(url, thread.title, dry_run=options.dry_run)
     if problem:
         report.skip(problem, len(plan))
         return
@@ -256,5 +269,7 @@ def _comment(post, article, reply_to, options, users, accounts) -> Comment:
     )
     if post.created_at is not None:
         comment.created_at = post.created_at
+    for name, value in post.fields.items():
+        setattr(comment, name, value)
     comment.set_body(post.body[: settings.COMMENTS_MAX_LENGTH])
     return comment

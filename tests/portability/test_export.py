@@ -1,8 +1,6 @@
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
 from comments.models import Comment, ThreadSubscription
@@ -11,14 +9,9 @@ from ratings.models import Vote
 from ratings.services import rating_set
 from tests.factories import make_article, make_comment, make_user
 from tests.portability.conftest import run_import
+from tests.portability.sites import export
 
 pytestmark = pytest.mark.django_db
-
-
-def export(*args) -> list[dict]:
-    out = StringIO()
-    call_command("export_comments", *args, stdout=out)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
 @pytest.fixture
@@ -52,7 +45,7 @@ def test_header_names_the_format_and_version(site):
     assert (header["type"], header["format"], header["version"]) == (
         "header",
         "newsite-comments",
-        1,
+        2,
     )
 
 

@@ -19,6 +19,20 @@ pytestmark = [
     ),
 ]
 
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """The test database in a file. In memory (pytest-django's SQLite default) the
+    100,000 comments written would sit in this very process and count as the import's
+    memory; on a real site the database is elsewhere."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("import-memory") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 HEAD = '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
 
 
@@ -33,7 +47,9 @@ def write_export(path, *, comments: int, per_thread: int = 100) -> None:
             )
         for n in range(comments):
             t, i = divmod(n, per_thread)
-            parent = f'<parent dsq:id="p{n - 1 - (i % 3)}"/>' if i % 4 else ""
+            # Each reply answers one of the three posts before it in the same thread.
+            back = 1 + i % 3
+            parent = f'<parent dsq:id="p{n - back}"/>' if i % 4 and back <= i else ""
             out.write(
                 f'<post dsq:id="p{n}"><message><![CDATA[<p>Comment {n} with some text, '
                 f"ça va — {'x' * 300}</p>]]></message><createdAt>2020-01-01T00:00:00Z</createdAt>"

@@ -23,5 +23,13 @@ class Command(BaseCommand):
             if since is None:
                 raise CommandError("--since takes an ISO time, e.g. 2024-01-31T00:00:00Z")
         media = Path(opts["media"]) if opts["media"] else None
-        for line in export_lines(personal_data=opts["personal_data"], since=since, media=media):
+        if media is not None:
+            # Made even when there is no file to copy: a restore names this folder.
+            media.mkdir(parents=True, exist_ok=True)
+        lost = []
+        for line in export_lines(
+            personal_data=opts["personal_data"], since=since, media=media, missing=lost.append
+        ):
             self.stdout.write(line)
+        for name in lost:
+            self.stderr.write(f"not copied (missing from storage): {name}")

@@ -1,14 +1,15 @@
-"""manage.py import_comments --format disqus|wordpress|newsite FILE"""
+"""manage.py import_comments --format disqus|wordpress|newsite FILE [--media DIR]"""
 
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from portability import disqus, newsite, wordpress
 from portability.importing import Options, Report, thread_import
 
-READERS = {"disqus": disqus.read, "wordpress": wordpress.read, "newsite": newsite.read}
+READERS = {"disqus": disqus.read, "wordpress": wordpress.read}
 
 
 class Progress:
@@ -54,6 +55,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Attach comments to the reader whose verified email matches.",
         )
+        parser.add_argument(
+            "--media",
+            metavar="DIR",
+            help="newsite format: the folder export_comments --media copied the files to; "
+            "attachments are attached again from it.",
+        )
 
     def handle(self, *args, **opts):
         url_map = []
@@ -69,11 +76,18 @@ class Command(BaseCommand):
             status=opts["status"],
             link_accounts=opts["link_accounts"],
         )
+        media = Path(opts["media"]) if opts["media"] else None
+        if media is not None and (opts["format"] != "newsite" or not media.is_dir()):
+            raise CommandError("--media takes the folder of a newsite export's files")
+        if opts["format"] == "newsite":
+            reader = newsite.Restore(options=options, media=media).read
+        else:
+            reader = READERS[opts["format"]]
         report = Report()
         progress = Progress(self.stderr)
         started = time.monotonic()
         try:
-            for thread in READERS[opts["format"]](opts["file"], report, progress):
+            for thread in reader(opts["file"], report, progress):
                 thread_import(thread=thread, options=options, report=report)
         except (OSError, ValueError, SyntaxError) as exc:  # defusedxml's, ParseError, JSON
             raise CommandError(f"cannot import {opts['file']}: {exc}") from exc
@@ -83,4 +97,7 @@ class Command(BaseCommand):
             self.stdout.write("dry run: nothing was written")
         for line in report.lines():
             self.stdout.write(line)
+        if report.restored:
+            added = ", ".join(f"{n} {what}" for what, n in sorted(report.restored.items()))
+            self.stderr.write(f"restored besides comments: {added}")
         self.stderr.write(f"took {time.monotonic() - started:.1f} s")

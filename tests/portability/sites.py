@@ -1,0 +1,132 @@
+"""A site with something of everything an export carries, and a snapshot of it that
+does not depend on database ids (a restore makes new ones)."""
+
+import json
+import shutil
+from io import StringIO
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import Article, Section
+from articles.services import article_outside_get_or_create
+from comments.attachments import attachment_add, prepare
+from comments.models import Attachment, Comment, CommentLike, ThreadSubscription
+from comments.services import comment_like
+from ratings.models import Vote
+from ratings.services import rating_set
+from tests.comments import files
+from tests.factories import make_article, make_comment, make_section, make_user
+
+
+def export(*args) -> list[dict]:
+    out = StringIO()
+    call_command("export_comments", *args, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def write_export(path, *args) -> list[dict]:
+    rows = export(*args)
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    return rows
+
+
+def attach(comment, data: bytes, name: str) -> Attachment:
+    return attachment_add(comment=comment, prepared=prepare(files.upload(data, name)))
+
+
+def build_site() -> Article:
+    """Our article (every field an editor sets, a credited author, comments closed and
+    ratings off after use) with a thread of three, likes from a guest and a reader plus
+    two likes without a row (as a Disqus import leaves them), votes, a follow and two
+    attachments; and an outside page with one comment."""
+    reader, author = make_user("reader"), make_user("writer")
+    section = make_section(name="Mundo", slug="mundo", position=3, description="El mundo.")
+    article = make_article(section=section, language="es", title="Título ñ", dateline="QUITO")
+    article.authors.add(author)
+    top = make_comment(
+        article,
+        guest_email="ana@example.org",
+        ip_address="203.0.113.9",
+        rating=5,
+        location={"name": "Quito", "latitude": 0.1807, "longitude": -78.4678},
+    )
+    reply = make_comment(article, parent=top, user=reader, body="Ça va — *yes*", rating=3)
+    Comment.objects.filter(pk=top.pk).update(is_featured=True, featured_at=timezone.now())
+    Comment.objects.filter(pk=reply.pk).update(edited_at=timezone.now())
+    make_comment(article, parent=reply, status=Comment.Status.PENDING)
+    comment_like(comment=top, voter="g:guest-1")
+    comment_like(comment=top, voter=f"u:{reader.pk}")
+    Comment.objects.filter(pk=reply.pk).update(like_count=F("like_count") + 2)
+    attach(top, files.png_with_text(), "chart.png")
+    attach(top, files.TEXT, "minutes.txt")
+    rating_set(article=article, voter="g:abc", stars=4, enforce_limits=False)
+    rating_set(article=article, voter=f"u:{reader.pk}", user=reader, stars=2, enforce_limits=False)
+    ThreadSubscription.objects.create(user=reader, article=article)
+    article.close_comments()
+    Article.objects.filter(pk=article.pk).update(ratings_enabled=False)
+    page, _ = article_outside_get_or_create(url="https://blog.example.net/p/1", title="A post")
+    make_comment(page, body="From elsewhere.")
+    return article
+
+
+def empty_the_database() -> None:
+    """Everything an export carries goes (accounts stay: they are not in it), files too."""
+    Article.objects.all().delete()
+    Section.objects.all().delete()
+    shutil.rmtree(settings.MEDIA_ROOT / "attachments", ignore_errors=True)
+
+
+def _section(section) -> tuple | None:
+    return section and (section.slug, section.name, section.description, section.position)
+
+
+def _stored(field) -> bytes | None:
+    if not field:
+        return None
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+def _voter(key: str) -> str:
+    """A voter key that does not depend on ids a restore makes anew: a comment's own
+    vote (``c:<id>``) named by the comment's words."""
+    if key.startswith("c:"):
+        return "c:" + Comment.objects.get(pk=key[2:]).body
+    return key
+
+
+def snapshot() -> dict:
+    articles = Article.objects.order_by("slug")
+    return {
+        "articles": [
+            (a.slug, a.title, a.standfirst, a.body, a.dateline, a.credits, a.source, a.language,
+             a.status, a.published_at, a.comments_open, a.comments_closed_at, a.ratings_enabled,
+             a.comment_moderation, a.external_url, _section(a.section),
+             a.comment_count, a.rating_count, a.rating_sum,
+             sorted(a.authors.values_list("username", flat=True)))
+            for a in articles
+        ],
+        "comments": [
+            (c.article.slug, c.body, c.status, c.author_name, c.user_id, c.depth, c.created_at,
+             c.reply_to.body if c.reply_to else None, c.like_count, c.edited_at, c.is_featured,
+             c.featured_at, c.rating, c.shown_rating, _voter(c.rating_voter), c.location_name,
+             c.latitude, c.longitude, c.location_precise, c.language)
+            for c in Comment.objects.order_by("created_at", "pk")
+        ],
+        "likes": sorted(CommentLike.objects.values_list("comment__body", "voter")),
+        "votes": sorted(
+            (slug, _voter(voter), stars, user_id)
+            for slug, voter, stars, user_id in Vote.objects.values_list(
+                "article__slug", "voter", "stars", "user_id"
+            )
+        ),
+        "follows": sorted(ThreadSubscription.objects.values_list("user_id", "article__slug")),
+        "attachments": [
+            (a.comment.body, a.slot, a.kind, a.name, a.content_type, a.size, a.width, a.height,
+             _stored(a.file), bool(a.thumbnail))
+            for a in Attachment.objects.order_by("comment__created_at", "slot")
+        ],
+    }  # fmt: skip
