@@ -1,5 +1,8 @@
-"""axe-core over every page type: no serious or critical accessibility violations, in
-the light theme and the dark one, and in each language (en, sr-latn, sr, es).
+"""axe-core over every page type: no accessibility violations, in the light theme and the
+dark one, and in each language (en, sr-latn, sr, es). Issue 20 asks for no serious or
+critical one; the pages have none of the moderate or minor ones either (two search
+landmarks now named apart, the author page's headings one level at a time), so any
+finding fails, lest a new one slip in unseen.
 
 One test per language walks every page type in one browser context: first as a guest,
 then as a signed-in reader, then as a moderator. Each one's session is made by Django's
@@ -41,13 +44,13 @@ from tests.factories import make_article, make_comment, make_section, make_user
 
 VENDOR = Path(__file__).parent / "vendor"
 AXE = VENDOR / "axe.min.js"
-BLOCKING = {"serious", "critical"}
+BLOCKING = {"minor", "moderate", "serious", "critical"}  # every impact axe gives
 PASSWORD = "correct horse battery staple"  # make_user's default
 
 # Every rule axe runs by default (WCAG 2.0-2.2 A/AA and best practices), or only the
-# named ones; we fail on the blocking impacts only. Each node keeps axe's own
-# explanation (for colour contrast: the ratio, both colours and the font size). The
-# page's language comes back with it: each page must be in the language under test.
+# named ones; any finding fails. Each node keeps axe's own explanation (for colour
+# contrast: the ratio, both colours and the font size). The page's language comes back
+# with it: each page must be in the language under test.
 RUN_AXE = """async (only) => {
   const options = {resultTypes: ["violations"]};
   if (only) options.runOnly = {type: "rule", values: only};
@@ -95,9 +98,17 @@ def new_context(browser, base_url: str, *, language: str):
 
 
 def blocking_violations(page, only: list[str] | None = None) -> tuple[str, list[dict]]:
-    """The page's language and axe's serious or critical findings on it."""
+    """The page's language and axe's findings on it."""
     found = page.evaluate(RUN_AXE, only)
     return found["lang"], [v for v in found["violations"] if v["impact"] in BLOCKING]
+
+
+def assert_no_blocking_violations(page) -> None:
+    """For other browser tests (the desk's open dialogs and drawers): axe finds nothing
+    on the page as it is now."""
+    page.wait_for_load_state("load")
+    _lang, violations = blocking_violations(page)
+    assert not violations, describe(violations)
 
 
 def describe(violations: list[dict]) -> str:
