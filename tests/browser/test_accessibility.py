@@ -315,6 +315,34 @@ def test_every_page_type_in_both_schemes(browser, live_server, language, transac
     assert not walk.failures, walk.report()
 
 
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two computed colours ("rgb(r, g, b)")."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(n) / 255 for n in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(first), luminance(second)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_stands_out_from_the_paper(audited, scheme, transactional_db):
+    """axe does not look at focus: the keyboard's ring must be 3:1 against the page
+    (WCAG 1.4.11), in both schemes."""
+    audited.emulate_media(color_scheme=scheme)
+    audited.goto("/")
+    audited.keyboard.press("Tab")  # the skip link
+    audited.keyboard.press("Tab")  # the masthead's first link
+    ring, paper = audited.evaluate(
+        "() => [getComputedStyle(document.activeElement).outlineColor,"
+        " getComputedStyle(document.body).backgroundColor]"
+    )
+    assert audited.evaluate("() => document.activeElement.matches(':focus-visible')")
+    assert contrast(ring, paper) >= 3, (ring, paper)
+
+
 def test_axe_reports_what_it_finds(audited, transactional_db):
     """Guards the tests above: a page axe would pass because it never ran must fail."""
     audited.goto("/accounts/login/")
