@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -8,7 +9,7 @@ from accounts.models import User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Public profile", {"fields": ("display_name", "notify_replies")}),
+        (_("Public profile"), {"fields": ("display_name", "notify_replies")}),
     )
     add_fieldsets = (
         (

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.cache import articles_changed
 from articles.models import Article, Section
@@ -54,10 +56,10 @@ class ArticleAdmin(admin.ModelAdmin):
             None,
             {"fields": ["section", "title", "slug", "language", "standfirst", "dateline", "body"]},
         ),
-        ("Outside page", {"fields": ["external_url"], "classes": ["collapse"]}),
-        ("Credits", {"fields": ["credits", "source", "authors"]}),
+        (_("Outside page"), {"fields": ["external_url"], "classes": ["collapse"]}),
+        (_("Credits"), {"fields": ["credits", "source", "authors"]}),
         (
-            "Publishing",
+            _("Publishing"),
             {
                 "fields": [
                     "status",
@@ -71,7 +73,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Figures",
+            _("Figures"),
             {
                 "classes": ["collapse"],
                 "fields": [
@@ -85,9 +87,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
 
-    @admin.display(description="On site")
+    @admin.display(description=_("On site"))
     def preview_link(self, obj):
-        label = "View" if obj.is_public else "Preview"
+        label = gettext("View") if obj.is_public else gettext("Preview")
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
         )
@@ -100,21 +102,27 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.comments_closed_at = None if obj.comments_open else timezone.now()
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected articles now", permissions=["change"])
+    @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):
         now = timezone.now()
         updated = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
             article.publish(at=min(article.published_at, now))
             updated += 1
-        self.message_user(request, f"Published {updated} article(s).", messages.SUCCESS)
+        said = ngettext("Published %(count)d article.", "Published %(count)d articles.", updated)
+        self.message_user(request, said % {"count": updated}, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(
+        description=_("Unpublish selected articles (back to draft)"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         published = queryset.filter(status=Article.Status.PUBLISHED)
         articles_changed(published.values_list("pk", flat=True))
         updated = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        self.message_user(request, f"Unpublished {updated} article(s).", messages.SUCCESS)
+        said = ngettext(
+            "Unpublished %(count)d article.", "Unpublished %(count)d articles.", updated
+        )
+        self.message_user(request, said % {"count": updated}, messages.SUCCESS)
 
     def has_comments_switch_permission(self, request) -> bool:
         """Editors who change articles, and comment moderators (who may only view them
@@ -123,11 +131,11 @@ class ArticleAdmin(admin.ModelAdmin):
             "comments.moderate_comment"
         )
 
-    @admin.action(description="Close comments", permissions=["comments_switch"])
+    @admin.action(description=_("Close comments"), permissions=["comments_switch"])
     def close_comments(self, request, queryset):
         self._switch_comments(request, queryset, open=False)
 
-    @admin.action(description="Reopen comments", permissions=["comments_switch"])
+    @admin.action(description=_("Reopen comments"), permissions=["comments_switch"])
     def reopen_comments(self, request, queryset):
         self._switch_comments(request, queryset, open=True)
 
@@ -137,5 +145,16 @@ class ArticleAdmin(admin.ModelAdmin):
             article_comments_switch(article=article, open=open, by=request.user, via="admin")
             for article in queryset
         )
-        done = "Reopened" if open else "Closed"
-        self.message_user(request, f"{done} comments on {changed} article(s).", messages.SUCCESS)
+        if open:
+            said = ngettext(
+                "Reopened comments on %(count)d article.",
+                "Reopened comments on %(count)d articles.",
+                changed,
+            )
+        else:
+            said = ngettext(
+                "Closed comments on %(count)d article.",
+                "Closed comments on %(count)d articles.",
+                changed,
+            )
+        self.message_user(request, said % {"count": changed}, messages.SUCCESS)

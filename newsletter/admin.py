@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from articles import ratelimit
 from newsletter import emails, services
@@ -31,7 +32,7 @@ class NewsletterListAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(confirmed_count=confirmed)
 
-    @admin.display(description="confirmed subscribers", ordering="confirmed_count")
+    @admin.display(description=gettext_lazy("confirmed subscribers"), ordering="confirmed_count")
     def confirmed(self, obj):
         return obj.confirmed_count
 
@@ -61,8 +62,8 @@ class SubscriberForm(forms.ModelForm):
         NewsletterList.objects.public(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Send a confirmation request for",
-        help_text="The address joins these lists only once its owner confirms.",
+        label=gettext_lazy("Send a confirmation request for"),
+        help_text=gettext_lazy("The address joins these lists only once its owner confirms."),
     )
 
     class Meta:
@@ -76,7 +77,7 @@ class SubscriberForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None and not cleaned.get("request_lists"):
-            self.add_error("request_lists", "Choose at least one list to ask about.")
+            self.add_error("request_lists", _("Choose at least one list to ask about."))
         return cleaned
 
 
@@ -121,7 +122,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         except ratelimit.RateLimited:
             self.message_user(
                 request,
-                f"Too many confirmation requests to {obj.email} lately: none was sent.",
+                _("Too many confirmation requests to %(email)s lately: none was sent.")
+                % {"email": obj.email},
                 messages.WARNING,
             )
         except ValidationError as exc:
@@ -129,8 +131,11 @@ class SubscriberAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                f"A confirmation request went to {obj.email}; it joins "
-                f"{', '.join(map(str, lists))} once its owner confirms.",
+                _(
+                    "A confirmation request went to %(email)s; it joins %(lists)s once its "
+                    "owner confirms."
+                )
+                % {"email": obj.email, "lists": ", ".join(map(str, lists))},
             )
 
     def get_queryset(self, request):
@@ -139,22 +144,37 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).select_related("user").annotate(lists_count=confirmed)
 
-    @admin.display(description="confirmed lists", ordering="lists_count")
+    @admin.display(description=gettext_lazy("confirmed lists"), ordering="lists_count")
     def lists(self, obj):
         return obj.lists_count
 
-    def _unsubscribe(self, request, queryset, reason, label):
+    def _unsubscribe(self, request, queryset, reason):
         for subscriber in queryset:
             services.subscriber_unsubscribe(subscriber=subscriber, reason=reason)
-        self.message_user(request, f"{label} for {len(queryset)} subscriber(s); unsubscribed.")
+        count = len(queryset)
+        if reason == Subscriber.Reason.BOUNCE:
+            said = ngettext(
+                "Bounce recorded for %(count)d subscriber; unsubscribed.",
+                "Bounce recorded for %(count)d subscribers; unsubscribed.",
+                count,
+            )
+        else:
+            said = ngettext(
+                "Complaint recorded for %(count)d subscriber; unsubscribed.",
+                "Complaint recorded for %(count)d subscribers; unsubscribed.",
+                count,
+            )
+        self.message_user(request, said % {"count": count})
 
-    @admin.action(description="Record a bounce (unsubscribe)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Record a bounce (unsubscribe)"), permissions=["change"])
     def record_bounce(self, request, queryset):
-        self._unsubscribe(request, queryset, Subscriber.Reason.BOUNCE, "Bounce recorded")
+        self._unsubscribe(request, queryset, Subscriber.Reason.BOUNCE)
 
-    @admin.action(description="Record a complaint (unsubscribe)", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Record a complaint (unsubscribe)"), permissions=["change"]
+    )
     def record_complaint(self, request, queryset):
-        self._unsubscribe(request, queryset, Subscriber.Reason.COMPLAINT, "Complaint recorded")
+        self._unsubscribe(request, queryset, Subscriber.Reason.COMPLAINT)
 
 
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; sandbox"
@@ -215,37 +235,46 @@ class IssueAdmin(admin.ModelAdmin):
         response["Content-Security-Policy"] = PREVIEW_CSP
         return response
 
-    @admin.display(description="preview")
+    @admin.display(description=gettext_lazy("preview"))
     def preview_link(self, obj):
         if not obj.pk:
-            return "Save first to preview."
-        return format_html('<a href="{}" target="_blank">Preview email</a>', obj.get_preview_url())
+            return _("Save first to preview.")
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', obj.get_preview_url(), _("Preview email")
+        )
 
-    @admin.display(description="progress")
+    @admin.display(description=gettext_lazy("progress"))
     def progress(self, obj):
         if not obj.pk:
             return "—"
         counts = obj.progress()
-        text = (
-            f"{counts['sent']} sent / {counts['failed']} failed / {counts['remaining']} remaining"
-        )
         if counts["skipped"]:
-            text += f" / {counts['skipped']} skipped"
-        return text
+            text = _(
+                "%(sent)d sent / %(failed)d failed / %(remaining)d remaining / %(skipped)d skipped"
+            )
+        else:
+            text = _("%(sent)d sent / %(failed)d failed / %(remaining)d remaining")
+        return text % counts
 
     def has_send_permission(self, request):
         return request.user.has_perm("newsletter.send_issue")
 
-    @admin.action(description="Send a test to myself", permissions=["view"])
+    @admin.action(description=gettext_lazy("Send a test to myself"), permissions=["view"])
     def send_test(self, request, queryset):
         if not request.user.email:
-            self.message_user(request, "Your account has no email address.", messages.ERROR)
+            self.message_user(request, _("Your account has no email address."), messages.ERROR)
             return
         for issue in queryset:
             services.issue_send_test(issue=issue, to=request.user.email)
-        self.message_user(request, f"Sent {len(queryset)} test email(s) to {request.user.email}.")
+        count = len(queryset)
+        said = ngettext(
+            "Sent %(count)d test email to %(email)s.",
+            "Sent %(count)d test emails to %(email)s.",
+            count,
+        )
+        self.message_user(request, said % {"count": count, "email": request.user.email})
 
-    @admin.action(description="Send to subscribers", permissions=["send"])
+    @admin.action(description=gettext_lazy("Send to subscribers"), permissions=["send"])
     def send(self, request, queryset):
         """Ask first, showing who would get each issue; send on the confirming POST."""
         if request.POST.get("post") != "yes":
@@ -256,7 +285,12 @@ class IssueAdmin(admin.ModelAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"“{issue}”: {' '.join(exc.messages)}", messages.ERROR)
             else:
-                self.message_user(request, f"“{issue}” queued for {added} new subscriber(s).")
+                said = ngettext(
+                    "“%(issue)s” queued for %(count)d new subscriber.",
+                    "“%(issue)s” queued for %(count)d new subscribers.",
+                    added,
+                )
+                self.message_user(request, said % {"issue": issue, "count": added})
 
     def _confirm_send(self, request, queryset):
         """The intermediate page, as Django's delete_selected asks before deleting."""

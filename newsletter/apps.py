@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsletterConfig(AppConfig):
     name = "newsletter"
-    verbose_name = "Newsletter"
+    verbose_name = _("Newsletter")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

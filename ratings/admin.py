@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from ratings.models import ArticleRating, Vote
 from ratings.services import STARS
@@ -47,7 +48,7 @@ class ArticleRatingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Average", ordering="rating_sum")
+    @admin.display(description=_("Average"), ordering="rating_sum")
     def average(self, obj):
         return obj.rating_average
 

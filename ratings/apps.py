@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 def _vote_changed(sender, instance, **kwargs):
@@ -11,7 +12,7 @@ def _vote_changed(sender, instance, **kwargs):
 
 class RatingsConfig(AppConfig):
     name = "ratings"
-    verbose_name = "Ratings"
+    verbose_name = _("Ratings")
 
     def ready(self):
         from articles.cache import register_reader_values

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from social.models import SocialPost, SocialSource
 from social.services import social_fetch
@@ -44,7 +46,7 @@ class SocialSourceAdmin(_HttpsUrlsAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "feed_url":
             # SocialSource.clean() refuses the rest with a clear message.
-            kwargs["help_text"] = (
+            kwargs["help_text"] = _(
                 "RSS or Atom; http(s) only, from a public address (never this server or "
                 "the internal network)."
             )
@@ -53,22 +55,36 @@ class SocialSourceAdmin(_HttpsUrlsAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts"))
 
-    @admin.display(description="posts", ordering="post_count")
+    @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
 
-    @admin.action(description="Fetch now", permissions=["change"])
+    @admin.action(description=_("Fetch now"), permissions=["change"])
     def fetch_now(self, request, queryset):
         feeds = queryset.filter(kind=SocialSource.Kind.FEED)
         skipped = queryset.count() - feeds.count()
         for result in (social_fetch(source=source) for source in feeds):
             if result.ok:
-                self.message_user(request, f"{result.source}: {result.created} new posts.")
+                said = ngettext(
+                    "%(source)s: %(count)d new post.",
+                    "%(source)s: %(count)d new posts.",
+                    result.created,
+                )
+                self.message_user(
+                    request, said % {"source": result.source, "count": result.created}
+                )
             else:
                 self.message_user(request, f"{result.source}: {result.error}", messages.ERROR)
         if skipped:
             self.message_user(
-                request, f"{skipped} manual source(s) skipped: nothing to fetch.", messages.WARNING
+                request,
+                ngettext(
+                    "%(count)d manual source skipped: nothing to fetch.",
+                    "%(count)d manual sources skipped: nothing to fetch.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
             )
 
 
@@ -90,11 +106,11 @@ class SocialPostAdmin(_HttpsUrlsAdmin):
             kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "maxlength": 1000})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.action(description="Show selected posts in the box", permissions=["change"])
+    @admin.action(description=_("Show selected posts in the box"), permissions=["change"])
     def show(self, request, queryset):
         self._set_visible(request, queryset, True)
 
-    @admin.action(description="Hide selected posts", permissions=["change"])
+    @admin.action(description=_("Hide selected posts"), permissions=["change"])
     def hide(self, request, queryset):
         self._set_visible(request, queryset, False)
 
@@ -103,4 +119,5 @@ class SocialPostAdmin(_HttpsUrlsAdmin):
         for post in queryset:
             post.is_visible = visible
             post.save(update_fields=["is_visible"])
-        self.message_user(request, f"{len(queryset)} post(s) updated.")
+        said = ngettext("%(count)d post updated.", "%(count)d posts updated.", len(queryset))
+        self.message_user(request, said % {"count": len(queryset)})

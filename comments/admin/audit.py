@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from comments.admin import display
 from comments.models import ModerationLog
@@ -45,12 +46,12 @@ class ModerationLogAdmin(admin.ModelAdmin):
             return queryset.filter(comment_id=int(term)), False
         return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description="Who", ordering="actor_name")
+    @admin.display(description=_("Who"), ordering="actor_name")
     def who(self, obj):
         # The name kept on the row once the moderator's account is gone, not "rules".
         return obj.who
 
-    @admin.display(description="Comment", ordering="comment")
+    @admin.display(description=_("Comment"), ordering="comment")
     def comment_link(self, obj):
         if obj.comment_id is None:
             return "—"
@@ -61,7 +62,7 @@ class ModerationLogAdmin(admin.ModelAdmin):
             display.excerpt(obj.comment.body, 50),
         )
 
-    @admin.display(description="From → to")
+    @admin.display(description=_("From → to"))
     def transition(self, obj):
         if not (obj.from_status or obj.to_status):
             return "—"

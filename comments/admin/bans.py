@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comments import bans as ban_service
 from comments.admin.filters import BanActiveFilter
@@ -49,7 +51,7 @@ class BanAdmin(admin.ModelAdmin):
         # A ban's target is fixed; lift it and make another to ban someone else.
         return ["kind", "user", "email", "domain", "network", "created_by", "created_at"]
 
-    @admin.display(boolean=True, description="Active")
+    @admin.display(boolean=True, description=_("Active"))
     def active(self, obj):
         return obj.is_active
 
@@ -71,10 +73,11 @@ class BanAdmin(admin.ModelAdmin):
         obj.pk, obj.created_by, obj.created_at = ban.pk, ban.created_by, ban.created_at
         obj._state.adding = False
 
-    @admin.action(description="Lift selected bans now", permissions=["change"])
+    @admin.action(description=_("Lift selected bans now"), permissions=["change"])
     def lift(self, request, queryset):
         lifted = queryset.active().update(expires_at=timezone.now())
-        self.message_user(request, f"Lifted {lifted} ban(s).", messages.SUCCESS)
+        said = ngettext("Lifted %(count)d ban.", "Lifted %(count)d bans.", lifted)
+        self.message_user(request, said % {"count": lifted}, messages.SUCCESS)
 
 
 @admin.register(BlockedWord)

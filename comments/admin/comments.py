@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from comments import bans, decisions, moderation, services
@@ -51,7 +52,7 @@ class AttachmentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="File")
+    @admin.display(description=_("File"))
     def preview(self, obj):
         if obj.thumbnail:
             return format_html(
@@ -75,8 +76,8 @@ class CommentRevisionInline(admin.TabularInline):
     fields = ["created_at", "editor_name", "by_moderator", "old_body", "new_body", "places"]
     readonly_fields = fields
     can_delete = False
-    verbose_name = "edit"
-    verbose_name_plural = "edit history"
+    verbose_name = _("edit")
+    verbose_name_plural = _("edit history")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -90,7 +91,7 @@ class CommentRevisionInline(admin.TabularInline):
         # there) is valid without this inline's management form.
         return request.method != "POST" and super().has_view_permission(request, obj)
 
-    @admin.display(description="Location (before → after)")
+    @admin.display(description=_("Location (before → after)"))
     def places(self, obj):
         def place(value):
             if not value:
@@ -105,11 +106,28 @@ class CommentRevisionInline(admin.TabularInline):
         return f"{place(obj.old_location)} → {place(obj.new_location)}"
 
 
+# What the admin says after moving comments to a status, whole sentences with plurals.
+_MOVED = {
+    Comment.Status.APPROVED: ngettext_lazy(
+        "Approved %(count)d comment.", "Approved %(count)d comments.", "count"
+    ),
+    Comment.Status.REJECTED: ngettext_lazy(
+        "Rejected %(count)d comment.", "Rejected %(count)d comments.", "count"
+    ),
+    Comment.Status.SPAM: ngettext_lazy(
+        "Marked %(count)d comment as spam.", "Marked %(count)d comments as spam.", "count"
+    ),
+    Comment.Status.DELETED: ngettext_lazy(
+        "Deleted %(count)d comment.", "Deleted %(count)d comments.", "count"
+    ),
+}
+
+
 class ModerationActionForm(helpers.ActionForm):
     reason = forms.CharField(
         required=False,
         max_length=300,
-        label="Reason (kept in the log):",
+        label=_("Reason (kept in the log):"),
         widget=forms.TextInput(attrs={"size": 30}),
     )
 
@@ -208,8 +226,8 @@ class CommentAdminBase(admin.ModelAdmin):
             "Location",
             {"fields": ["location_name", "latitude", "longitude", "location_precise"]},
         ),
-        ("Thread", {"fields": ["thread_context"]}),
-        ("Source", {"fields": ["ip_address", "user_agent", "like_count", "flag_count"]}),
+        (_("Thread"), {"fields": ["thread_context"]}),
+        (_("Source"), {"fields": ["ip_address", "user_agent", "like_count", "flag_count"]}),
     ]
 
     # --- Permissions --------------------------------------------------------------
@@ -298,17 +316,17 @@ class CommentAdminBase(admin.ModelAdmin):
         return self.response_post_save_change(request, obj)
 
     # --- Columns and fields -------------------------------------------------------
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, obj):
         return display.excerpt(obj.body)
 
-    @admin.display(description="Author")
+    @admin.display(description=_("Author"))
     def author(self, obj):
         if obj.user_id:
             return format_html("{} <small>(user)</small>", obj.author_name)
         return format_html("{} <small>(guest, {})</small>", obj.guest_name, obj.guest_email)
 
-    @admin.display(description="Reason held")
+    @admin.display(description=_("Reason held"))
     def reasons_held(self, obj):
         if not obj.moderation_reasons:
             return "—"
@@ -316,13 +334,13 @@ class CommentAdminBase(admin.ModelAdmin):
             "", "<div>{}</div>", ((moderation.describe(code),) for code in obj.moderation_reasons)
         )
 
-    @admin.display(description="In thread")
+    @admin.display(description=_("In thread"))
     def in_thread(self, obj):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">in thread</a>', obj.get_absolute_url()
         )
 
-    @admin.display(description="Thread context")
+    @admin.display(description=_("Thread context"))
     def thread_context(self, obj):
         """The chain of comments above this one and its direct replies (two queries)."""
         ancestor_ids = [int(part) for part in obj.path.split(PATH_SEP)[:-1] if part]
@@ -355,7 +373,7 @@ class CommentAdminBase(admin.ModelAdmin):
                 obj.reply_to_id,
             )
         if not ancestors and not replies:
-            note = format_html("{}<p>{}</p>", note, "A top-level comment without replies.")
+            note = format_html("{}<p>{}</p>", note, gettext("A top-level comment without replies."))
         return format_html(
             '{}<ul class="admin-thread">{}</ul>',
             note,
@@ -366,7 +384,7 @@ class CommentAdminBase(admin.ModelAdmin):
     def _reason(self, request) -> str:
         return request.POST.get("reason", "").strip()[:300]
 
-    def _move(self, request, queryset, status, label):
+    def _move(self, request, queryset, status):
         """Decide each comment through ``decisions.comment_decide`` (approve, reject,
         spam: the one path every screen takes, logged as from the admin); deleting is
         no desk decision and stays a plain status change."""
@@ -383,7 +401,7 @@ class CommentAdminBase(admin.ModelAdmin):
                     comment=comment, status=status, by=request.user, reason=reason, screen="admin"
                 )
             moved += 1
-        self.message_user(request, f"{label} {moved} comment(s).", messages.SUCCESS)
+        self.message_user(request, _MOVED[status] % {"count": moved}, messages.SUCCESS)
 
     def _ban(self, request, queryset, ban):
         reason = self._reason(request)
@@ -397,36 +415,47 @@ class CommentAdminBase(admin.ModelAdmin):
                 bans[created.pk] = created
         if bans:
             names = ", ".join(str(b) for b in bans.values())
-            self.message_user(request, f"{len(bans)} ban(s) in force: {names}.", messages.SUCCESS)
+            made = ngettext(
+                "%(count)d ban in force: %(names)s.",
+                "%(count)d bans in force: %(names)s.",
+                len(bans),
+            )
+            self.message_user(
+                request, made % {"count": len(bans), "names": names}, messages.SUCCESS
+            )
         for problem in problems:
-            self.message_user(request, f"Not banned: {problem}", messages.WARNING)
+            self.message_user(
+                request, gettext("Not banned: %(problem)s") % {"problem": problem}, messages.WARNING
+            )
 
-    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
-        self._move(request, queryset, Comment.Status.APPROVED, "Approved")
+        self._move(request, queryset, Comment.Status.APPROVED)
 
-    @admin.action(description="Reject selected comments", permissions=["moderate"])
+    @admin.action(description=_("Reject selected comments"), permissions=["moderate"])
     def reject(self, request, queryset):
-        self._move(request, queryset, Comment.Status.REJECTED, "Rejected")
+        self._move(request, queryset, Comment.Status.REJECTED)
 
-    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._move(request, queryset, Comment.Status.SPAM, "Marked as spam")
+        self._move(request, queryset, Comment.Status.SPAM)
 
-    @admin.action(description="Delete selected comments (keeps threads)", permissions=["moderate"])
+    @admin.action(
+        description=_("Delete selected comments (keeps threads)"), permissions=["moderate"]
+    )
     def delete_comments(self, request, queryset):
-        self._move(request, queryset, Comment.Status.DELETED, "Deleted")
+        self._move(request, queryset, Comment.Status.DELETED)
 
-    @admin.action(description="Ban the authors (user or guest email)", permissions=["moderate"])
+    @admin.action(description=_("Ban the authors (user or guest email)"), permissions=["moderate"])
     def ban_author(self, request, queryset):
         self._ban(request, queryset, bans.ban_comment_author)
 
-    @admin.action(description="Ban the authors and mark as spam", permissions=["moderate"])
+    @admin.action(description=_("Ban the authors and mark as spam"), permissions=["moderate"])
     def ban_author_and_spam(self, request, queryset):
         self._ban(request, queryset, bans.ban_comment_author)
-        self._move(request, queryset, Comment.Status.SPAM, "Marked as spam")
+        self._move(request, queryset, Comment.Status.SPAM)
 
-    @admin.action(description="Ban the IP addresses", permissions=["moderate"])
+    @admin.action(description=_("Ban the IP addresses"), permissions=["moderate"])
     def ban_ip(self, request, queryset):
         self._ban(request, queryset, bans.ban_comment_ip)
 
@@ -482,7 +511,7 @@ class ModerationQueueAdmin(CommentAdminBase):
         # The queue is the moderators' desk: moderate_comment is enough to see it.
         return services.can_moderate(request.user) or super().has_view_permission(request, obj)
 
-    @admin.display(description="Article", ordering="article__title")
+    @admin.display(description=_("Article"), ordering="article__title")
     def article_link(self, obj):
         url = reverse("admin:comments_moderationqueueitem_changelist")
         return format_html(
@@ -492,7 +521,7 @@ class ModerationQueueAdmin(CommentAdminBase):
             obj.article.title,
         )
 
-    @admin.display(description="Flags", ordering="flag_count")
+    @admin.display(description=_("Flags"), ordering="flag_count")
     def flags(self, obj):
         if not obj.flag_count:
             return "—"

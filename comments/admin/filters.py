@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments import moderation
 from comments.models import Comment
@@ -11,7 +12,7 @@ from comments.models import Comment
 class QueueFilter(admin.SimpleListFilter):
     """What a queued comment waits for. The admin index links here (?queue=...)."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
@@ -34,7 +35,7 @@ class QueueFilter(admin.SimpleListFilter):
 class ReasonFilter(admin.SimpleListFilter):
     """Why the rules held a comment (codes of ``moderation.REASONS``)."""
 
-    title = "reason held"
+    title = _("reason held")
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):
@@ -52,7 +53,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 class BanActiveFilter(admin.SimpleListFilter):
-    title = "active"
+    title = _("active")
     parameter_name = "active"
 
     def lookups(self, request, model_admin):

@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comments import outbox as outbox_service
 from comments.admin import display
@@ -10,7 +12,7 @@ from comments.models import OutboxMessage
 
 
 class OutboxStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -41,17 +43,20 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["retry_now"]
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_link(self, obj):
         return format_html(
             '<a href="{}">#{}</a>', display.comment_admin_url(obj.comment_id), obj.comment_id
         )
 
-    @admin.action(description="Send again now", permissions=["change"])
+    @admin.action(description=_("Send again now"), permissions=["change"])
     def retry_now(self, request, queryset):
         count = outbox_service.outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
         outbox_service.outbox_drain()
-        self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
+        said = ngettext(
+            "%(count)d message queued again.", "%(count)d messages queued again.", count
+        )
+        self.message_user(request, said % {"count": count}, messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.ratelimit import canonical_email
 from comments import services
@@ -21,16 +22,18 @@ class AuthorTrustForm(forms.ModelForm):
         model = AuthorTrust
         fields = ["user", "email", "level", "note"]
         help_texts = {
-            "user": "An account, or leave empty and give a guest's email.",
-            "email": "A guest's address: every spelling of the mailbox (case, +tags, "
-            "Gmail's dots) is the same guest.",
+            "user": _("An account, or leave empty and give a guest's email."),
+            "email": _(
+                "A guest's address: every spelling of the mailbox (case, +tags, "
+                "Gmail's dots) is the same guest."
+            ),
         }
 
     def clean(self):
         cleaned = super().clean()
         user, email = cleaned.get("user"), canonical_email(cleaned.get("email") or "")
         if bool(user) == bool(email):
-            raise forms.ValidationError("Give either an account or a guest's email, not both.")
+            raise forms.ValidationError(_("Give either an account or a guest's email, not both."))
         cleaned["email"] = email
         return cleaned
 
@@ -68,7 +71,7 @@ class AuthorTrustAdmin(admin.ModelAdmin):
             return self.search_fields
         return [name for name in self.search_fields if name != "user__email"]
 
-    @admin.display(description="Author", ordering="email")
+    @admin.display(description=_("Author"), ordering="email")
     def author(self, obj):
         return str(obj.user) if obj.user_id else f"{obj.email} (guest)"
 

@@ -267,7 +267,7 @@ def test_admin_action_closes_comments_with_a_history_entry():
     article.refresh_from_db()
     assert not article.comments_open
     assert article.comments_closed_at is not None
-    assert "Closed comments on 1 article(s)." in response.content.decode()
+    assert "Closed comments on 1 article." in response.content.decode()
     entry = LogEntry.objects.get(object_id=str(article.pk))
     assert (entry.user, entry.change_message) == (moderator, "Closed comments (admin).")
 

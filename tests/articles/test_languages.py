@@ -189,3 +189,22 @@ def test_the_catalogue_knows_every_language_of_the_switcher():
     for code, _name in settings.LANGUAGES:
         if code != "en":
             assert catalogue_path(translation.to_locale(code), "django").exists()
+
+
+def test_the_admin_names_its_actions_and_columns_in_the_editors_language(admin_client):
+    make_comment(status=Comment.Status.PENDING)
+    text = page(admin_client, "/admin/comments/comment/", "es")
+    assert "Aprobar los comentarios seleccionados" in text
+    assert "motivo de la retención" in text  # a filter's title
+    assert re.search(r'class="column-excerpt">.*?Comentario', text, re.S)  # a column's
+
+
+def test_an_admin_action_says_what_it_did_with_serbian_plurals(admin_client):
+    held = [make_comment(status=Comment.Status.PENDING) for _ in range(2)]
+    response = admin_client.post(
+        "/admin/comments/comment/",
+        {"action": "approve", "_selected_action": [c.pk for c in held]},
+        headers={"accept-language": "sr-Latn"},
+        follow=True,
+    )
+    assert "Odobrena su 2 komentara." in response.content.decode()

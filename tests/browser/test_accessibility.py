@@ -1,10 +1,17 @@
-"""axe-core over every page type: no serious or critical accessibility violations, in
-the light theme and the dark one, and in each language.
+"""axe-core over every page type: no accessibility violations, in the light theme and the
+dark one, and in each language (en, sr-latn, sr, es). Issue 20 asks for no serious or
+critical one; the pages have none of the moderate or minor ones either (two search
+landmarks now named apart, the author page's headings one level at a time), so any
+finding fails, lest a new one slip in unseen.
 
-Every page runs in English and Serbian Cyrillic (the longest words and another script);
-Serbian Latin and Spanish run on a representative set (the front page and the article
-page with its comments and form), so that four languages × two schemes do not make the
-suite several minutes longer for pages whose markup does not change with the language.
+One test per language walks every page type in one browser context: first as a guest,
+then as a signed-in reader, then as a moderator. Each one's session is made by Django's
+test client and handed to the context as a cookie (no log-in form per page). Each page is
+loaded once and audited in both schemes (`page.emulate_media(color_scheme=...)`): every
+rule in the light one, and in the dark one the rules that colours decide (contrast, links
+told apart from text), since the dark scheme changes site.css's colours and nothing else.
+Every page's violations are gathered before the test fails, so one run names them all,
+each under the page and state (a form's errors, an open reply box) it was in.
 
 axe comes from tests/browser/vendor/ (see its README: the npm package, never a CDN).
 It is loaded as an init script: Playwright runs those before the page's own scripts and
@@ -14,11 +21,14 @@ it, policy included (an injected <script> tag would be refused by `script-src 's
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -34,54 +44,71 @@ from tests.factories import make_article, make_comment, make_section, make_user
 
 VENDOR = Path(__file__).parent / "vendor"
 AXE = VENDOR / "axe.min.js"
-BLOCKING = {"serious", "critical"}
+BLOCKING = {"minor", "moderate", "serious", "critical"}  # every impact axe gives
 PASSWORD = "correct horse battery staple"  # make_user's default
 
-# Every rule axe runs by default (WCAG 2.0-2.2 A/AA and best practices); we fail on the
-# blocking impacts only. Each node keeps axe's own explanation (for colour contrast:
-# the ratio, both colours and the font size).
-RUN_AXE = """async () => {
-  const results = await axe.run(document, {resultTypes: ["violations"]});
-  return results.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.map((n) => ({
-      target: n.target.join(" "),
-      why: [...n.any, ...n.all, ...n.none].map((c) => c.message).join("; "),
+# Every rule axe runs by default (WCAG 2.0-2.2 A/AA and best practices), or only the
+# named ones; any finding fails. Each node keeps axe's own explanation (for colour
+# contrast: the ratio, both colours and the font size). The page's language comes back
+# with it: each page must be in the language under test.
+RUN_AXE = """async (only) => {
+  const options = {resultTypes: ["violations"]};
+  if (only) options.runOnly = {type: "rule", values: only};
+  const results = await axe.run(document, options);
+  return {
+    lang: document.documentElement.lang,
+    violations: results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.join(" "),
+        why: [...n.any, ...n.all, ...n.none].map((c) => c.message).join("; "),
+      })),
     })),
-  }));
+  };
 }"""
+# What the dark scheme can change (site.css's prefers-color-scheme blocks set colours).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+SCHEMES = {"light": None, "dark": COLOUR_RULES}
 
 
-EVERY_PAGE_LANGUAGES = ["en", "sr"]
-ALL_LANGUAGES = ["en", "sr", "sr-latn", "es"]
+LANGUAGES = ["en", "sr-latn", "sr", "es"]
 
 
-@pytest.fixture(params=EVERY_PAGE_LANGUAGES)
-def language(request):
-    return request.param
-
-
-@pytest.fixture(params=["light", "dark"])
-def audited(request, browser, live_server, language):
-    """A page with axe loaded into every document it opens, in one colour scheme and
-    one language (the browser's Accept-Language)."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        color_scheme=request.param,
-        reduced_motion="reduce",
-        locale=language,
-    )
-    context.set_default_timeout(10_000)
-    context.add_init_script(path=AXE)
+@pytest.fixture
+def audited(browser, live_server):
+    """A page with axe loaded into every document it opens, in English and the light
+    scheme (for the guards below; each walk makes its own context)."""
+    context = new_context(browser, live_server.url, language="en")
     yield context.new_page()
     context.close()
 
 
-def blocking_violations(page) -> list[dict]:
+def new_context(browser, base_url: str, *, language: str):
+    context = browser.new_context(
+        base_url=base_url,
+        color_scheme="light",
+        reduced_motion="reduce",
+        locale=language,  # the browser's Accept-Language
+    )
+    context.set_default_timeout(10_000)
+    context.add_init_script(path=AXE)
+    return context
+
+
+def blocking_violations(page, only: list[str] | None = None) -> tuple[str, list[dict]]:
+    """The page's language and axe's findings on it."""
+    found = page.evaluate(RUN_AXE, only)
+    return found["lang"], [v for v in found["violations"] if v["impact"] in BLOCKING]
+
+
+def assert_no_blocking_violations(page) -> None:
+    """For other browser tests (the desk's open dialogs and drawers): axe finds nothing
+    on the page as it is now."""
     page.wait_for_load_state("load")
-    return [v for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING]
+    _lang, violations = blocking_violations(page)
+    assert not violations, describe(violations)
 
 
 def describe(violations: list[dict]) -> str:
@@ -92,19 +119,47 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_no_blocking_violations(page):
-    violations = blocking_violations(page)
-    assert not violations, describe(violations)
+class Walk:
+    """Audits each page the browser is on in both schemes, noting what fails and
+    walking on."""
+
+    def __init__(self, page, language: str):
+        self.page = page
+        self.language = language
+        self.scheme = "light"  # the context's
+        self.failures: list[str] = []
+
+    def audit(self, label: str, url: str | None = None) -> None:
+        if url is not None:
+            self.page.goto(url)
+        # The page keeps the scheme it was left in: audit in that one, then the other.
+        other = "dark" if self.scheme == "light" else "light"
+        for scheme in (self.scheme, other):
+            if scheme != self.scheme:
+                self.page.emulate_media(color_scheme=scheme)
+                self.scheme = scheme
+            lang, violations = blocking_violations(self.page, SCHEMES[scheme])
+            where = f"{label}, {scheme} ({self.page.url})"
+            if lang != self.language:
+                self.failures.append(f"{where}: <html lang={lang!r}>, not {self.language!r}")
+            elif violations:
+                self.failures.append(f"{where}: {describe(violations)}")
+
+    def report(self) -> str:
+        return "\n\n".join(self.failures)
 
 
-def sign_in(page, user, base_url: str) -> None:
-    """The browser carries ``user``'s session (signed in through Django's test client)."""
+def session_cookie(user, base_url: str) -> dict:
+    """``user``'s session (signed in through Django's test client) as a browser cookie."""
     client = Client()
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
-    )
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}
+
+
+def sign_in(page, user, base_url: str) -> None:
+    page.context.clear_cookies()
+    page.context.add_cookies([session_cookie(user, base_url)])
 
 
 def newsroom() -> Comment:
@@ -151,118 +206,141 @@ def newsroom() -> Comment:
     return first
 
 
-@pytest.mark.parametrize("language", ALL_LANGUAGES)
-def test_front_page(audited, transactional_db):
-    newsroom()
-    audited.goto("/")
-    assert_no_blocking_violations(audited)
+@dataclass
+class Site:
+    comment: Comment  # a guest's top-level comment with a reply under it
+    reader: object
+    mine: Comment  # the reader's own, still editable
+    moderator: object
+    confirm: str  # newsletter tokens
+    manage: str
+    reset_key: str  # the reader's password-reset link's key
 
 
-@pytest.mark.parametrize("language", ALL_LANGUAGES)
-def test_article_page_with_comments_and_the_form(audited, transactional_db):
+def the_site() -> Site:
     comment = newsroom()
-    audited.goto(comment.article.get_absolute_url())
-    expect(audited.locator("form#comment-form")).to_be_visible()
-    audited.locator(".rating__distribution summary").click()
-    assert_no_blocking_violations(audited)
+    reader = comment.children.get().user
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    mine = make_comment(comment.article, user=reader, body="A fresh one, still editable.")
+    make_comment(comment.article, user=reader, body="Held back", status=Comment.Status.PENDING)
+    make_comment(comment.article, body="Held for a look", status=Comment.Status.PENDING)
+    moderator = make_user("desk", is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    subscriber = Subscriber.objects.create(email="ana@example.org")
+    morning = NewsletterList.objects.get(slug="morning")
+    token = default_token_generator.make_token(reader)
+    return Site(
+        comment=comment,
+        reader=reader,
+        mine=mine,
+        moderator=moderator,
+        confirm=tokens.confirm_token(subscriber=subscriber, list_ids=[morning.pk]),
+        manage=tokens.manage_token(subscriber),
+        reset_key=f"{user_pk_to_url_str(reader)}-{token}",
+    )
 
-    # A reply form sits on the beige box under the comment it answers.
-    audited.locator(f"#c{comment.pk} [data-reply-to]").click()
-    expect(audited.locator(f"#c{comment.pk} ~ .comment__reply-slot form")).to_be_visible()
-    assert_no_blocking_violations(audited)
 
+def walk_as_guest(walk: Walk, site: Site) -> None:
+    page, comment = walk.page, site.comment
+    walk.audit("front page", "/")
+    walk.audit("section page", "/section/world/")
+    walk.audit("search with results", "/search/?q=bridge")
+    walk.audit("search without results", "/search/?q=nothing-matches-this")
+    walk.audit("not found", "/no-such-page/")
 
-def test_sign_up_page(audited, transactional_db):
-    audited.goto("/accounts/signup/")
-    assert_no_blocking_violations(audited)
+    page.goto(comment.article.get_absolute_url())
+    expect(page.locator("form#comment-form")).to_be_visible()
+    # The rating's distribution open, and a reply form on the beige box under the
+    # comment it answers.
+    page.locator(".rating__distribution summary").click()
+    page.locator(f"#c{comment.pk} [data-reply-to]").click()
+    expect(page.locator(f"#c{comment.pk} ~ .comment__reply-slot form")).to_be_visible()
+    walk.audit("article with comments, the form, a reply form and the rating's distribution")
+    walk.audit("flag page", f"/comments/{comment.pk}/flag/")
 
-    form = audited.locator("form.account-form")
+    walk.audit("log in", "/accounts/login/")
+    page.goto("/accounts/signup/")
+    form = page.locator("form.account-form")
     form.locator("input[name=email]").fill("jane.doe@example.com")
     form.locator("input[name=password1]").fill(PASSWORD)
     form.locator("input[name=password2]").fill("a different one")
     form.locator("button[type=submit]").click()
-    expect(audited.locator(".field--error").first).to_be_visible()
-    assert_no_blocking_violations(audited)
+    expect(page.locator(".field--error").first).to_be_visible()
+    page.wait_for_load_state("load")
+    walk.audit("sign up, with its errors")
+    walk.audit("verification sent", "/accounts/confirm-email/")
+    walk.audit("password reset", "/accounts/password/reset/")
+    walk.audit("password reset sent", "/accounts/password/reset/done/")
+    walk.audit("new password from the link", f"/accounts/password/reset/key/{site.reset_key}/")
+    walk.audit("new password set", "/accounts/password/reset/key/done/")
+
+    walk.audit("newsletters", "/newsletter/")
+    walk.audit("newsletter confirm", f"/newsletter/confirm/{site.confirm}/")
+    walk.audit("newsletter preferences", f"/newsletter/preferences/{site.manage}/")
+    walk.audit("newsletter unsubscribe", f"/newsletter/unsubscribe/{site.manage}/")
+    walk.audit("newsletter link expired", "/newsletter/confirm/not-a-token/")
 
 
-def test_log_in_page(audited, transactional_db):
-    audited.goto("/accounts/login/")
-    assert_no_blocking_violations(audited)
+def walk_as_reader(walk: Walk, site: Site) -> None:
+    walk.audit("article, signed in", site.comment.article.get_absolute_url())
+    walk.audit("comment edit", f"/comments/{site.mine.pk}/edit/")
+    walk.audit("comment delete", f"/comments/{site.mine.pk}/delete/")
+    walk.audit("profile with my comments", "/accounts/profile/")
+    walk.audit("email addresses", "/accounts/email/")
+    walk.audit("change password", "/accounts/password/change/")
+    walk.audit("delete my account", "/accounts/profile/delete/")
+    walk.audit("desk refused to a reader", "/moderate/")
 
 
-def test_newsletter_page(audited, transactional_db):
-    newsroom()
-    audited.goto("/newsletter/")
-    expect(audited.get_by_role("heading", name="Climate Weekly")).to_be_visible()
-    assert_no_blocking_violations(audited)
+def walk_as_moderator(walk: Walk, site: Site) -> None:
+    walk.audit("moderation desk", "/moderate/")
+    walk.audit("author history", f"/moderate/authors/{site.comment.pk}/")
+    walk.audit("ban form", f"/moderate/{site.comment.pk}/ban/")
+    walk.audit("insights", "/insights/")
 
 
-def test_newsletter_confirm_preferences_and_unsubscribe_pages(audited, transactional_db):
-    newsroom()
-    subscriber = Subscriber.objects.create(email="ana@example.org")
-    morning = NewsletterList.objects.get(slug="morning")
-    confirm = tokens.confirm_token(subscriber=subscriber, list_ids=[morning.pk])
-    manage = tokens.manage_token(subscriber)
-    for url in (
-        f"/newsletter/confirm/{confirm}/",
-        f"/newsletter/preferences/{manage}/",
-        f"/newsletter/unsubscribe/{manage}/",
-    ):
-        audited.goto(url)
-        assert_no_blocking_violations(audited)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_type_in_both_schemes(browser, live_server, language, transactional_db):
+    site = the_site()
+    context = new_context(browser, live_server.url, language=language)
+    walk = Walk(context.new_page(), language)
+    try:
+        walk_as_guest(walk, site)
+        sign_in(walk.page, site.reader, live_server.url)
+        walk_as_reader(walk, site)
+        sign_in(walk.page, site.moderator, live_server.url)
+        walk_as_moderator(walk, site)
+    finally:
+        context.close()
+    assert not walk.failures, walk.report()
 
 
-def test_section_and_search_pages(audited, transactional_db):
-    newsroom()
-    audited.goto("/section/world/")
-    assert_no_blocking_violations(audited)
-    audited.goto("/search/?q=bridge")
-    assert_no_blocking_violations(audited)
-    audited.goto("/search/?q=nothing-matches-this")
-    assert_no_blocking_violations(audited)
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two computed colours ("rgb(r, g, b)")."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(n) / 255 for n in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(first), luminance(second)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
-def test_flag_page(audited, transactional_db):
-    comment = newsroom()
-    audited.goto(f"/comments/{comment.pk}/flag/")
-    assert_no_blocking_violations(audited)
-
-
-def test_comment_edit_page(audited, live_server, transactional_db):
-    comment = newsroom()
-    maya = comment.children.get().user
-    mine = make_comment(comment.article, user=maya, body="A fresh one, still editable.")
-    sign_in(audited, maya, live_server.url)
-    audited.goto(f"/comments/{mine.pk}/edit/")
-    expect(audited.locator("form.comment-form")).to_be_visible()
-    assert_no_blocking_violations(audited)
-
-
-def test_moderation_desk(audited, live_server, transactional_db):
-    comment = newsroom()
-    make_comment(comment.article, body="Held for a look", status=Comment.Status.PENDING)
-    moderator = make_user("desk", is_staff=True)
-    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
-    sign_in(audited, moderator, live_server.url)
-    audited.goto("/moderate/")
-    expect(audited.locator("main")).to_be_visible()
-    assert_no_blocking_violations(audited)
-
-
-def test_profile_page_with_my_comments(audited, transactional_db):
-    """The reader's own page: "My comments" with its published and pending badges."""
-    comment = newsroom()
-    maya = comment.children.get().user
-    EmailAddress.objects.create(user=maya, email=maya.email, verified=True, primary=True)
-    make_comment(comment.article, user=maya, body="Held back", status=Comment.Status.PENDING)
-    audited.goto("/accounts/login/?next=/accounts/profile/")
-    audited.locator("input[name=login]").fill(maya.email)
-    audited.locator("input[name=password]").fill(PASSWORD)
-    audited.locator("form.account-form button[type=submit]").click()
-    expect(audited.locator("#my-comments")).to_be_visible()
-    assert_no_blocking_violations(audited)
-    audited.goto("/accounts/profile/delete/")
-    assert_no_blocking_violations(audited)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_stands_out_from_the_paper(audited, scheme, transactional_db):
+    """axe does not look at focus: the keyboard's ring must be 3:1 against the page
+    (WCAG 1.4.11), in both schemes."""
+    audited.emulate_media(color_scheme=scheme)
+    audited.goto("/")
+    audited.keyboard.press("Tab")  # the skip link
+    audited.keyboard.press("Tab")  # the masthead's first link
+    ring, paper = audited.evaluate(
+        "() => [getComputedStyle(document.activeElement).outlineColor,"
+        " getComputedStyle(document.body).backgroundColor]"
+    )
+    assert audited.evaluate("() => document.activeElement.matches(':focus-visible')")
+    assert contrast(ring, paper) >= 3, (ring, paper)
 
 
 def test_axe_reports_what_it_finds(audited, transactional_db):
@@ -272,7 +350,21 @@ def test_axe_reports_what_it_finds(audited, transactional_db):
         "document.querySelector('main').append(Object.assign("
         "document.createElement('img'), {src: '/static/img/favicon.svg'}))"
     )
-    assert [v["id"] for v in blocking_violations(audited)] == ["image-alt"]
+    _lang, violations = blocking_violations(audited)
+    assert [v["id"] for v in violations] == ["image-alt"]
+
+
+def test_the_dark_audit_sees_the_dark_colours(audited, transactional_db):
+    """Guards the dark half of each walk: text dark enough for white paper but not for
+    the dark scheme's passes in the light audit and fails in the dark one."""
+    audited.goto("/accounts/login/")
+    audited.evaluate(
+        "document.querySelector('main h1').style.color = '#333'"  # CSSOM: allowed by the CSP
+    )
+    assert blocking_violations(audited, COLOUR_RULES)[1] == []
+    audited.emulate_media(color_scheme="dark")
+    _lang, violations = blocking_violations(audited, COLOUR_RULES)
+    assert [v["id"] for v in violations] == ["color-contrast"]
 
 
 def test_vendored_axe_is_the_release_its_readme_names():

@@ -465,7 +465,7 @@ def test_approve_button_counts_the_comment_and_says_so(mod_client):
     response = press(mod_client, comment, "_approve")
     comment.article.refresh_from_db()
     assert comment.article.comment_count == 1
-    assert "Approved 1 comment(s)." in [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Approved 1 comment." in [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_button_on_the_queue_page_goes_back_to_the_queue(mod_client):

@@ -280,7 +280,7 @@ def _scenario(procs, db_url, db_params, redis_url, mail_dir, boto3, psycopg, req
         timeout=30,
     )
     assert action.status_code == 200
-    assert f"queued for {SUBSCRIBERS} new subscriber(s)" in action.text
+    assert f"queued for {SUBSCRIBERS} new subscribers" in action.text
 
     def issue_sent():
         procs.check_alive()
