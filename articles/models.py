@@ -22,14 +22,18 @@ MODERATION_CHOICES = [
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    description = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=80, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    description = models.CharField(max_length=300, blank=True, verbose_name=_("description"))
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in the site's navigation (lowest first)."
+        default=0,
+        help_text=_("Order in the site's navigation (lowest first)."),
+        verbose_name=_("position"),
     )
 
     class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         ordering = ["position", "name"]
 
     def __str__(self):
@@ -99,34 +103,56 @@ def site_language() -> str:
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     # Empty only for a page of another site (``external_url``): it has no section here.
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+        verbose_name=_("section"),
     )
-    title = models.CharField("headline", max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
     standfirst = models.CharField(
-        max_length=400, blank=True, help_text="The one- or two-sentence summary under the headline."
+        max_length=400,
+        blank=True,
+        help_text=_("The one- or two-sentence summary under the headline."),
+        verbose_name=_("standfirst"),
     )
     dateline = models.CharField(
-        max_length=120, blank=True, help_text="Where the story was filed from, e.g. “NAIROBI”."
+        max_length=120,
+        blank=True,
+        help_text=_("Where the story was filed from, e.g. “NAIROBI”."),
+        verbose_name=_("dateline"),
     )
-    body = models.TextField(help_text="Markdown. Raw HTML is shown as text.")
-    body_html = models.TextField(editable=False, blank=True)
+    body = models.TextField(
+        help_text=_("Markdown. Raw HTML is shown as text."), verbose_name=_("body")
+    )
+    body_html = models.TextField(editable=False, blank=True, verbose_name=_("body html"))
     credits = models.CharField(
-        "credits line", max_length=300, blank=True, help_text="e.g. “Reporting by … Editing by …”"
+        _("credits line"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “Reporting by … Editing by …”"),
     )
-    source = models.CharField(max_length=120, blank=True, help_text="Agency or outlet, if any.")
+    source = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_("Agency or outlet, if any."),
+        verbose_name=_("source"),
+    )
     # The language the article is written in (its content is never translated): the
     # page marks its body with it (``lang``), and so do the feeds' items.
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
         default=site_language,
-        help_text="The language the article is written in.",
+        help_text=_("The language the article is written in."),
+        verbose_name=_("language"),
     )
     # Registered users credited on the article: their comments under it carry the
     # "Author" badge (``credits`` stays the byline as printed).
@@ -134,57 +160,63 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="credited_articles",
-        help_text="Site accounts of the people who wrote this article.",
+        help_text=_("Site accounts of the people who wrote this article."),
+        verbose_name=_("authors"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     published_at = models.DateTimeField(
-        "publish time",
+        _("publish time"),
         default=timezone.now,
-        help_text="A future time schedules the article; it stays hidden until then.",
+        help_text=_("A future time schedules the article; it stays hidden until then."),
     )
     # The newsroom's switch: unticked, comments are closed whatever the clock says.
     # ``comments_closed_at`` records when it was switched off (the closed notice's date).
     comments_open = models.BooleanField(
         default=True,
-        help_text="Untick to close comments now; existing comments stay on the page.",
+        help_text=_("Untick to close comments now; existing comments stay on the page."),
+        verbose_name=_("comments open"),
     )
     comments_closed_at = models.DateTimeField(
-        "comments closed at",
+        _("comments closed at"),
         null=True,
         blank=True,
-        help_text="When comments were closed by hand (cleared when they are reopened).",
+        help_text=_("When comments were closed by hand (cleared when they are reopened)."),
     )
     comments_close_after_days = models.PositiveIntegerField(
-        "close comments after (days)",
+        _("close comments after (days)"),
         null=True,
         blank=True,
         help_text=(
-            "Comments close by themselves this many days after publication. "
-            "Empty: the site's setting (COMMENTS_CLOSE_AFTER_DAYS); 0: never for this article."
+            _(
+                "Comments close by themselves this many days after publication. "
+                "Empty: the site's setting (COMMENTS_CLOSE_AFTER_DAYS); 0: never for this article."
+            )
         ),
     )
     comment_moderation = models.CharField(
-        "comment moderation",
+        _("comment moderation"),
         max_length=20,
         blank=True,
         choices=MODERATION_CHOICES,
-        help_text="Overrides the site's COMMENTS_MODERATION policy for this article.",
+        help_text=_("Overrides the site's COMMENTS_MODERATION policy for this article."),
     )
-    ratings_enabled = models.BooleanField(default=True)
+    ratings_enabled = models.BooleanField(default=True, verbose_name=_("ratings enabled"))
     # Set when the record stands for a page of another site that embeds newsite's
     # comments (created by the embedding app through ``article_outside_get_or_create``):
     # its comments, rating and moderation work as an article's, but it is not listed
     # among the newsroom's articles and its page here sends readers to this address.
     external_url = models.URLField(
-        "outside page",
+        _("outside page"),
         max_length=500,
         unique=True,
         null=True,
         blank=True,
-        help_text="The address of the other site's page this record stands for.",
+        help_text=_("The address of the other site's page this record stands for."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -192,20 +224,31 @@ class Article(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
 
     # Figures that article lists show. The comments and ratings services keep them in
     # the same transaction as the change with F() updates, so a list costs no
     # per-article query.
-    comment_count = models.PositiveIntegerField(default=0, editable=False)
-    rating_count = models.PositiveIntegerField(default=0, editable=False)
-    rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("comment count")
+    )
+    rating_count = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("rating count")
+    )
+    rating_sum = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("rating sum")
+    )
     # Moves on every change readers could see under the article (comments, likes,
     # votes, attachments, the article itself), after the change commits: the page
     # cache and the comments API's ETag are keyed on it (articles.cache). Read with
     # the article row, so checking it costs no extra query.
-    engagement_version = models.BigIntegerField(default=0, editable=False)
-    engagement_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    engagement_version = models.BigIntegerField(
+        default=0, editable=False, verbose_name=_("engagement version")
+    )
+    engagement_changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("engagement changed at")
+    )
 
     # Written only with F() updates by the services, never by a whole-row save().
     LIVE_FIELDS = frozenset(
@@ -221,6 +264,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_at", "-id"]
         indexes = [
             # Serves the front page and feeds: published(), newest first.

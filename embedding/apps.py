@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EmbeddingConfig(AppConfig):
     name = "embedding"
-    verbose_name = "Embedding on other sites"
+    verbose_name = _("Embedding on other sites")
 
     def ready(self):
         from embedding import api_schema, origins  # noqa: F401 (api_schema registers itself)

@@ -24,8 +24,9 @@ class EmbedSite(models.Model):
         max_length=200,
         unique=True,
         help_text=_("Scheme, host and port only, e.g. https://news.example.org"),
+        verbose_name=_("origin"),
     )
-    name = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=120, blank=True, verbose_name=_("name"))
     moderation = models.CharField(
         _("default moderation policy"),
         max_length=20,
@@ -37,11 +38,15 @@ class EmbedSite(models.Model):
         _("single sign-on secret"), max_length=100, default=new_sso_secret, editable=False
     )
     active = models.BooleanField(
-        default=True, help_text=_("Untick to stop this site's pages from working.")
+        default=True,
+        help_text=_("Untick to stop this site's pages from working."),
+        verbose_name=_("active"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("embed site")
+        verbose_name_plural = _("embed sites")
         ordering = ["origin"]
         constraints = [
             # ``embedding.origins.normalise_origin`` writes every origin this way.
@@ -62,15 +67,20 @@ class SsoIdentity(models.Model):
     another reader, and the token's email is kept here, never used to find or link an
     existing account (the host vouches for it, newsite never verified it)."""
 
-    site = models.ForeignKey(EmbedSite, on_delete=models.CASCADE, related_name="identities")
-    sub = models.CharField(max_length=255)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity"
+    site = models.ForeignKey(
+        EmbedSite, on_delete=models.CASCADE, related_name="identities", verbose_name=_("site")
     )
-    email = models.EmailField(blank=True)
-    avatar = models.URLField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_login_at = models.DateTimeField(null=True, blank=True)
+    sub = models.CharField(max_length=255, verbose_name=_("sub"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sso_identity",
+        verbose_name=_("user"),
+    )
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    avatar = models.URLField(max_length=500, blank=True, verbose_name=_("avatar"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_login_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last login at"))
 
     class Meta:
         verbose_name = _("single sign-on identity")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from articles.markup import render_article
 
@@ -31,24 +32,29 @@ class NewsletterListQuerySet(models.QuerySet):
 
 
 class NewsletterList(models.Model):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
+    description = models.CharField(max_length=300, blank=True, verbose_name=_("description"))
     is_public = models.BooleanField(
-        "public", default=True, help_text="Offered in the sign-up box, the API and preferences."
+        _("public"),
+        default=True,
+        help_text=_("Offered in the sign-up box, the API and preferences."),
     )
     is_default = models.BooleanField(
-        "default",
+        _("default"),
         default=False,
-        help_text="Pre-ticked in the sign-up box; joined by API sign-ups naming no list.",
+        help_text=_("Pre-ticked in the sign-up box; joined by API sign-ups naming no list."),
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order (lowest first).")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Order (lowest first)."), verbose_name=_("position")
+    )
 
     objects = NewsletterListQuerySet.as_manager()
 
     class Meta:
+        verbose_name_plural = _("newsletter lists")
         ordering = ["position", "name"]
-        verbose_name = "newsletter list"
+        verbose_name = _("newsletter list")
 
     def __str__(self):
         return self.name
@@ -81,32 +87,41 @@ class SubscriberQuerySet(models.QuerySet):
 class Subscriber(models.Model):
     class Reason(models.TextChoices):
         NONE = "", "—"
-        REQUEST = "request", "Asked to unsubscribe"
-        BOUNCE = "bounce", "Bounced"
-        COMPLAINT = "complaint", "Complaint (marked as spam)"
+        REQUEST = "request", _("Asked to unsubscribe")
+        BOUNCE = "bounce", _("Bounced")
+        COMPLAINT = "complaint", _("Complaint (marked as spam)")
 
     # Stored lower-case (checked by the database) and unique whatever the case.
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, verbose_name=_("email"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="newsletter_subscribers",
-        help_text="The account with this verified address, if any.",
+        help_text=_("The account with this verified address, if any."),
+        verbose_name=_("user"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # The language of the page they subscribed from: their emails are written in it
     # (an account's profile language comes first).
-    language = models.CharField(max_length=10, blank=True, editable=False)
-    unsubscribed_reason = models.CharField(
-        max_length=20, choices=Reason.choices, default=Reason.NONE, blank=True
+    language = models.CharField(
+        max_length=10, blank=True, editable=False, verbose_name=_("language")
     )
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_reason = models.CharField(
+        max_length=20,
+        choices=Reason.choices,
+        default=Reason.NONE,
+        blank=True,
+        verbose_name=_("unsubscribed reason"),
+    )
+    unsubscribed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("unsubscribed at"))
 
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_unique"),
             models.CheckConstraint(
@@ -131,21 +146,33 @@ class Subscriber(models.Model):
 
 class Subscription(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("subscriber"),
     )
-    list = models.ForeignKey(NewsletterList, on_delete=models.CASCADE, related_name="subscriptions")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    list = models.ForeignKey(
+        NewsletterList,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("list"),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
+    unsubscribed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("unsubscribed at"))
 
     class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["subscriber", "list"], name="newsletter_subscription_once_per_list"
@@ -178,22 +205,27 @@ class IssueQuerySet(models.QuerySet):
 
 class Issue(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
 
-    subject = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown.")
-    body_html = models.TextField(editable=False, blank=True)
-    lists = models.ManyToManyField(NewsletterList, related_name="issues")
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(help_text=_("Markdown."), verbose_name=_("body"))
+    body_html = models.TextField(editable=False, blank=True, verbose_name=_("body html"))
+    lists = models.ManyToManyField(NewsletterList, related_name="issues", verbose_name=_("lists"))
     featured_articles = models.ManyToManyField(
         "articles.Article",
         blank=True,
         related_name="newsletter_issues",
-        help_text="Shown after the text, with their standfirsts and links.",
+        help_text=_("Shown after the text, with their standfirsts and links."),
+        verbose_name=_("featured articles"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+        verbose_name=_("status"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,14 +234,19 @@ class Issue(models.Model):
         on_delete=models.SET_NULL,
         related_name="newsletter_issues",
         editable=False,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    queued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("queued at")
+    )
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("sent at"))
 
     objects = IssueQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
         ordering = ["-created_at"]
         permissions = [("send_issue", "Can send newsletter issues")]
 
@@ -258,25 +295,35 @@ class Delivery(models.Model):
     sent in the same transaction, so an email is never sent twice for it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
         # Unsubscribed between queueing and sending: never sent.
-        SKIPPED = "skipped", "Skipped (unsubscribed)"
+        SKIPPED = "skipped", _("Skipped (unsubscribed)")
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("issue")
+    )
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscriber"),
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
 
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "subscriber"], name="newsletter_delivery_once_per_subscriber"

@@ -12,9 +12,11 @@ class ImportRecord(models.Model):
 
     source = models.CharField(_("source"), max_length=20)  # disqus, wordpress, newsite
     source_id = models.CharField(_("id in the source"), max_length=200)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("imported at"))
 
     class Meta:
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
         abstract = True
         constraints = [
             models.UniqueConstraint(
@@ -29,7 +31,9 @@ class ImportRecord(models.Model):
 class ImportedComment(ImportRecord):
     """A comment that came from another system (or a newsite export)."""
 
-    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="imported")
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="imported", verbose_name=_("comment")
+    )
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("imported comment")
@@ -39,7 +43,9 @@ class ImportedComment(ImportRecord):
 class ImportedAttachment(ImportRecord):
     """An attachment a restore attached again: a second restore attaches it only once."""
 
-    attachment = models.OneToOneField(Attachment, on_delete=models.CASCADE, related_name="imported")
+    attachment = models.OneToOneField(
+        Attachment, on_delete=models.CASCADE, related_name="imported", verbose_name=_("attachment")
+    )
 
     class Meta(ImportRecord.Meta):
         verbose_name = _("imported attachment")

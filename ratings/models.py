@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -10,25 +11,32 @@ class Vote(models.Model):
     registered reader or ``g:<id>`` from the signed guest cookie (articles.voters), the
     same identity likes and flags use."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
-    voter = models.CharField(max_length=64)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="votes", verbose_name=_("article")
+    )
+    voter = models.CharField(max_length=64, verbose_name=_("voter"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="votes",
+        verbose_name=_("user"),
     )
-    stars = models.PositiveSmallIntegerField()
+    stars = models.PositiveSmallIntegerField(verbose_name=_("stars"))
     # A guest's network when the vote was cast ("203.0.113.0/24", "2001:db8:1:2::/64";
     # ratings.services.voter_network): guests from one network get a few new votes per
     # article a day, however many cookies they clear. Empty for registered readers and
     # for votes cast without a request (imports, demo data).
-    network = models.CharField(max_length=50, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    network = models.CharField(
+        max_length=50, blank=True, default="", editable=False, verbose_name=_("network")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["article", "voter"], name="ratings_vote_one_per_voter"),
             models.CheckConstraint(
@@ -52,5 +60,5 @@ class ArticleRating(Article):
 
     class Meta:
         proxy = True
-        verbose_name = "article rating"
-        verbose_name_plural = "article ratings"
+        verbose_name = _("article rating")
+        verbose_name_plural = _("article ratings")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from social.safe_fetch import url_problem
 
@@ -18,36 +19,55 @@ class SocialSource(models.Model):
     (``manual``) or read periodically from an RSS/Atom feed (``feed``)."""
 
     class Kind(models.TextChoices):
-        MANUAL = "manual", "Entered in the admin"
-        FEED = "feed", "RSS/Atom feed"
+        MANUAL = "manual", _("Entered in the admin")
+        FEED = "feed", _("RSS/Atom feed")
 
-    name = models.CharField(max_length=100, help_text='For editors, e.g. "Newsite on Mastodon".')
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MANUAL)
+    name = models.CharField(
+        max_length=100,
+        help_text=_('For editors, e.g. "Newsite on Mastodon".'),
+        verbose_name=_("name"),
+    )
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.MANUAL, verbose_name=_("kind")
+    )
     feed_url = models.URLField(
-        "feed URL",
+        _("feed URL"),
         max_length=1000,
         blank=True,
         validators=[_http_url],
-        help_text="RSS or Atom; http(s) only.",
+        help_text=_("RSS or Atom; http(s) only."),
     )
     label = models.CharField(
-        max_length=50, blank=True, help_text='Shown beside each post, e.g. "Mastodon".'
+        max_length=50,
+        blank=True,
+        help_text=_('Shown beside each post, e.g. "Mastodon".'),
+        verbose_name=_("label"),
     )
     profile_url = models.URLField(
-        "profile URL",
+        _("profile URL"),
         max_length=1000,
         blank=True,
         validators=[_http_url],
-        help_text="The account's public page.",
+        help_text=_("The account's public page."),
     )
-    is_active = models.BooleanField(default=True, help_text="Inactive feeds are not fetched.")
-    last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_active = models.BooleanField(
+        default=True, help_text=_("Inactive feeds are not fetched."), verbose_name=_("is active")
+    )
+    last_fetched_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last fetched at")
+    )
     # "ok" or what went wrong on the last fetch.
-    last_status = models.CharField(max_length=500, blank=True, editable=False)
-    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    last_status = models.CharField(
+        max_length=500, blank=True, editable=False, verbose_name=_("last status")
+    )
+    consecutive_failures = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("consecutive failures")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("social source")
+        verbose_name_plural = _("social sources")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -85,24 +105,30 @@ def _new_guid() -> str:
 
 
 class SocialPost(models.Model):
-    source = models.ForeignKey(SocialSource, on_delete=models.CASCADE, related_name="posts")
-    text = models.CharField(max_length=1000, help_text="Plain text; links become clickable.")
+    source = models.ForeignKey(
+        SocialSource, on_delete=models.CASCADE, related_name="posts", verbose_name=_("source")
+    )
+    text = models.CharField(
+        max_length=1000, help_text=_("Plain text; links become clickable."), verbose_name=_("text")
+    )
     url = models.URLField(
-        "URL",
+        _("URL"),
         max_length=1000,
         blank=True,
         validators=[_http_url],
-        help_text="The post on its site.",
+        help_text=_("The post on its site."),
     )
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(verbose_name=_("published at"))
     # The feed entry's id (or link); posts typed in the admin get a random one.
-    guid = models.CharField("GUID", max_length=500, default=_new_guid, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    is_visible = models.BooleanField("visible", default=True)
+    guid = models.CharField(_("GUID"), max_length=500, default=_new_guid, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    is_visible = models.BooleanField(_("visible"), default=True)
 
     objects = SocialPostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("social post")
+        verbose_name_plural = _("social posts")
         constraints = [
             # Decides deduplication: fetching a feed again adds nothing twice.
             models.UniqueConstraint(

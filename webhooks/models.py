@@ -46,7 +46,7 @@ class Webhook(models.Model):
         _("signing secret"), max_length=100, default=new_webhook_secret, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("webhook")
@@ -63,9 +63,13 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("failed, will retry")
         GIVEN_UP = "given_up", _("given up")
 
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
     # The ``webhook-id`` header: the same on every attempt, so receivers can drop repeats.
-    message_id = models.CharField(max_length=40, unique=True, editable=False)
+    message_id = models.CharField(
+        max_length=40, unique=True, editable=False, verbose_name=_("message id")
+    )
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
     payload = models.JSONField(_("payload"))
     status = models.CharField(

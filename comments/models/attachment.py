@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import Comment
 
@@ -36,22 +37,28 @@ class Attachment(models.Model):
     rely on every writer remembering the lock.)"""
 
     class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        DOCUMENT = "document", "Document"
+        IMAGE = "image", _("Image")
+        DOCUMENT = "document", _("Document")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="attachments")
-    slot = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=_attachment_path, max_length=200)
-    thumbnail = models.FileField(upload_to=_thumbnail_path, max_length=200, blank=True)
-    name = models.CharField("display name", max_length=120)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("comment")
+    )
+    slot = models.PositiveSmallIntegerField(verbose_name=_("slot"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    file = models.FileField(upload_to=_attachment_path, max_length=200, verbose_name=_("file"))
+    thumbnail = models.FileField(
+        upload_to=_thumbnail_path, max_length=200, blank=True, verbose_name=_("thumbnail")
+    )
+    name = models.CharField(_("display name"), max_length=120)
+    content_type = models.CharField(max_length=60, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("width"))
+    height = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("height"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["slot"]
         constraints = [
             models.UniqueConstraint(

@@ -91,17 +91,29 @@ class Comment(models.Model):
         REJECTED = "rejected", _("Rejected")
         DELETED = "deleted", _("Deleted")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
+    )
     # The comment this one is shown under (capped at COMMENTS_MAX_DEPTH) ...
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     # ... and the one it actually answers (notified, and named in "in reply to").
     reply_to = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reply to"),
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name=_("path"))
+    depth = models.PositiveSmallIntegerField(default=0, editable=False, verbose_name=_("depth"))
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,60 +121,87 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="comments",
+        verbose_name=_("user"),
     )
-    guest_name = models.CharField(max_length=80, blank=True)
-    guest_email = models.EmailField(blank=True)
+    guest_name = models.CharField(max_length=80, blank=True, verbose_name=_("guest name"))
+    guest_email = models.EmailField(blank=True, verbose_name=_("guest email"))
     # The registered author deleted their account; the comment stays, unsigned.
-    author_deleted = models.BooleanField(default=False, editable=False)
+    author_deleted = models.BooleanField(
+        default=False, editable=False, verbose_name=_("author deleted")
+    )
     # Whether a guest asked to hear about replies (users use their account setting).
-    notify_replies = models.BooleanField(default=False)
+    notify_replies = models.BooleanField(default=False, verbose_name=_("notify replies"))
     # The language the poster read the page in: a guest's reply emails are written in it
     # (a registered author's follow their profile, then this).
-    language = models.CharField(max_length=10, blank=True, editable=False)
-
-    body = models.TextField(max_length=settings.COMMENTS_MAX_LENGTH)
-    body_html = models.TextField(editable=False)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    language = models.CharField(
+        max_length=10, blank=True, editable=False, verbose_name=_("language")
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    edit_token_hash = models.CharField(max_length=64, blank=True, editable=False)
 
-    like_count = models.PositiveIntegerField(default=0)
-    flag_count = models.PositiveIntegerField(default=0)
+    body = models.TextField(max_length=settings.COMMENTS_MAX_LENGTH, verbose_name=_("body"))
+    body_html = models.TextField(editable=False, verbose_name=_("body html"))
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
+    user_agent = models.CharField(max_length=300, blank=True, verbose_name=_("user agent"))
+    edit_token_hash = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("edit token hash")
+    )
+
+    like_count = models.PositiveIntegerField(default=0, verbose_name=_("like count"))
+    flag_count = models.PositiveIntegerField(default=0, verbose_name=_("flag count"))
     # "Share Your Location": a place name and coordinates, rounded to
     # COMMENTS_LOCATION_PRECISION decimals before they are stored unless the poster
     # chose precise (see comments.location).
-    location_name = models.CharField(max_length=120, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    location_precise = models.BooleanField(default=False)
+    location_name = models.CharField(max_length=120, blank=True, verbose_name=_("location name"))
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude")
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("longitude")
+    )
+    location_precise = models.BooleanField(default=False, verbose_name=_("location precise"))
     # The stars the poster gave the article with this comment (their vote, in ratings).
     # The stars given with the comment, and whose vote they are (``articles.voters``):
     # the comment shows that voter's current vote (``shown_rating``), so that it stays in
     # step when they change or withdraw it with the article's rating widget.
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    rating_voter = models.CharField(max_length=64, blank=True, default="", editable=False)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("rating"))
+    rating_voter = models.CharField(
+        max_length=64, blank=True, default="", editable=False, verbose_name=_("rating voter")
+    )
 
     # Why the rules held or refused it (codes in comments.moderation.REASONS), for
     # moderators only.
-    moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
+    moderation_reasons = models.JSONField(
+        default=list, blank=True, editable=False, verbose_name=_("moderation reasons")
+    )
 
     # "Newsroom picks": featured by a moderator (comments.decisions).
-    is_featured = models.BooleanField(default=False, editable=False)
-    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_featured = models.BooleanField(default=False, editable=False, verbose_name=_("is featured"))
+    featured_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("featured at")
+    )
     # Moves with every decision and edit: a moderator deciding on what they saw sends
     # it back, and is told (409) when someone else changed the comment since.
-    version = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("version"))
     # Shown publicly ("edited by a moderator") once a moderator changed the words.
-    edited_by_moderator = models.BooleanField(default=False, editable=False)
+    edited_by_moderator = models.BooleanField(
+        default=False, editable=False, verbose_name=_("edited by moderator")
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # Serves the moderation queue: pending comments, oldest first.
             models.Index(
@@ -357,12 +396,16 @@ class Comment(models.Model):
 
 
 class CommentLike(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="likes", verbose_name=_("comment")
+    )
     # "u:<user id>" or "g:<guest voter id>" (articles.voters).
-    voter = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    voter = models.CharField(max_length=64, verbose_name=_("voter"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("comment like")
+        verbose_name_plural = _("comment likes")
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "voter"], name="comments_commentlike_one_per_voter"
@@ -380,33 +423,47 @@ class CommentFlag(models.Model):
         OFF_TOPIC = "off_topic", _("Off topic")
         OTHER = "other", _("Something else")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="flags", verbose_name=_("comment")
+    )
     # Who sent it, as likes count voters: "u:<user id>" or "g:<guest cookie id>".
-    voter = models.CharField(max_length=64)
+    voter = models.CharField(max_length=64, verbose_name=_("voter"))
     # Whom it counts as (``comments.services.flagger_key``): "u:<user id>" for an
     # account; for a guest, their network, "n:203.0.113.0/24" or "n:2001:db8::/64" (a
     # cookie is free to clear, a network is not), or "n:unknown" without an address.
     # One flag per flagger per comment, for good: another guest on a network that has
     # flagged is told "Flagged" and adds nothing. Empty only for rows made outside
     # ``comment_flag`` (the admin, tests), which never count.
-    flagger = models.CharField(max_length=80, blank=True, default="", editable=False)
+    flagger = models.CharField(
+        max_length=80, blank=True, default="", editable=False, verbose_name=_("flagger")
+    )
     # Whether it moved ``Comment.flag_count`` towards COMMENTS_FLAG_THRESHOLD: every
     # flag ``comment_flag`` stores does; older duplicates from one network do not.
-    counts = models.BooleanField(default=False, editable=False)
+    counts = models.BooleanField(default=False, editable=False, verbose_name=_("counts"))
     # When a moderator approved the comment after this flag: it counts no longer, so a
     # fresh threshold of new flaggers is needed to hide the comment again.
-    cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # When moderators were emailed about it (the batched flag digest); null: not yet.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    cleared_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("cleared at")
     )
-    reason = models.CharField(max_length=10, choices=Reason.choices)
-    note = models.CharField(max_length=500, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When moderators were emailed about it (the batched flag digest); null: not yet.
+    notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("notified at")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices, verbose_name=_("reason"))
+    note = models.CharField(max_length=500, blank=True, verbose_name=_("note"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("comment flag")
+        verbose_name_plural = _("comment flags")
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "voter"], name="comments_commentflag_one_per_voter"
@@ -436,12 +493,19 @@ class ThreadSubscription(models.Model):
     """A registered reader following every new comment under an article."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_subscriptions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="thread_subscriptions",
+        verbose_name=_("user"),
     )
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("thread subscription")
+        verbose_name_plural = _("thread subscriptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "article"], name="comments_threadsubscription_unique"

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments.models.comment import Comment
 
@@ -15,20 +16,24 @@ class OutboxMessage(models.Model):
 
     class Kind(models.TextChoices):
         # Reply and thread-follower emails for a newly published comment.
-        COMMENT_PUBLISHED = "comment_published", "Comment published"
+        COMMENT_PUBLISHED = "comment_published", _("Comment published")
         # Moderators hear about a new flag.
-        COMMENT_FLAGGED = "comment_flagged", "Comment flagged"
+        COMMENT_FLAGGED = "comment_flagged", _("Comment flagged")
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="outbox")
-    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32, choices=Kind.choices, verbose_name=_("kind"))
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("comment")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     # Not tried before this time (backoff after a failed attempt).
-    available_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    available_at = models.DateTimeField(default=timezone.now, verbose_name=_("available at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         constraints = [
             # A comment is announced once, even if it is approved again after review.
             models.UniqueConstraint(
@@ -65,15 +70,21 @@ class IdempotencyKey(models.Model):
     and deletes keys after ``COMMENTS_IDEMPOTENCY_TTL``.
     """
 
-    scope = models.CharField(max_length=60)
-    key = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)
+    scope = models.CharField(max_length=60, verbose_name=_("scope"))
+    key = models.CharField(max_length=100, verbose_name=_("key"))
+    fingerprint = models.CharField(max_length=64, verbose_name=_("fingerprint"))
     # Set in the same transaction as the claim; null only while it is being created.
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, related_name="+")
-    edit_token = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("comment")
+    )
+    edit_token = models.CharField(max_length=100, blank=True, verbose_name=_("edit token"))
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="comments_idempotencykey_once")
         ]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SpamModel(models.Model):
@@ -15,19 +16,23 @@ class SpamModel(models.Model):
     task and ``manage.py spam_model train``); it is never taken from a user or a file.
     """
 
-    version = models.PositiveIntegerField(unique=True)
-    trained_at = models.DateTimeField(default=timezone.now, db_index=True)
-    examples = models.PositiveIntegerField()
-    spam_examples = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(unique=True, verbose_name=_("version"))
+    trained_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("trained at")
+    )
+    examples = models.PositiveIntegerField(verbose_name=_("examples"))
+    spam_examples = models.PositiveIntegerField(verbose_name=_("spam examples"))
     # The newest moderator decision (a ModerationLog id) it learned from: the periodic
     # task retrains once enough decisions come after it.
-    last_log_id = models.PositiveBigIntegerField(default=0)
-    precision = models.FloatField()
-    recall = models.FloatField()
-    f1 = models.FloatField()
-    classifier = models.BinaryField()
+    last_log_id = models.PositiveBigIntegerField(default=0, verbose_name=_("last log id"))
+    precision = models.FloatField(verbose_name=_("precision"))
+    recall = models.FloatField(verbose_name=_("recall"))
+    f1 = models.FloatField(verbose_name=_("f1"))
+    classifier = models.BinaryField(verbose_name=_("classifier"))
 
     class Meta:
+        verbose_name = _("spam model")
+        verbose_name_plural = _("spam models")
         ordering = ["-version"]
         constraints = [
             models.CheckConstraint(

@@ -30,30 +30,42 @@ class Ban(models.Model):
         DOMAIN = "domain", _("Email domain")
         NETWORK = "network", _("IP address or network")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="bans",
+        verbose_name=_("user"),
     )
     email = models.EmailField(
         blank=True,
-        help_text="Matches every spelling of the mailbox (case, +tags, Gmail's dots). "
-        "For a user's ban: the account's address, kept after the account is deleted.",
+        help_text=_(
+            "Matches every spelling of the mailbox (case, +tags, Gmail's dots). "
+            "For a user's ban: the account's address, kept after the account is deleted."
+        ),
+        verbose_name=_("email"),
     )
     domain = models.CharField(
-        max_length=253, blank=True, help_text="e.g. spam.example (its subdomains too)."
+        max_length=253,
+        blank=True,
+        help_text=_("e.g. spam.example (its subdomains too)."),
+        verbose_name=_("domain"),
     )
     network = models.CharField(
         max_length=50,
         blank=True,
-        help_text="An address or CIDR network, IPv4 or IPv6; "
-        "an IPv6 address or network narrower than /64 bans its whole /64.",
+        help_text=_(
+            "An address or CIDR network, IPv4 or IPv6; "
+            "an IPv6 address or network narrower than /64 bans its whole /64."
+        ),
+        verbose_name=_("network"),
     )
-    reason = models.CharField(max_length=300, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Empty: never expires."), verbose_name=_("expires at")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -61,12 +73,15 @@ class Ban(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = BanQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ban")
+        verbose_name_plural = _("bans")
         ordering = ["-created_at"]
         constraints = [
             # A user's ban may lose its user (the account deleted): it then holds
@@ -106,7 +121,7 @@ class Ban(models.Model):
         IPv4-mapped one as IPv4 (an IPv6 one is kept as typed: matching widens it)."""
         if self.kind not in self.TARGET_FIELD:
             raise ValidationError(
-                {"kind": "Choose what to ban: a user, an email, a domain or an IP network."}
+                {"kind": _("Choose what to ban: a user, an email, a domain or an IP network.")}
             )
         if self.kind == self.Kind.USER and self.user_id is not None and self._state.adding:
             # Kept so the ban still knows the mailbox once the account is gone.
@@ -118,12 +133,14 @@ class Ban(models.Model):
             try:
                 self.network = str(canonical_network(self.network, widen=False))
             except ValueError:
-                raise ValidationError({"network": "Enter an IP address or CIDR network."}) from None
+                raise ValidationError(
+                    {"network": _("Enter an IP address or CIDR network.")}
+                ) from None
         field = self.TARGET_FIELD[self.kind]
         # A user's ban may outlive its account (it holds by the email it kept, if any).
         outlived = field == "user" and not self._state.adding
         if not outlived and not getattr(self, "user_id" if field == "user" else field):
-            raise ValidationError({field: "Required for this kind of ban."})
+            raise ValidationError({field: _("Required for this kind of ban.")})
 
     @property
     def is_active(self) -> bool:
@@ -140,13 +157,17 @@ class BlockedWord(models.Model):
         PENDING = "pending", _("Hold for review")
         REJECTED = "rejected", _("Reject")
 
-    phrase = models.CharField(max_length=100)
-    action = models.CharField(max_length=10, choices=Action.choices, default=Action.PENDING)
-    is_active = models.BooleanField(default=True)
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    phrase = models.CharField(max_length=100, verbose_name=_("phrase"))
+    action = models.CharField(
+        max_length=10, choices=Action.choices, default=Action.PENDING, verbose_name=_("action")
+    )
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("blocked word")
+        verbose_name_plural = _("blocked words")
         ordering = ["phrase"]
         constraints = [
             models.UniqueConstraint(
@@ -189,7 +210,9 @@ class ModerationLog(models.Model):
         ADMIN = "admin", _("Admin")
         PAGE = "page", _("Article page")
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, editable=False, verbose_name=_("created at")
+    )
     # Empty for the automatic rules, and once the moderator's account is deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -198,12 +221,19 @@ class ModerationLog(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("actor"),
     )
     # Who the actor was, written with the row: the log still names the moderator after
     # their account is deleted. Empty for the rules.
-    actor_name = models.CharField(max_length=200, blank=True, editable=False)
-    screen = models.CharField(max_length=10, choices=Screen.choices, blank=True, editable=False)
-    action = models.CharField(max_length=10, choices=Action.choices, editable=False)
+    actor_name = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("actor name")
+    )
+    screen = models.CharField(
+        max_length=10, choices=Screen.choices, blank=True, editable=False, verbose_name=_("screen")
+    )
+    action = models.CharField(
+        max_length=10, choices=Action.choices, editable=False, verbose_name=_("action")
+    )
     comment = models.ForeignKey(
         Comment,
         on_delete=models.SET_NULL,
@@ -211,12 +241,19 @@ class ModerationLog(models.Model):
         blank=True,
         related_name="moderation_log",
         editable=False,
+        verbose_name=_("comment"),
     )
-    from_status = models.CharField(max_length=10, blank=True, editable=False)
-    to_status = models.CharField(max_length=10, blank=True, editable=False)
-    reason = models.CharField(max_length=300, blank=True, editable=False)
+    from_status = models.CharField(
+        max_length=10, blank=True, editable=False, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=10, blank=True, editable=False, verbose_name=_("to status")
+    )
+    reason = models.CharField(max_length=300, blank=True, editable=False, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("moderation log")
+        verbose_name_plural = _("moderation logs")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -258,8 +295,8 @@ class ModerationQueueItem(Comment):
 
     class Meta:
         proxy = True
-        verbose_name = "moderation queue"
-        verbose_name_plural = "moderation queue"
+        verbose_name = _("moderation queue")
+        verbose_name_plural = _("moderation queue")
 
 
 class CommentRevision(models.Model):
@@ -267,9 +304,15 @@ class CommentRevision(models.Model):
     when, what it was and what it became. Shown on the moderation desk's card."""
 
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="revisions", editable=False
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        editable=False,
+        verbose_name=_("comment"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -277,18 +320,29 @@ class CommentRevision(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("editor"),
     )
     # Kept with the row, as the audit log does: the name outlives the account. A guest
     # author editing with their token has no account: their name as shown.
-    editor_name = models.CharField(max_length=200, blank=True, editable=False)
-    by_moderator = models.BooleanField(default=False, editable=False)
-    old_body = models.TextField(blank=True, editable=False)
-    new_body = models.TextField(blank=True, editable=False)
+    editor_name = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("editor name")
+    )
+    by_moderator = models.BooleanField(
+        default=False, editable=False, verbose_name=_("by moderator")
+    )
+    old_body = models.TextField(blank=True, editable=False, verbose_name=_("old body"))
+    new_body = models.TextField(blank=True, editable=False, verbose_name=_("new body"))
     # {"name", "latitude", "longitude", "precise"} or {} for no location.
-    old_location = models.JSONField(default=dict, blank=True, editable=False)
-    new_location = models.JSONField(default=dict, blank=True, editable=False)
+    old_location = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("old location")
+    )
+    new_location = models.JSONField(
+        default=dict, blank=True, editable=False, verbose_name=_("new location")
+    )
 
     class Meta:
+        verbose_name = _("comment revision")
+        verbose_name_plural = _("comment revisions")
         ordering = ["created_at", "pk"]
         indexes = [
             # Serves the desk card's edit history of one comment.
@@ -313,10 +367,11 @@ class AuthorTrust(models.Model):
         null=True,
         blank=True,
         related_name="comment_trust",
+        verbose_name=_("user"),
     )
     # A guest's address as ``articles.ratelimit.canonical_email`` spells it.
-    email = models.EmailField(max_length=254, blank=True, db_index=True)
-    level = models.CharField(max_length=10, choices=Level.choices)
+    email = models.EmailField(max_length=254, blank=True, db_index=True, verbose_name=_("email"))
+    level = models.CharField(max_length=10, choices=Level.choices, verbose_name=_("level"))
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -324,11 +379,14 @@ class AuthorTrust(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("set by"),
     )
-    set_at = models.DateTimeField(default=timezone.now, editable=False)
-    note = models.CharField(max_length=300, blank=True)
+    set_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("set at"))
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("author trust")
+        verbose_name_plural = _("author trusts")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(user__isnull=False) & Q(email=""))
