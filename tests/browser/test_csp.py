@@ -203,7 +203,7 @@ def test_insights_charts_render_under_the_policy(watched, transactional_db, live
     page.goto("/insights/")
     expect(page.get_by_role("heading", name="Insights", level=1)).to_be_visible()
     images = page.locator("img.insights-chart__image")
-    expect(images).to_have_count(15)
+    expect(images).to_have_count(16)
     page.wait_for_function(
         "[...document.querySelectorAll('img.insights-chart__image')]"
         ".every((img) => img.complete && img.naturalWidth > 0)"

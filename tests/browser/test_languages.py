@@ -95,8 +95,10 @@ def test_a_comment_with_a_rating_posted_with_the_keyboard_alone(
     page.keyboard.type("Typed without a mouse.")
     # Arrowing saves after a pause (tests/browser/test_rating.py); here the choice is
     # saved with Enter alone, so no save lands while the arrows are still moving.
-    page.locator("[data-rating-control]").evaluate(
-        "el => el.setAttribute('data-rating-pause', '60000')"
+    # (ratings.js reads the pause from the rating's form, else from its box).
+    page.evaluate(
+        "() => document.querySelectorAll('.rating, [data-rating-form], [data-rating-control]')"
+        ".forEach((el) => el.setAttribute('data-rating-pause', '60000'))"
     )
     tab_to(page, "[data-rating-control] input[type=radio]")
     # The arrow keys go round the stars (1 → 5 → "No rating" → 1): on to four.

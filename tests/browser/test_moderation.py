@@ -20,7 +20,7 @@ def test_moderator_approves_a_pending_guest_comment_from_the_queue(page, transac
     page.locator(f"input.action-select[value='{comment.pk}']").check()
     page.select_option("select[name=action]", label="Approve selected comments")
     page.get_by_role("button", name="Go").click()
-    expect(page.get_by_text("Approved 1 comment(s).")).to_be_visible()
+    expect(page.get_by_text("Approved 1 comment.")).to_be_visible()
 
     page.goto(article.get_absolute_url())
     expect(page.locator(".comment__body", has_text="Waiting for a moderator")).to_be_visible()
