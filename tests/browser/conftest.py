@@ -5,9 +5,13 @@ missing browser is a failure.
 """
 
 import os
+import threading
+from functools import wraps
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -26,6 +30,31 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_an_in_memory_database():
+    """On SQLite the test database lives in memory, and the live server's threads all
+    use the test's one connection to it (Django's ``connections_override``): two
+    requests at once on it can wait on each other for good (seen with /insights/, whose
+    sixteen chart images a browser asks for together). The live server then answers
+    one request at a time, as a single worker would; PostgreSQL gives each thread its
+    own connection and keeps them concurrent. (The test client does not go through
+    ``WSGIHandler``, so only live servers are affected.)"""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    lock = threading.Lock()
+    unlocked = WSGIHandler.__call__
+
+    @wraps(unlocked)
+    def one_at_a_time(self, environ, start_response):
+        with lock:
+            return unlocked(self, environ, start_response)
+
+    WSGIHandler.__call__ = one_at_a_time
+    yield
+    WSGIHandler.__call__ = unlocked
 
 
 @pytest.fixture(scope="session")
