@@ -485,6 +485,11 @@ SOCIAL_FEED_PORTS = frozenset(int(p) for p in env_list("SOCIAL_FEED_PORTS", ["80
 # --- Other sites: embedding and webhooks: newsite/settings_other_sites.py ------------
 from newsite.settings_other_sites import *  # noqa: E402, F403
 
+# --- Insights (staff/) -----------------------------------------------------------------
+# Seconds the insights' figures and tables are kept in the shared cache per range,
+# section and language (they are nobody's personal data; today's are live within this).
+INSIGHTS_CACHE_SECONDS = env_int("INSIGHTS_CACHE_SECONDS", 60, minimum=0)
+
 # --- Accounts ---------------------------------------------------------------------
 # When a reader deletes their account: "anonymize" keeps their comments under
 # "[deleted user]"; "remove" deletes them (as "[deleted]" placeholders where replied to).

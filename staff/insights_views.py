@@ -3,9 +3,12 @@
 from functools import wraps
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -44,8 +47,21 @@ def _filtered(request):
     if not request.GET:
         form = InsightsForm({}, sections=sections)
         form.is_valid()
-    data = form.cleaned_data
-    return form, insights_charts(start=data["start"], end=data["end"], section=data["section"])
+    return form, _charts(**form.cleaned_data)
+
+
+def _charts(*, start, end, section):
+    """The charts, from the shared cache when another editor (or this page's sixteen
+    chart images) asked for the same days, section and language in the last
+    ``INSIGHTS_CACHE_SECONDS``: a year's charts take most of a second to build."""
+    ttl = settings.INSIGHTS_CACHE_SECONDS
+    key = f"insights:charts:{start}:{end}:{section}:{get_language()}"
+    found = cache.get(key) if ttl else None
+    if found is None:
+        found = insights_charts(start=start, end=end, section=section)
+        if ttl:
+            cache.set(key, found, ttl)
+    return found
 
 
 @require_GET
@@ -54,7 +70,15 @@ def insights(request):
     form, chart_list = _filtered(request)
     query = request.GET.urlencode()
     rows = [(chart, charts.chart_rows(chart)) for chart in chart_list or []]
-    return render(request, "staff/insights.html", {"form": form, "charts": rows, "query": query})
+    context = {
+        "form": form,
+        "charts": rows,
+        "query": query,
+        # The tables (tens of thousands of cells over a year) are kept as rendered for
+        # as long as the figures: the same for every editor, nothing personal in them.
+        "tables_ttl": settings.INSIGHTS_CACHE_SECONDS,
+    }
+    return render(request, "staff/insights.html", context)
 
 
 # pygal styles its SVG with a <style> element: allowed in the chart's own document

@@ -65,6 +65,12 @@ def month():
     return today - timedelta(days=30), today
 
 
+@pytest.fixture(autouse=True)
+def _figures_uncached(settings):
+    """These tests change rows between requests; the cache has its own tests."""
+    settings.INSIGHTS_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def seeded():
     articles = seed_month(60)
