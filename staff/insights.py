@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,15 +33,25 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+# Metrics the page shows summed over the period, never day by day.
+PERIOD_METRICS = ("article", "reason", "hour")
+
+
 def _figures(*, start: date, end: date, section: str) -> list[tuple[date, str, str, int]]:
-    """``(day, metric, dimension without the section, value)`` in the range: one query
-    for the roll-ups, and today's counted live (``day_counts``)."""
+    """``(day, metric, dimension without the section, value)`` in the range: two queries
+    for the roll-ups (``PERIOD_METRICS`` summed, with no day), and today's counted live
+    (``day_counts``)."""
     today = timezone.localdate()
+    past = DailyStat.objects.filter(
+        day__gte=start, day__lte=min(end, today - timedelta(days=1))
+    ).order_by()
     rows = list(
-        DailyStat.objects.filter(day__gte=start, day__lte=min(end, today - timedelta(days=1)))
-        .order_by()
-        .values_list("day", "metric", "dimension", "value")
+        past.exclude(metric__in=PERIOD_METRICS).values_list("day", "metric", "dimension", "value")
     )
+    # Charted over the whole period only: summed by the database (over a year, most of
+    # the rows), with no day.
+    sums = past.filter(metric__in=PERIOD_METRICS).values_list("metric", "dimension")
+    rows += [(None, m, d, v) for m, d, v in sums.annotate(total=Sum("value"))]
     if start <= today <= end:
         rows += [(today, m, d, v) for (m, d), v in day_counts(day=today).items()]
     figures = []

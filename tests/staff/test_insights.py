@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/insights/"
 # The page's queries, however many rows (see the test).
-QUERIES = 15
+QUERIES = 16
 STATUSES = ["approved", "pending", "rejected", "spam"]
 REASONS = [[], ["too_fast"], ["learned_spam:0.95:cheap"], ["too_many_links", "first_time_guest"]]
 
@@ -209,8 +209,9 @@ def test_the_page_costs_the_same_queries_however_many_rows(
         Vote.objects.create(article=comment.article, voter=f"v{n}", stars=1 + n % 5)
     rollups.daily_stats_rollup(days=31)
     # The user and their permissions (can_moderate); the sections for the filter; the
-    # roll-ups of the range in one query; today counted live (comments by section,
-    # article and status; the held ones' reasons; decisions; first decisions; votes;
+    # roll-ups of the range in two queries (by day, and the period-wide sums); today
+    # counted live (comments by section, article, status and hour; the held ones'
+    # reasons and hours; decisions; first decisions; votes;
     # subscriptions); the top articles' titles; the spam model's versions; the liked
     # and least liked articles' titles; the newsletter's issues; the site's navigation.
     with django_assert_num_queries(QUERIES):
