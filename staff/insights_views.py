@@ -1,6 +1,6 @@
 """``/insights/``: the page, each chart as SVG and as CSV (editors and moderators)."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -39,15 +39,19 @@ def insights_required(view):
     return wrapper
 
 
-def _filtered(request):
+def _form(request) -> tuple[InsightsForm, bool]:
+    """The filter, and whether its days and section are good to chart."""
     sections = list(Section.objects.order_by("position", "name").values_list("slug", "name"))
     form = InsightsForm(request.GET or None, sections=sections)
-    if request.GET and not form.is_valid():
-        return form, None
-    if not request.GET:
-        form = InsightsForm({}, sections=sections)
-        form.is_valid()
-    return form, _charts(**form.cleaned_data)
+    if request.GET:
+        return form, form.is_valid()
+    form = InsightsForm({}, sections=sections)
+    return form, form.is_valid()
+
+
+def _filtered(request):
+    form, valid = _form(request)
+    return form, _charts(**form.cleaned_data) if valid else None
 
 
 def _charts(*, start, end, section):
@@ -67,12 +71,22 @@ def _charts(*, start, end, section):
 @require_GET
 @insights_required
 def insights(request):
-    form, chart_list = _filtered(request)
+    form, valid = _form(request)
     query = request.GET.urlencode()
-    rows = [(chart, charts.chart_rows(chart)) for chart in chart_list or []]
+
+    def charts_and_rows():
+        """Called by the template only when its cached tables are missing (a callable
+        in the context is called when it is first read), so a page served from the
+        cache neither loads the figures nor lays out their rows."""
+        if not valid:
+            return []
+        return [
+            (chart, partial(charts.chart_rows, chart)) for chart in _charts(**form.cleaned_data)
+        ]
+
     context = {
         "form": form,
-        "charts": rows,
+        "charts": charts_and_rows,
         "query": query,
         # The tables (tens of thousands of cells over a year) are kept as rendered for
         # as long as the figures: the same for every editor, nothing personal in them.
