@@ -15,12 +15,10 @@ from django.db.models import (
     F,
     Func,
     GenericIPAddressField,
-    IntegerField,
     Max,
     Min,
     Prefetch,
     Q,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Cast
@@ -49,6 +47,9 @@ OLDEST_FIRST = ("pending", "flagged", "held")
 RECENT_DAYS = 7
 # How many of an author's comments the history lists.
 HISTORY_COMMENTS = 50
+# The queues' counts stop here (shown "1000+"): each count then reads at most this many
+# index entries, however many comments a site has rejected over the years.
+COUNT_CAP = 1000
 
 Status = Comment.Status
 
@@ -201,14 +202,30 @@ def moderation_queue(
     return moderation_comments(comments, lists=lists).order_by(*order)
 
 
-def _count(comments) -> Subquery:
-    """``SELECT COUNT(*)`` of ``comments`` as a scalar subquery."""
-    counted = comments.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Subquery(counted, output_field=IntegerField())
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
 
 
-def _latest(model) -> Subquery:
-    return Subquery(model.objects.order_by("-pk").values("pk")[:1], output_field=IntegerField())
+def _capped_count(comments) -> tuple[str, list]:
+    """How many ``comments`` there are, counting at most ``COUNT_CAP + 1``."""
+    sql, params = _sql(comments.order_by().values("pk")[: COUNT_CAP + 1])
+    # The ORM's own SQL, its values still parameters.
+    return f"SELECT COUNT(*) FROM ({sql}) capped", params  # noqa: S608
+
+
+def capped(count: int) -> bool:
+    """Whether a queue count stopped at the cap: there are more than ``COUNT_CAP``."""
+    return count > COUNT_CAP
+
+
+def shown_count(count: int) -> str:
+    """A queue count as the desk shows it: "1000+" once it passes the cap."""
+    return f"{COUNT_CAP}+" if capped(count) else str(count)
+
+
+def _latest(model) -> tuple[str, list]:
+    return _sql(model.objects.order_by("-pk").values("pk")[:1])
 
 
 # The counts' statements as compiled, by (database, with markers, "recent" start): the
@@ -218,8 +235,7 @@ _STATEMENTS: dict[tuple, tuple[str, list, list[str]]] = {}
 
 def _compiled(values: dict) -> tuple[str, list, list[str]]:
     compiled, params = [], []
-    for name, subquery in values.items():
-        sql, sub_params = subquery.query.get_compiler(connection=connection).as_sql()
+    for name, (sql, sub_params) in values.items():
         compiled.append(f"({sql}) AS {connection.ops.quote_name(name)}")
         params.extend(sub_params)
     return f"SELECT {', '.join(compiled)}", params, list(values)
@@ -233,7 +249,7 @@ def _one_row(*, markers: bool) -> dict:
     key = (connection.alias, markers, _recent_since())
     statement = _STATEMENTS.get(key)
     if statement is None:
-        values = {queue: _count(Comment.objects.filter(_queue_q(queue))) for queue in QUEUES}
+        values = {q: _capped_count(Comment.objects.filter(_queue_q(q))) for q in QUEUES}
         if markers:
             values.update(
                 newest_id=_latest(Comment),
@@ -253,7 +269,8 @@ def _one_row(*, markers: bool) -> dict:
 
 
 def queue_counts() -> dict[str, int]:
-    """How many comments wait in each queue, in one query."""
+    """How many comments wait in each queue, in one query; a count over ``COUNT_CAP``
+    stops at ``COUNT_CAP + 1`` (``capped``)."""
     return _one_row(markers=False)
 
 

@@ -184,7 +184,7 @@ def _queue_context(request, counts: dict | None = None) -> dict:
     # The page's ids alone: the cards come from the cache, or are drawn from the
     # comments loaded for the ones that are not (``cards.render_cards``).
     paginator = Paginator(comments.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
-    if counts is not None and set(filters) == {"queue"}:
+    if counts is not None and set(filters) == {"queue"} and not queues.capped(counts[queue]):
         paginator.count = counts[queue]  # the same filter, counted with the tabs
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -228,7 +228,7 @@ def _tabs(params: dict, counts: dict) -> list[dict]:
         {
             "queue": value,
             "label": label,
-            "count": counts.get(value, 0),
+            "count": queues.shown_count(counts.get(value, 0)),
             "url": "?" + _query(params, queue=value, reason=""),
             "current": value == params["queue"],
         }

@@ -107,7 +107,16 @@ class ModerationCommentList(generics.ListAPIView):
     "also moves when a comment arrives or is decided and the counts stay the same).",
     responses={
         200: inline_serializer(
-            "QueueCounts", {queue: serializers.IntegerField() for queue in queues.QUEUES}
+            "QueueCounts",
+            {
+                **{queue: serializers.IntegerField() for queue in queues.QUEUES},
+                "capped": serializers.ListField(
+                    child=serializers.ChoiceField(choices=queues.QUEUES),
+                    help_text=f"The queues holding more than {queues.COUNT_CAP} comments: "
+                    f"their count says {queues.COUNT_CAP} (the desk shows "
+                    f'"{queues.COUNT_CAP}+").',
+                ),
+            },
         ),
         304: OpenApiResponse(description="The counts have not changed."),
         **_REFUSED,
@@ -119,7 +128,9 @@ class ModerationCountsView(APIView):
     def get(self, request):
         counts, marker = queues.queue_snapshot()
         etag = make_etag(*(f"{queue}={n}" for queue, n in counts.items()), *marker)
-        response = get_conditional_response(request, etag=etag) or Response(counts)
+        answer = {queue: min(n, queues.COUNT_CAP) for queue, n in counts.items()}
+        answer["capped"] = [queue for queue, n in counts.items() if queues.capped(n)]
+        response = get_conditional_response(request, etag=etag) or Response(answer)
         response["ETag"] = etag
         # Always asked again (it changes any moment), and never kept by a shared cache.
         patch_cache_control(response, private=True, no_cache=True)

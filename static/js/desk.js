@@ -457,7 +457,8 @@
     root.querySelectorAll("[data-count-for]").forEach(function (slot) {
       var key = slot.getAttribute("data-count-for");
       if (counts[key] === undefined) return;
-      var text = String(counts[key]);
+      var over = (counts.capped || []).indexOf(key) !== -1;
+      var text = String(counts[key]) + (over ? "+" : "");
       if (slot.textContent !== text) {
         slot.textContent = text;
         slot.classList.add("is-changed");

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from comments import services
+from comments import queues, services
 from comments.models import Attachment, Comment, ModerationLog
 from tests.factories import make_comment, make_user
 
@@ -125,6 +125,15 @@ def test_counts_answer_304_while_unchanged(mod_client):
     pending()
     again = mod_client.get(COUNTS, headers={"If-None-Match": etag})
     assert again.status_code == 200 and again.json()["pending"] == 2
+
+
+def test_counts_past_the_cap_say_the_cap_and_name_the_queue(mod_client, monkeypatch):
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    monkeypatch.setattr(queues, "_STATEMENTS", {})
+    for _ in range(3):
+        pending()
+    answer = mod_client.get(COUNTS).json()
+    assert (answer["pending"], answer["spam"], answer["capped"]) == (2, 0, ["pending"])
 
 
 def test_counts_etag_moves_on_a_decision_that_keeps_the_counts(mod_client):

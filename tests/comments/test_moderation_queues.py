@@ -188,6 +188,19 @@ def test_author_history_costs_a_fixed_number_of_queries(django_assert_num_querie
         queues.author_history(comment=comments[0])
 
 
+def test_queue_counts_stop_past_the_cap(monkeypatch):
+    """Each count reads at most ``COUNT_CAP + 1`` rows, however many a queue holds."""
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    monkeypatch.setattr(queues, "_STATEMENTS", {})
+    for _ in range(4):
+        make_comment(status="spam")
+    make_comment(status="rejected"), make_comment(status="rejected")
+    counts = queues.queue_counts()
+    assert (counts["spam"], counts["rejected"]) == (3, 2)
+    assert queues.shown_count(counts["spam"]) == "2+"
+    assert queues.shown_count(counts["rejected"]) == "2"
+
+
 def test_queue_counts_statement_is_compiled_once_a_minute(monkeypatch):
     compiled = []
     real = queues._compiled

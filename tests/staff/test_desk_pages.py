@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.management.commands.load_demo import ensure_groups
+from comments import queues
 from comments.models import (
     Attachment,
     Ban,
@@ -134,6 +135,17 @@ def test_tabs_show_the_counts(mod_client):
     response = mod_client.get(DESK)
     assert 'data-count-for="pending">2<' in response.text
     assert 'data-count-for="spam">1<' in response.text
+
+
+def test_a_tab_past_the_cap_shows_a_plus_and_its_pages_are_all_there(mod_client, monkeypatch):
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    monkeypatch.setattr(queues, "_STATEMENTS", {})
+    monkeypatch.setattr("staff.views.PAGE_SIZE", 1)
+    for _ in range(4):
+        pending()
+    response = mod_client.get(DESK)
+    assert 'data-count-for="pending">2+<' in response.text
+    assert "Page 1 of 4" in response.text  # the page counts the queue itself
 
 
 def test_held_queue_filters_by_rule(mod_client):
