@@ -165,18 +165,33 @@ def hit(
     now = time.time() if now is None else now
     window = int(now // parsed.period)
     retry_after = (window + 1) * parsed.period - now
-    for identity in filter(None, identities):
-        key = f"rl:{scope}:{identity}:{window}"
+    keys = [f"rl:{scope}:{identity}:{window}" for identity in filter(None, identities)]
+    timeout = parsed.period + 1
+    try:
+        counts = cache.count_hits(keys, timeout) if hasattr(cache, "count_hits") else None
+    except Exception:  # noqa: BLE001 - any cache outage: fail open, loudly
+        logger.exception("rate limit cache unavailable; allowing %s", scope)
+        return
+    if counts is None:
+        counts = _count_one_by_one(keys, timeout, scope)
+    if any(count > parsed.limit for count in counts):
+        raise RateLimited(retry_after)
+
+
+def _count_one_by_one(keys: list[str], timeout: int, scope: str) -> list[int]:
+    """``hit``'s counting on a cache without ``count_hits`` (local memory), or with Redis
+    away (then every count is the window's first: rate limits fail open)."""
+    counts = []
+    for key in keys:
         try:
             # add() is atomic and does nothing if the key exists; incr() is atomic too.
-            cache.add(key, 0, timeout=parsed.period + 1)
-            count = cache.incr(key)
+            cache.add(key, 0, timeout=timeout)
+            counts.append(cache.incr(key))
         except ValueError:
             # The key expired between add() and incr(): this is the window's first hit.
-            cache.set(key, 1, timeout=parsed.period + 1)
-            count = 1
+            cache.set(key, 1, timeout=timeout)
+            counts.append(1)
         except Exception:  # noqa: BLE001 - any cache outage: fail open, loudly
             logger.exception("rate limit cache unavailable; allowing %s", scope)
-            return
-        if count > parsed.limit:
-            raise RateLimited(retry_after)
+            return [0]
+    return counts

@@ -11,8 +11,13 @@ FLAG_DIGEST_LOCK = "comments:moderators-flag-digest"
 
 @shared_task
 def deliver_outbox_message(message_id: int) -> bool:
-    """Send one outbox message at once (queued when its transaction commits)."""
-    return outbox.outbox_deliver(message_id=message_id)
+    """Send an outbox message at once (queued when its transaction commits), and every
+    other due one: rows committed while this task waited queued no task of their own
+    (``outbox.request_delivery``). Returns whether this message was sent here."""
+    outbox.delivery_started()
+    sent = outbox.outbox_deliver(message_id=message_id)
+    outbox.outbox_drain()
+    return sent
 
 
 @shared_task

@@ -140,6 +140,26 @@ class FailSoftRedisCache(RedisCache):
     def clear(self):
         return self._call("clear", None)
 
+    def count_hits(self, keys, timeout: int) -> list[int] | None:
+        """Add one to each counter in ``keys`` (made at 0 with ``timeout`` seconds to live
+        when new) and return the new counts, in one round trip: what ``add`` then
+        ``incr`` do for each key, three commands apiece. None while Redis is away, so a
+        rate limit fails open as with ``incr``."""
+        if not self._breaker.allows():
+            return None
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key in keys:
+            made = self.make_and_validate_key(key)
+            pipe.set(made, 0, ex=timeout, nx=True)
+            pipe.incr(made)
+        try:
+            answers = pipe.execute()
+        except RedisError as exc:
+            self._mark_down("count_hits", exc)
+            return None
+        self._breaker.succeeded()
+        return answers[1::2]
+
     def incr(self, key, delta=1, version=None):
         """A counter cannot be faked: while Redis is away this raises ``ValueError``
         ("no such key"), so callers fall back as they do for an expired key."""

@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 class Task(DjangoTask):
     """The base of every task of the site (``task_cls`` of the app below)."""
 
-    def enqueue(self, *args, **kwargs) -> None:
+    def enqueue(self, *args, **kwargs) -> bool:
         """``delay()`` for work that has committed (call it from ``on_commit``, or from
-        a task): failing to publish is logged, never raised. The request has done its
+        a task); returns whether it was queued (or ran, in-process). Failing to
+        publish is logged, never raised. The request has done its
         work; what must not be lost is in the comment outbox, and lost newsletter
         chains are resumed by a periodic sweep. Publishing fails fast (the broker
         timeouts and retry policy in the settings), so a dead broker costs little."""
@@ -38,6 +39,9 @@ class Task(DjangoTask):
             # E.g. a RuntimeError from a result store's reconnect loop, or the task's
             # own error when tasks run in-process.
             logger.exception("%s%s not queued", self.name, args)
+        else:
+            return True
+        return False
 
 
 app = Celery("newsite", task_cls=Task)

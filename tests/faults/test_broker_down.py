@@ -127,3 +127,31 @@ def test_an_operator_sends_a_given_up_message_again_from_the_admin(client, edito
     message.refresh_from_db()
     assert message.sent_at is not None
     assert [m.to for m in mail.outbox] == [["parent@example.com"]]
+
+
+def test_a_queued_delivery_takes_the_rows_committed_while_it_waits(
+    api_client, parent, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(tasks.deliver_outbox_message, "delay") as queued:
+        first = reply(api_client, parent, django_capture_on_commit_callbacks)
+        reply(api_client, parent, django_capture_on_commit_callbacks)
+    assert queued.call_count == 1 and mail.outbox == []
+    (message_id,) = queued.call_args.args
+    assert message_id == OutboxMessage.objects.get(comment=first).pk
+
+    assert tasks.deliver_outbox_message(message_id) is True  # the worker takes it
+    assert len(mail.outbox) == 2
+    with mock.patch.object(tasks.deliver_outbox_message, "delay") as queued:
+        reply(api_client, parent, django_capture_on_commit_callbacks)
+    assert queued.call_count == 1  # that run has started: the next row queues again
+
+
+def test_a_delivery_the_broker_refused_does_not_hold_back_the_next(
+    api_client, parent, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(
+        tasks.deliver_outbox_message, "delay", side_effect=BrokerUnavailable("refused")
+    ) as refused:
+        reply(api_client, parent, django_capture_on_commit_callbacks)
+        reply(api_client, parent, django_capture_on_commit_callbacks)
+    assert refused.call_count == 2

@@ -47,6 +47,10 @@ def test_the_cache_reads_as_empty_and_writes_are_dropped(redis_down):
         cache.incr("k")
 
 
+def test_counting_hits_answers_none_so_the_rate_limit_fails_open(redis_down):
+    assert cache.count_hits(["rl:a", "rl:b"], 60) is None
+
+
 def test_a_dead_redis_is_not_asked_again_for_every_call(redis_down):
     cache.get("k")
     started = time.monotonic()
