@@ -50,22 +50,31 @@ engagement_changed = Signal()
 
 # --- The version -----------------------------------------------------------------------
 class _Bump:
-    """The on-commit callback for one article (recognisable, to register it once)."""
+    """The on-commit callback for one article (recognisable, to register it once):
+    moves its version (unless ``moved``: the transaction's own UPDATE did), then tells
+    the caches."""
 
-    __slots__ = ("article_id",)
+    __slots__ = ("article_id", "moved")
 
-    def __init__(self, article_id: int):
+    def __init__(self, article_id: int, *, moved: bool = False):
         self.article_id = article_id
+        self.moved = moved
 
     def __call__(self):
         from articles.models import Article
 
-        Article.objects.filter(pk=self.article_id).update(
-            engagement_version=F("engagement_version") + 1,
-            engagement_changed_at=timezone.now(),
-        )
+        if not self.moved:
+            Article.objects.filter(pk=self.article_id).update(**version_moves())
         forget_version(self.article_id)
         engagement_changed.send(sender=Article, article_id=self.article_id)
+
+
+def _pending_bumps(connection) -> list[tuple]:
+    # Django drops the callbacks of a rolled-back savepoint from this list, so an
+    # article found here will be bumped if the current transaction commits.
+    if not connection.in_atomic_block:
+        return []
+    return [entry for entry in connection.run_on_commit if isinstance(entry[1], _Bump)]
 
 
 def article_changed(*article_ids: int | None) -> None:
@@ -73,18 +82,42 @@ def article_changed(*article_ids: int | None) -> None:
     commits (at once outside a transaction), once per article however often a
     transaction calls this. Nothing moves if the transaction rolls back."""
     connection = transaction.get_connection()
-    pending = set()
-    if connection.in_atomic_block:
-        # Django drops the callbacks of a rolled-back savepoint from this list, so an
-        # article found here will be bumped if the current transaction commits.
-        pending = {
-            getattr(entry[1], "article_id", None)
-            for entry in connection.run_on_commit
-            if isinstance(entry[1], _Bump)
-        }
+    pending = {entry[1].article_id for entry in _pending_bumps(connection)}
     for article_id in dict.fromkeys(article_ids):
         if article_id is not None and article_id not in pending:
             transaction.on_commit(_Bump(article_id))
+
+
+def version_moves() -> dict:
+    """The fields that move an article's version, for an ``update()``."""
+    return {
+        "engagement_version": F("engagement_version") + 1,
+        "engagement_changed_at": timezone.now(),
+    }
+
+
+def article_moved(article_id: int) -> None:
+    """The caller has just moved this article's version in its own transaction, with
+    ``version_moves()`` in an UPDATE of the article it runs anyway (a counter): the
+    bump ``article_changed`` left for the commit is dropped, so it costs no second
+    UPDATE, and the caches still hear of it after the commit.
+
+    Only a bump registered in the same savepoint is dropped: one from an outer
+    savepoint must still move the version if this savepoint rolls back (then it moves
+    twice, which is harmless)."""
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids) if connection.in_atomic_block else set()
+    told = False
+    for entry in _pending_bumps(connection):
+        sids, bump = set(entry[0]), entry[1]
+        if bump.article_id != article_id:
+            continue
+        if not bump.moved and sids == here:
+            connection.run_on_commit.remove(entry)
+        elif bump.moved and sids <= here:
+            told = True  # an earlier move in this savepoint or an outer one tells them
+    if not told:
+        transaction.on_commit(_Bump(article_id, moved=True))
 
 
 def articles_changed(article_ids: Iterable[int]) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
+from articles.cache import article_moved, version_moves
 from articles.models import Article
 from articles.voters import user_voter_key
 from comments import moderation, signals
@@ -72,9 +73,13 @@ MODERATE_PERMISSION = "comments.moderate_comment"
 
 
 def bump_comment_count(article_id: int, delta: int) -> None:
-    """Keep the article's count of published comments in the caller's transaction."""
+    """Keep the article's count of published comments in the caller's transaction; the
+    same UPDATE moves the article's version (``articles.cache.article_moved``)."""
     if delta:
-        Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + delta)
+        Article.objects.filter(pk=article_id).update(
+            comment_count=F("comment_count") + delta, **version_moves()
+        )
+        article_moved(article_id)
 
 
 def after_approval(comment: Comment, *, new: bool = False) -> None:
