@@ -14,13 +14,15 @@ class CommentsConfig(AppConfig):
             register_per_request_input,
             register_reader_values,
         )
-        from comments import attachments, cache_signals, conversation, idempotency
+        from comments import attachments, cache_signals, conversation, idempotency, rules_cache
         from comments.forms import form_token
         from comments.readers import member_holes
         from comments.threads import last_page_bound as threads_last_page
         from comments.threads import member_check
 
         cache_signals.connect()
+        # Each process keeps the bans and blocked words until one of them changes.
+        rules_cache.connect()
         # Plain signed-in readers share a copy of the article page: their likes, name
         # and follow are its holes.
         register_member_check(member_check)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
 from articles.models import Article
-from comments import spam_model
+from comments import rules_cache, spam_model
 from comments.models import AuthorTrust, Ban, BlockedWord, Comment, ModerationLog
 
 # Reason codes stored on a comment, and what moderators read for them.
@@ -120,26 +120,45 @@ def _network_covers(ban: Ban, address) -> bool:
 
 
 def ban_for(*, user=None, email: str = "", ip_address: str | None = None) -> Ban | None:
-    """The active ban that applies to this poster, if any (one query). Emails match by
+    """The active ban that applies to this poster, if any (one query, or none while
+    this process holds the current rules: ``comments.rules_cache``). Emails match by
     their canonical mailbox, so ``Foo+x@`` is ``foo@``; a user's ban also matches the
     email it kept, after the account is deleted and a new one made."""
     typed, canonical = _ban_emails(user=user, email=email)
-    match = Q(kind=Ban.Kind.NETWORK)
-    if user is not None and user.is_authenticated:
-        match |= Q(kind=Ban.Kind.USER, user=user)
-    if canonical:
-        # The typed form too: a ban stored before bans were canonical still holds.
-        emails = sorted({*typed, *canonical})
-        match |= Q(kind__in=[Ban.Kind.EMAIL, Ban.Kind.USER], email__in=emails)
-        match |= Q(kind=Ban.Kind.DOMAIN, domain__in=_domains(*typed, *canonical))
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    emails = sorted({*typed, *canonical}) if canonical else []
+    domains = _domains(*typed, *canonical) if canonical else []
     address = ratelimit.canonical_ip(ip_address)
     address = ipaddress.ip_address(address) if address else None
-    for ban in Ban.objects.active().filter(match):
-        if ban.kind != Ban.Kind.NETWORK:
-            return ban
-        if address is not None and _network_covers(ban, address):
+    rules = rules_cache.current_rules()
+    if rules is not None and rules.bans is not None:
+        now = timezone.now()
+        candidates = (b for b in rules.bans if b.expires_at is None or b.expires_at > now)
+    else:
+        match = Q(kind=Ban.Kind.NETWORK)
+        if user_id is not None:
+            match |= Q(kind=Ban.Kind.USER, user_id=user_id)
+        if canonical:
+            # The typed form too: a ban stored before bans were canonical still holds.
+            match |= Q(kind__in=[Ban.Kind.EMAIL, Ban.Kind.USER], email__in=emails)
+            match |= Q(kind=Ban.Kind.DOMAIN, domain__in=domains)
+        candidates = Ban.objects.active().filter(match)
+    for ban in candidates:
+        if _ban_holds(ban, user_id=user_id, emails=emails, domains=domains, address=address):
             return ban
     return None
+
+
+def _ban_holds(ban: Ban, *, user_id, emails, domains, address) -> bool:
+    """Whether an active ``ban`` keeps this poster out: what ``ban_for``'s query
+    selects, and for a network ban whether it holds the address."""
+    if ban.kind == Ban.Kind.NETWORK:
+        return address is not None and _network_covers(ban, address)
+    if ban.kind == Ban.Kind.USER and user_id is not None and ban.user_id == user_id:
+        return True
+    if ban.kind in (Ban.Kind.EMAIL, Ban.Kind.USER):
+        return ban.email in emails
+    return ban.kind == Ban.Kind.DOMAIN and ban.domain in domains
 
 
 def check_not_banned(*, user=None, email: str = "", ip_address: str | None = None) -> None:
@@ -159,7 +178,9 @@ def blocked_words_in(text: str) -> list[BlockedWord]:
     """Active blocked words/phrases found as whole words (case-insensitive, Unicode)."""
     found = []
     folded = text.casefold()
-    for word in BlockedWord.objects.filter(is_active=True):
+    rules = rules_cache.current_rules()
+    words = rules.words if rules is not None else BlockedWord.objects.filter(is_active=True)
+    for word in words:
         phrase = re.escape(word.phrase.casefold().strip())
         if re.search(rf"(?<!\w){phrase}(?!\w)", folded):
             found.append(word)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import bans as ban_service
+from comments import rules_cache
 from comments.admin.filters import BanActiveFilter
 from comments.models import Ban, BlockedWord
 
@@ -76,6 +77,7 @@ class BanAdmin(admin.ModelAdmin):
     @admin.action(description=_("Lift selected bans now"), permissions=["change"])
     def lift(self, request, queryset):
         lifted = queryset.active().update(expires_at=timezone.now())
+        rules_cache.rules_changed()  # update() sends no signal
         said = ngettext("Lifted %(count)d ban.", "Lifted %(count)d bans.", lifted)
         self.message_user(request, said % {"count": lifted}, messages.SUCCESS)
 

@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from comments import tasks
+from comments import rules_cache, tasks
 from comments.models import Comment, OutboxMessage
 from tests.factories import make_article
 
@@ -32,15 +32,28 @@ def article(settings):
 
 
 @pytest.mark.django_db(transaction=True)  # committed, as in production
-def test_a_guest_api_post_costs_seven_queries(api_client, article, django_assert_num_queries):
-    """The article, BEGIN, the ban check, the blocked words, the insert, its path, the
+@pytest.mark.parametrize(
+    ("shared", "queries"),
+    [
+        # Local memory, one per process: the bans and blocked words are read each time.
+        (False, 7),
+        # Redis: this process keeps them while their generation stands.
+        (True, 5),
+    ],
+)
+def test_a_guest_api_post_costs_five_queries_with_a_shared_cache(
+    api_client, article, django_assert_num_queries, monkeypatch, shared, queries
+):
+    """The article, BEGIN, (the ban check, the blocked words,) the insert, its path, the
     count with the article's version, the outbox row, COMMIT; nothing after the commit
     (the version moved with the count, and the delivery task is queued through the
     cache)."""
+    monkeypatch.setattr(rules_cache, "shared_cache", lambda: shared)
+    rules_cache._kept.clear()
     api_post(api_client, article)
     with (
         mock.patch.object(tasks.deliver_outbox_message, "delay"),  # a broker takes it
-        django_assert_num_queries(7 + 2),
+        django_assert_num_queries(queries + 2),
     ):
         response = api_post(api_client, article, {**GUEST, "body": "Another one."})
     assert response.status_code == 201
@@ -49,11 +62,12 @@ def test_a_guest_api_post_costs_seven_queries(api_client, article, django_assert
 
 
 def test_a_guest_form_post_with_its_key_costs_seventeen_queries(
-    client, article, django_assert_num_queries
+    client, article, django_assert_num_queries, monkeypatch
 ):
     """As the API's, plus the idempotency key (a look-up in the reader's IP scope, the
     claim in its savepoint, its link to the comment) and the redirect's page number.
     An unused key costs no look-up-and-delete of an expired one."""
+    monkeypatch.setattr(rules_cache, "shared_cache", lambda: False)  # bans, words read
     client.get(article.get_absolute_url())  # the voter cookie, as a reader has it
     form_post(client, article, "a" * 32)
     with django_assert_num_queries(17):

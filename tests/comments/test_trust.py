@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from comments import moderation, services
+from comments import moderation, rules_cache, services
 from comments.models import AuthorTrust, BlockedWord, Comment, ModerationLog
 from tests.factories import make_article, make_comment, make_user
 
@@ -306,8 +306,9 @@ def test_the_note_is_kept_in_the_log_too(moderator):
 # --- Cost ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("history", [0, 30])
 def test_the_decision_costs_the_same_however_long_the_history(
-    django_assert_num_queries, moderator, history
+    django_assert_num_queries, moderator, history, monkeypatch
 ):
+    monkeypatch.setattr(rules_cache, "shared_cache", lambda: False)  # words read each time
     article = make_article(comment_moderation="all")
     for _ in range(history):
         make_comment(article, guest_email="ann@example.com")
@@ -322,7 +323,10 @@ def test_the_decision_costs_the_same_however_long_the_history(
         )
 
 
-def test_the_none_policy_asks_nothing_about_the_author(django_assert_num_queries, reader):
+def test_the_none_policy_asks_nothing_about_the_author(
+    django_assert_num_queries, reader, monkeypatch
+):
+    monkeypatch.setattr(rules_cache, "shared_cache", lambda: False)  # words read each time
     article = make_article(comment_moderation="none")
     # Blocked words, and the learned filter's newest version (cached after this once).
     with django_assert_num_queries(2):
