@@ -34,6 +34,7 @@ from comments.api.serializers import (
     CommentSerializer,
     LocationInputField,
     StrictCharField,
+    created_comment_data,
     public_comments_data,
 )
 from comments.models import PATH_DIGITS, Attachment, Comment
@@ -472,10 +473,11 @@ class CommentList(generics.ListCreateAPIView):
         trust = tokens.trust_token(comment)
         if trust:
             comment.trust_token = trust
-        out = CommentCreatedSerializer(comment, context=self.get_serializer_context())
         location = reverse("api:comment-detail", kwargs={"pk": comment.pk})
         response = Response(
-            out.data, status=status.HTTP_201_CREATED, headers={"Location": location}
+            created_comment_data(comment, request=request),  # CommentCreatedSerializer's
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
         )
         if replayed:
             response[REPLAYED_HEADER] = "true"
