@@ -61,3 +61,13 @@ def test_the_figures_come_back_fresh_once_they_expire(client, moderator):
     assert Comment.objects.count() == 1
     cache.clear()  # what INSIGHTS_CACHE_SECONDS later looks like
     assert posted(client.get(URL)) == 1
+
+
+def test_the_rendered_tables_are_kept_per_range_and_section(client, moderator):
+    """The page's tables and links are a fragment cached by the query and language."""
+    make_comment(make_article())
+    other = make_article().section
+    client.force_login(moderator)
+    assert f"section={other.slug}" not in client.get(URL).text
+    narrowed = client.get(URL, {"section": other.slug}).text
+    assert f"comments.csv?section={other.slug}" in narrowed.replace("&amp;", "&")
