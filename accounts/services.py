@@ -13,8 +13,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from articles.cache import articles_changed
 from articles.models import Article
+from articles.versions import articles_changed
 from articles.voters import user_voter_key
 from comments.bans import user_bans_keep_emails
 from comments.models import (

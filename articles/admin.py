@@ -4,9 +4,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.cache import articles_changed
 from articles.models import Article, Section
 from articles.services import article_comments_switch
+from articles.versions import articles_changed
 
 
 @admin.register(Section)

@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles.cache import on_article_saved
+        from articles.versions import on_article_saved
 
         # Cache invalidation only (see articles.cache); no business rule hangs on it.
         post_save.connect(on_article_saved, sender="articles.Article", dispatch_uid="article-page")

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.cache import article_changed
 from articles.models import Article
+from articles.versions import article_changed
 
 
 @transaction.atomic

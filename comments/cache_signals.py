@@ -9,7 +9,7 @@ that fires one of these.
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
-from articles.cache import article_changed, articles_changed
+from articles.versions import article_changed, articles_changed
 from comments.models import Attachment, Comment, CommentLike
 
 # A user's name is shown with their comments.

@@ -21,7 +21,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.cache import article_changed
+from articles.versions import article_changed
 from comments import services
 from comments.models import (
     Comment,

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from articles import cache as page_cache
+from articles import versions
 from articles.feeds import ConditionalFeed
 from articles.models import Article
 from comments.models import Comment
@@ -21,7 +22,7 @@ class ArticleCommentsFeed(ConditionalFeed):
         request.feed_article = article
         etag = page_cache.make_etag(
             "comments-feed",
-            page_cache.version_tag(article),
+            versions.version_tag(article),
             request.scheme,
             request.get_host(),
             page_cache.locale_tag(),

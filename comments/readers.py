@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import cache as page_cache
+from articles import versions
 from articles.models import Article
 from articles.voters import voter_key
 from comments import fragments, services
@@ -50,7 +51,7 @@ def reader_state(request, article) -> dict | None:
     memo = getattr(request, "_comments_reader_state", {})
     if article.pk in memo:
         return memo[article.pk]
-    user, tag = request.user, page_cache.version_tag(article)
+    user, tag = request.user, versions.version_tag(article)
     key = services.reader_state_key(user.pk, article.pk)
     state = fragments.get_many([key]).get(key)
     if state is None or state.get("version") != tag:

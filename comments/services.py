@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
-from articles.cache import article_moved, version_moves
 from articles.models import Article
+from articles.versions import article_moved, version_moves
 from articles.voters import user_voter_key
 from comments import moderation, signals
 from comments.attachments import attachments_purge
@@ -74,7 +74,7 @@ MODERATE_PERMISSION = "comments.moderate_comment"
 
 def bump_comment_count(article_id: int, delta: int) -> None:
     """Keep the article's count of published comments in the caller's transaction; the
-    same UPDATE moves the article's version (``articles.cache.article_moved``)."""
+    same UPDATE moves the article's version (``articles.versions.article_moved``)."""
     if delta:
         Article.objects.filter(pk=article_id).update(
             comment_count=F("comment_count") + delta, **version_moves()

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import cache as page_cache
+from articles import versions
 from comments import conversation, fragments, readers, services, tokens
 from comments.forms import comment_form_class
 from comments.models import PATH_DIGITS, Comment
@@ -283,7 +284,7 @@ def _cached_threads(
     if not _threads_shareable(request, article):
         return None
     key = "comments:threads:v3:" + page_cache.make_etag(
-        page_cache.version_tag(article),
+        versions.version_tag(article),
         page_number,
         ordering,
         can_post,

@@ -12,7 +12,7 @@ class EmbeddingConfig(AppConfig):
         origins.connect()
         from django.db.models.signals import post_delete
 
-        from articles.cache import engagement_changed
+        from articles.versions import engagement_changed
         from embedding import counts
 
         engagement_changed.connect(counts.engagement_moved, dispatch_uid="embedding.counts")

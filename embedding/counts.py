@@ -4,7 +4,7 @@ An answer is kept under what was asked (the addresses and slugs in their order, 
 scheme and host newsite's own articles' addresses are written with) together with the
 site's *engagement generation*, read before the database: a token replaced once any
 article's version has moved (a comment posted, moderated or deleted, a vote, an edit of
-the article; ``articles.cache.engagement_changed``) or an article was deleted, after
+the article; ``articles.versions.engagement_changed``) or an article was deleted, after
 the commit. A repeat costs two cache reads and no query, and a change shows in the
 very next answer: a token replaced after the read leaves the kept answer behind, and a
 change committed before it is in what the query read.

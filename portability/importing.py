@@ -22,9 +22,9 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import Resolver404, resolve
 
-from articles.cache import article_changed
 from articles.models import Article
 from articles.services import article_outside_get_or_create
+from articles.versions import article_changed
 from comments.models import PATH_SEP, Comment
 from embedding.origins import normalise_page_url
 from portability.models import ImportedComment

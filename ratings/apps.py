@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _vote_changed(sender, instance, **kwargs):
-    from articles.cache import article_changed
+    from articles.versions import article_changed
 
     # The summary and the distribution under the article change with every vote.
     article_changed(instance.article_id)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
-from articles.cache import is_shared_copy, version_tag
+from articles.cache import is_shared_copy
 from articles.models import Article
+from articles.versions import version_tag
 from articles.voters import voter_key
 from ratings import signals
 from ratings.models import Vote

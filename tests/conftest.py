@@ -158,7 +158,7 @@ def committed(django_capture_on_commit_callbacks):
     emails), as a real request's transaction would. The test's own transaction never
     commits, so version bumps registered earlier in it are dropped first (else a change
     would be deduplicated against a bump that never runs)."""
-    from articles.cache import _Bump
+    from articles.versions import _Bump
 
     @contextmanager
     def run():

@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from articles import cache as page_cache
+from articles import versions
 from articles.models import Article
 from articles.pagination import Pagination
 from articles.validators import DeliverableEmailSerializerField
@@ -335,7 +336,7 @@ class CommentList(generics.ListCreateAPIView):
             or "text/html" in meta.get("HTTP_ACCEPT", "")
         ):
             return None
-        record = page_cache.cached_version(slug)
+        record = versions.cached_version(slug)
         if record is None:
             return None
         response = page_cache.not_modified(
@@ -365,13 +366,13 @@ class CommentList(generics.ListCreateAPIView):
         string, and the host and scheme of its absolute links).
 
         A repeat that nothing changed is answered from the article's cached version
-        record (``articles.cache.cached_version``) without a query: open pages poll
+        record (``articles.versions.cached_version``) without a query: open pages poll
         ``?after=`` every few seconds. Anything else reads the article row, as the
         authority on its version and on whether it is still published."""
         self.list_query  # noqa: B018 - a bad ordering or featured is a 400 before any ETag
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)  # the browsable API is per user
-        record = page_cache.cached_version(self.kwargs["slug"])
+        record = versions.cached_version(self.kwargs["slug"])
         if record is not None:
             unchanged = page_cache.not_modified(
                 request, etag=self._etag(request, record.tag), last_modified=record.last_modified
@@ -379,9 +380,9 @@ class CommentList(generics.ListCreateAPIView):
             if unchanged is not None:
                 return unchanged
         article = self.article
-        tag = page_cache.version_tag(article)
+        tag = versions.version_tag(article)
         if record is None or record.tag != tag:
-            page_cache.remember_version(article)
+            versions.remember_version(article)
         etag = self._etag(request, tag)
         return page_cache.conditional(
             request,

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles.cache import article_changed, engagement_changed
 from articles.models import Article
+from articles.versions import article_changed, engagement_changed
 from comments import posting, services
 from tests.factories import make_article
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from articles import cache as page_cache
+from articles import versions
 from comments import services
 from comments.models import Comment
 from tests.factories import make_article, make_comment, make_user
@@ -135,7 +136,7 @@ def test_first_poll_after_a_cache_miss_reads_the_article_once(
 ):
     newest = article.comments.get()
     etag = client.get(url(article, newest.pk))["ETag"]
-    page_cache.forget_version(article.pk)
+    versions.forget_version(article.pk)
     headers = {"if-none-match": etag}
     # 1. the article (its version is on the row); it is cached again for the next poll.
     with django_assert_num_queries(1):
@@ -223,7 +224,7 @@ def test_cached_record_expires_with_its_timeout(client, article, settings):
     settings.ARTICLES_VERSION_CACHE_TIMEOUT = 0
     newest = article.comments.get()
     etag = client.get(url(article, newest.pk))["ETag"]
-    assert page_cache.cached_version(article.slug) is None
+    assert versions.cached_version(article.slug) is None
     # Off: every poll reads the article, so a change elsewhere shows at once.
     type(article).objects.filter(pk=article.pk).update(status="draft")
     assert client.get(url(article, newest.pk), headers={"if-none-match": etag}).status_code == 404
@@ -237,8 +238,8 @@ def test_record_of_another_process_is_bounded_by_the_timeout(client, article):
     type(article).objects.filter(pk=article.pk).update(status="draft")  # no bump here
     assert client.get(url(article, newest.pk), headers=headers).status_code == 304
     # The timeout passes: the cache's entry and this process's copy of it are gone.
-    page_cache.cache.delete(page_cache._version_key(article.slug))
-    page_cache._local.clear()
+    page_cache.cache.delete(versions._version_key(article.slug))
+    versions._local.clear()
     assert client.get(url(article, newest.pk), headers=headers).status_code == 404
 
 
@@ -250,10 +251,10 @@ def test_a_bump_in_another_process_reaches_this_one_within_a_second(
     headers = {"if-none-match": client.get(url(article, newest.pk))["ETag"]}
     # Another process's bump: the row and the shared entry move, not this process's copy.
     type(article).objects.filter(pk=article.pk).update(engagement_version=99)
-    page_cache.cache.delete(page_cache._version_key(article.slug))
+    page_cache.cache.delete(versions._version_key(article.slug))
     assert client.get(url(article, newest.pk), headers=headers).status_code == 304
-    later = page_cache.monotonic() + 1.01
-    monkeypatch.setattr(page_cache, "monotonic", lambda: later)
+    later = versions.monotonic() + 1.01
+    monkeypatch.setattr(versions, "monotonic", lambda: later)
     assert client.get(url(article, newest.pk), headers=headers).status_code == 200
 
 
