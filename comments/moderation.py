@@ -119,7 +119,7 @@ def _network_covers(ban: Ban, address) -> bool:
     return address.version == network.version and address in network
 
 
-def ban_for(*, user=None, email: str = "", ip_address: str | None = None) -> Ban | None:
+def ban_for(*, user=None, email: str = "", ip_address: str | None = None, rules=None) -> Ban | None:
     """The active ban that applies to this poster, if any (one query, or none while
     this process holds the current rules: ``comments.rules_cache``). Emails match by
     their canonical mailbox, so ``Foo+x@`` is ``foo@``; a user's ban also matches the
@@ -130,8 +130,8 @@ def ban_for(*, user=None, email: str = "", ip_address: str | None = None) -> Ban
     domains = _domains(*typed, *canonical) if canonical else []
     address = ratelimit.canonical_ip(ip_address)
     address = ipaddress.ip_address(address) if address else None
-    rules = rules_cache.current_rules()
-    if rules is not None and rules.bans is not None:
+    rules = rules or rules_cache.current_rules()
+    if rules.bans is not None:
         now = timezone.now()
         candidates = (b for b in rules.bans if b.expires_at is None or b.expires_at > now)
     else:
@@ -161,8 +161,12 @@ def _ban_holds(ban: Ban, *, user_id, emails, domains, address) -> bool:
     return ban.kind == Ban.Kind.DOMAIN and ban.domain in domains
 
 
-def check_not_banned(*, user=None, email: str = "", ip_address: str | None = None) -> None:
-    ban = ban_for(user=user, email=email, ip_address=ip_address)
+def check_not_banned(
+    *, user=None, email: str = "", ip_address: str | None = None, rules=None
+) -> None:
+    """Raise ``Banned`` when an active ban keeps this poster out. ``rules``: the post's
+    ``rules_cache.current_rules()``, when the caller has them."""
+    ban = ban_for(user=user, email=email, ip_address=ip_address, rules=rules)
     if ban is not None:
         message = _("You are not allowed to post comments here.")
         if ban.expires_at:
@@ -174,12 +178,13 @@ def check_not_banned(*, user=None, email: str = "", ip_address: str | None = Non
 
 
 # --- Rules ------------------------------------------------------------------------
-def blocked_words_in(text: str) -> list[BlockedWord]:
+def blocked_words_in(text: str, *, rules=None) -> list[BlockedWord]:
     """Active blocked words/phrases found as whole words (case-insensitive, Unicode)."""
     found = []
     folded = text.casefold()
-    rules = rules_cache.current_rules()
-    words = rules.words if rules is not None else BlockedWord.objects.filter(is_active=True)
+    words = (rules or rules_cache.current_rules()).words
+    if words is None:
+        words = BlockedWord.objects.filter(is_active=True)
     for word in words:
         phrase = re.escape(word.phrase.casefold().strip())
         if re.search(rf"(?<!\w){phrase}(?!\w)", folded):
@@ -313,12 +318,14 @@ def comment_moderate(
     honeypot: str = "",
     form_age: float | None = None,
     context: dict | None = None,
+    rules=None,
 ) -> Decision:
     """Decide the status of a new (or edited) comment and record the reasons.
 
     ``honeypot`` is the hidden form field only bots fill; ``form_age`` is the seconds
     between the form being rendered and sent (None when unknown, e.g. API clients or
-    edits). ``proven_ids``: see ``is_trusted``.
+    edits). ``proven_ids``: see ``is_trusted``. ``rules``: the post's
+    ``rules_cache.current_rules()``, when the caller has them.
     """
     decision = Decision()
     if is_moderator:
@@ -327,7 +334,7 @@ def comment_moderate(
         # Silently spam: the bot sees the same success as a person.
         decision.hold(Comment.Status.SPAM, "honeypot")
         return decision
-    for word in blocked_words_in(body):
+    for word in blocked_words_in(body, rules=rules):
         decision.hold(word.action, f"blocked_word:{word.phrase}")
     if count_links(body) > settings.COMMENTS_MAX_LINKS:
         decision.hold(Comment.Status.PENDING, "too_many_links")

@@ -19,7 +19,7 @@ from articles.models import Article
 from articles.ratelimit import client_ip
 from articles.voters import user_voter_key, voter_key
 from comments import attachments as files
-from comments import idempotency, moderation, services, signals, tokens
+from comments import idempotency, moderation, rules_cache, services, signals, tokens
 from comments.forms import form_age
 from comments.location import clean_location
 from comments.models import PATH_SEP, Comment, IdempotencyKey, ModerationLog, ThreadSubscription
@@ -152,6 +152,7 @@ def comment_create(
     elif poster_fields:
         raise TypeError("Give either poster or its fields, not both.")
     attachments = list(attachments or [])
+    rules = rules_cache.current_rules()  # bans and blocked words, once for both checks
     _check_can_post(
         article=article,
         body=body,
@@ -161,13 +162,16 @@ def comment_create(
         parent=parent,
         attachment_count=len(attachments),
         enforce_limits=enforce_limits,
+        rules=rules,
     )
     place = clean_location(location)
     if rating is not None:
         rating = _validate_rating(article, rating)
     reasons = []
     if status is None:
-        status, reasons = _decide(article=article, body=body, poster=poster, email=guest_email)
+        status, reasons = _decide(
+            article=article, body=body, poster=poster, email=guest_email, rules=rules
+        )
     comment, token = _build(
         article=article,
         body=body,
@@ -194,7 +198,16 @@ def comment_create(
 
 
 def _check_can_post(
-    *, article, body, poster, guest_name, guest_email, parent, attachment_count, enforce_limits
+    *,
+    article,
+    body,
+    poster,
+    guest_name,
+    guest_email,
+    parent,
+    attachment_count,
+    enforce_limits,
+    rules,
 ) -> None:
     """Everything that refuses a comment before it is built, cheapest first."""
     if not article.accepting_comments:  # closed by hand, by the clock, or not published
@@ -203,7 +216,9 @@ def _check_can_post(
         raise ValidationError({"body": [_("Write something before posting.")]})
     if poster.user is None and not (guest_name.strip() and guest_email.strip()):
         raise ValidationError({"name": [_("Guests must give a name and an email.")]})
-    moderation.check_not_banned(user=poster.user, email=guest_email, ip_address=poster.ip_address)
+    moderation.check_not_banned(
+        user=poster.user, email=guest_email, ip_address=poster.ip_address, rules=rules
+    )
     if enforce_limits:
         services.rate_limit(
             "comment",
@@ -228,7 +243,7 @@ def _validate_rating(article: Article, rating) -> int:
         raise ValidationError({"rating": [_("Choose from 1 to 5 stars.")]}) from None
 
 
-def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str]]:
+def _decide(*, article, body, poster: Poster, email: str, rules) -> tuple[str, list[str]]:
     """The status the moderation rules give a new comment, and why."""
     decision = moderation.comment_moderate(
         article=article,
@@ -240,6 +255,7 @@ def _decide(*, article, body, poster: Poster, email: str) -> tuple[str, list[str
         honeypot=poster.honeypot,
         form_age=poster.form_age,
         context={"ip_address": poster.ip_address, "user_agent": poster.user_agent},
+        rules=rules,
     )
     return decision.status, decision.reasons
 

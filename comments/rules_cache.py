@@ -35,12 +35,17 @@ MAX_BANS = 2000
 
 @dataclass(frozen=True)
 class Rules:
-    generation: str
+    """What a new comment is checked against, read once per post."""
+
+    # None: read from the tables for this post alone (not kept).
+    generation: str | None
     read_at: float
     # Newest first (``Ban.Meta.ordering``), the ones active when read (expiry is checked
-    # again at use); None when there are more than MAX_BANS.
+    # again at use); None when the bans that could match are to be read per poster (no
+    # shared cache, or more than MAX_BANS).
     bans: tuple[Ban, ...] | None
-    words: tuple[BlockedWord, ...]
+    # None: read where they are checked (``moderation.blocked_words_in``).
+    words: tuple[BlockedWord, ...] | None
 
 
 _kept: dict[str, Rules] = {}
@@ -60,14 +65,14 @@ def _generation() -> str | None:
     return generation
 
 
-def current_rules() -> Rules | None:
-    """The rules as of now, or None when they must be read from the tables (no shared
-    cache, or it is away)."""
-    if not shared_cache():
-        return None
-    generation = _generation()
+def current_rules() -> Rules:
+    """The rules as of now: this process's copy while the shared generation stands,
+    else read afresh and kept under it. Without a shared cache, or with it away,
+    nothing is read here: ``moderation`` reads the tables where it checks them, as if
+    nothing were kept."""
+    generation = _generation() if shared_cache() else None
     if generation is None:
-        return None
+        return Rules(generation=None, read_at=monotonic(), bans=None, words=None)
     kept = _kept.get("rules")
     if kept is not None and kept.generation == generation and monotonic() - kept.read_at < MAX_AGE:
         return kept

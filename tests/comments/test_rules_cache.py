@@ -124,3 +124,11 @@ def test_a_site_with_more_bans_than_are_kept_reads_the_matching_ones(article, mo
         with pytest.raises(moderation.Banned):
             post(article, email="one@example.com")
     assert sum("comments_ban" in q["sql"] for q in captured) == 2  # the kept read, the match
+
+
+def test_a_post_asks_the_cache_for_the_generation_once(article, monkeypatch):
+    asked = []
+    real = rules_cache._generation
+    monkeypatch.setattr(rules_cache, "_generation", lambda: asked.append(1) or real())
+    post(article, body="Checked for bans and for words alike.")
+    assert len(asked) == 1
