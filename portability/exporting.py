@@ -4,7 +4,8 @@ The first line is the header (``{"type": "header", "format": "newsite-comments",
 "version": 2, …}``), then every ``article`` that has comments, votes or follows (before
 anything that names it; our own articles whole, see ``article_records``), every
 ``comment`` (parents before replies), ``vote`` and ``subscription``, then the ``like``
-and ``attachment`` objects of those comments. Emails and IP addresses only with
+and ``attachment`` objects of those comments, then their ``flag``, ``revision`` and
+``moderation`` objects (``portability.history``). Emails and IP addresses only with
 ``personal_data``. ``import_comments --format newsite`` reads it back
 (portability/newsite.py).
 """
@@ -12,7 +13,6 @@ and ``attachment`` objects of those comments. Emails and IP addresses only with
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -20,22 +20,20 @@ from django.core.files.storage import default_storage
 
 from comments.models import Attachment, Comment, CommentLike, ThreadSubscription
 from portability.article_records import article_record, iso
+from portability.history import history_lines
+from portability.lines import CHUNK, chunks, json_line, reader_id
 from ratings.models import Vote
 
-# Version 2 added our own articles' content, like rows and attachment ids; version 1
-# files still restore (articles matched by link only, likes as counts only).
-FORMAT, VERSION = "newsite-comments", 2
-CHUNK = 1000
+# Version 2 added our own articles' content, like rows and attachment ids; version 3
+# readers' flags, the edit history and the moderation record (portability/history.py).
+# Older files still restore (version 1: articles matched by link only, likes as counts).
+FORMAT, VERSION = "newsite-comments", 3
 
 
 def absolute(url: str) -> str:
     from django.conf import settings
 
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
-
-
-def _line(row: dict) -> str:
-    return json.dumps(row, ensure_ascii=False)
 
 
 def _comment(c: Comment, personal: bool) -> dict:
@@ -62,7 +60,7 @@ def _comment_state(c: Comment) -> dict:
     is a newsroom pick, the stars sent with it and whose vote they are (a reader by
     username; a guest's key; ``c:<id>`` the comment's own), where it was written."""
     voter = c.rating_voter
-    reader = _reader_id(voter)
+    reader = reader_id(voter)
     location = None
     if c.has_location:
         location = {
@@ -96,28 +94,17 @@ def _vote(vote: Vote) -> dict:
     }
 
 
-def chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
-    rows = iter(rows)
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
-def _reader_id(voter: str) -> int | None:
-    """The account id in a reader's voter key ``u:<id>``; None for a guest's."""
-    return int(voter[2:]) if voter.startswith("u:") and voter[2:].isdigit() else None
-
-
 def _likes(likes: Iterable[CommentLike]) -> Iterator[str]:
     """Like lines; a reader's like names them by username (their key holds an id)."""
     for chunk in chunks(likes):
-        ids = {_reader_id(like.voter) for like in chunk} - {None}
+        ids = {reader_id(like.voter) for like in chunk} - {None}
         names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
         for like in chunk:
-            reader = _reader_id(like.voter) is not None
-            user = names.get(_reader_id(like.voter)) if reader else None
+            reader = reader_id(like.voter) is not None
+            user = names.get(reader_id(like.voter)) if reader else None
             if reader and user is None:
                 continue  # the account is gone: nobody's like to carry
-            yield _line(
+            yield json_line(
                 {
                     "type": "like",
                     "comment": like.comment_id,
@@ -182,18 +169,19 @@ def export_lines(
             if row.article_id not in seen:
                 seen.add(row.article_id)
                 page = row.article.external_url or absolute(row.article.get_absolute_url())
-                yield _line(article_record(row.article, page))
+                yield json_line(article_record(row.article, page))
             if isinstance(row, Comment):
-                yield _line(_comment(row, personal_data))
+                yield json_line(_comment(row, personal_data))
             elif isinstance(row, Vote):
-                yield _line(_vote(row))
+                yield json_line(_vote(row))
             else:
                 user = row.user.get_username()
-                yield _line({"type": "subscription", "article": row.article_id, "user": user})
+                yield json_line({"type": "subscription", "article": row.article_id, "user": user})
     likes = CommentLike.objects.filter(comment__in=comments.values("pk")).order_by("pk")
     yield from _likes(likes.iterator(chunk_size=CHUNK))
     attachments = Attachment.objects.filter(comment__in=comments.values("pk")).order_by("pk")
     for a in attachments.iterator(chunk_size=CHUNK):
-        yield _line(_attachment(a))
+        yield json_line(_attachment(a))
         if media is not None and not _copy(a.file.name, media) and missing:
             missing(a.file.name)
+    yield from history_lines(comments, personal=personal_data)

@@ -4,8 +4,9 @@ The file is read once into an on-disk spool (the Disqus reader's, with a table f
 everything that is not a comment): comments are grouped by article there (the export
 lists them by depth, not by article) and written a thread at a time by the importer;
 each thread's article is found, or made again when ours is missing
-(``article_records``). After the comments come votes, follows, likes and attachments
-(``restoring``), each idempotently.
+(``article_records``). After the comments come votes, follows, likes, attachments
+(``restoring``), then flags, edits and the moderation record (``history``), each
+idempotently.
 
 Likes: a comment's ``like_count`` in the file counts every like, of which the
 ``like`` lines are the ones with a voter (a comment imported from Disqus has likes
@@ -23,10 +24,12 @@ from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
+from portability import history
 from portability.article_records import article_find
 from portability.disqus import Spool
-from portability.exporting import FORMAT, VERSION, chunks
+from portability.exporting import FORMAT, VERSION
 from portability.importing import Options, Report, Thread, mapped_url
+from portability.lines import chunks
 from portability.restoring import attachments_restore, likes_restore, votes_and_follows_restore
 
 # A comment line's fields beyond what every import has (``exporting._comment_state``).
@@ -165,7 +168,7 @@ class Restore:
                 elif kind == "like" and row.get("user") and row["user"] not in self.users:
                     # Nobody here to carry it: it stays in the comment's count only.
                     report.skip("like of an unknown reader (kept in the count)")
-                elif kind in ("like", "attachment"):
+                elif kind in ("like", "attachment", *history.KINDS):
                     spool.park(kind, row["comment"], row)
                 elif kind in ("vote", "subscription"):
                     spool.park(kind, row["article"], row)
@@ -194,6 +197,9 @@ class Restore:
                 report=report,
             )
             likes_restore(rows=spool.extras("like"), source=source, users=self.users, report=report)
+            history.history_restore(
+                rows=spool.extras(*history.KINDS), source=source, users=self.users, report=report
+            )
         attachments_restore(
             rows=spool.extras("attachment"),
             source=source,

@@ -26,15 +26,15 @@ from comments.attachments import (
     prepare,
 )
 from comments.models import Comment, CommentLike, ThreadSubscription
-from portability.exporting import chunks
 from portability.importing import Report
+from portability.lines import chunks
 from portability.models import ImportedAttachment, ImportedComment
 from ratings.models import Vote
 
 FindArticle = Callable[[int], Article | None]
 
 
-def _imported(source: str, ids: Iterable) -> dict[str, Comment]:
+def imported_comments(source: str, ids: Iterable) -> dict[str, Comment]:
     rows = ImportedComment.objects.filter(source=source, source_id__in=[str(i) for i in ids])
     return {row.source_id: row.comment for row in rows.select_related("comment")}
 
@@ -49,7 +49,7 @@ def _voter(row: dict, users: dict[str, int], source: str = "") -> str | None:
         return f"u:{user_id}" if user_id else None
     voter = row.get("voter") or None
     if voter and voter.startswith("c:") and source:
-        comment = _imported(source, [voter[2:]]).get(voter[2:])
+        comment = imported_comments(source, [voter[2:]]).get(voter[2:])
         if comment is not None:  # else: not a comment this restore made; kept as it is
             voter = f"c:{comment.pk}"
             Comment.objects.filter(pk=comment.pk, rating_voter="").update(rating_voter=voter)
@@ -98,7 +98,7 @@ def likes_restore(
     counted beyond these rows (``newsite.Restore``); each like added here moves its
     ``like_count`` by one, as ``comment_like`` does."""
     for chunk in chunks(rows):
-        comments = _imported(source, {row["comment"] for row in chunk})
+        comments = imported_comments(source, {row["comment"] for row in chunk})
         added = Counter()
         with transaction.atomic():
             for row in chunk:
@@ -132,7 +132,7 @@ def attachments_restore(
     content, images re-encoded, the per-comment cap of the database), once: an
     ``ImportedAttachment`` remembers it. What cannot be attached is counted by reason."""
     for chunk in chunks(rows, 100):
-        comments = _imported(source, {row["comment"] for row in chunk})
+        comments = imported_comments(source, {row["comment"] for row in chunk})
         done = set(
             ImportedAttachment.objects.filter(
                 source=source, source_id__in=[str(row["id"]) for row in chunk]

@@ -6,6 +6,7 @@ import shutil
 from io import StringIO
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
@@ -13,8 +14,16 @@ from django.utils import timezone
 from articles.models import Article, Section
 from articles.services import article_outside_get_or_create
 from comments.attachments import attachment_add, prepare
-from comments.models import Attachment, Comment, CommentLike, ThreadSubscription
-from comments.services import comment_like
+from comments.models import (
+    Attachment,
+    Comment,
+    CommentFlag,
+    CommentLike,
+    CommentRevision,
+    ModerationLog,
+    ThreadSubscription,
+)
+from comments.services import comment_approve, comment_edit, comment_flag, comment_like
 from ratings.models import Vote
 from ratings.services import rating_set
 from tests.comments import files
@@ -40,8 +49,10 @@ def attach(comment, data: bytes, name: str) -> Attachment:
 def build_site() -> Article:
     """Our article (every field an editor sets, a credited author, comments closed and
     ratings off after use) with a thread of three, likes from a guest and a reader plus
-    two likes without a row (as a Disqus import leaves them), votes, a follow and two
-    attachments; and an outside page with one comment."""
+    two likes without a row (as a Disqus import leaves them), votes, a follow, two
+    attachments, a guest's flag that counts and a reader's that a moderator cleared,
+    a moderator's edit and their decisions in the log; and an outside page with one
+    comment."""
     reader, author = make_user("reader"), make_user("writer")
     section = make_section(name="Mundo", slug="mundo", position=3, description="El mundo.")
     article = make_article(section=section, language="es", title="Título ñ", dateline="QUITO")
@@ -65,11 +76,24 @@ def build_site() -> Article:
     rating_set(article=article, voter="g:abc", stars=4, enforce_limits=False)
     rating_set(article=article, voter=f"u:{reader.pk}", user=reader, stars=2, enforce_limits=False)
     ThreadSubscription.objects.create(user=reader, article=article)
+    _moderate(top, reply, flagger=author)
     article.close_comments()
     Article.objects.filter(pk=article.pk).update(ratings_enabled=False)
     page, _ = article_outside_get_or_create(url="https://blog.example.net/p/1", title="A post")
     make_comment(page, body="From elsewhere.")
     return article
+
+
+def _moderate(top, reply, *, flagger) -> None:
+    moderator = make_user("desk")
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    moderator = type(moderator).objects.get(pk=moderator.pk)  # permissions read afresh
+    comment_flag(
+        comment=top, voter="g:guest-2", reason="spam", note="Links", ip_address="198.51.100.7"
+    )
+    comment_flag(comment=reply, voter=f"u:{flagger.pk}", user=flagger, reason="abuse")
+    comment_approve(comment=reply, by=moderator)  # clears the reader's flag
+    comment_edit(comment=top, body="Moderated words.", by=moderator, screen="desk")
 
 
 def empty_the_database() -> None:
@@ -124,6 +148,21 @@ def snapshot() -> dict:
             )
         ),
         "follows": sorted(ThreadSubscription.objects.values_list("user_id", "article__slug")),
+        "flags": sorted(
+            (f.comment.body, f.comment.flag_count, f.reason, f.note, f.voter, f.flagger, f.counts,
+             f.cleared_at, f.notified_at, f.created_at, f.user_id, f.ip_address)
+            for f in CommentFlag.objects.select_related("comment")
+        ),
+        "edits": sorted(
+            (r.comment.body, r.created_at, r.editor_id, r.editor_name, r.by_moderator,
+             r.old_body, r.new_body, r.old_location, r.new_location)
+            for r in CommentRevision.objects.select_related("comment")
+        ),
+        "moderation": sorted(
+            (m.comment.body, m.created_at, m.action, m.actor_id, m.actor_name, m.screen,
+             m.from_status, m.to_status, m.reason)
+            for m in ModerationLog.objects.filter(comment__isnull=False).select_related("comment")
+        ),
         "attachments": [
             (a.comment.body, a.slot, a.kind, a.name, a.content_type, a.size, a.width, a.height,
              _stored(a.file), bool(a.thumbnail))

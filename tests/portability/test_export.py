@@ -45,7 +45,7 @@ def test_header_names_the_format_and_version(site):
     assert (header["type"], header["format"], header["version"]) == (
         "header",
         "newsite-comments",
-        2,
+        3,
     )
 
 

@@ -1,0 +1,23 @@
+"""The export's lines, shared by writing and restoring: one JSON object a line, read
+and written in chunks."""
+
+import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+CHUNK = 1000
+
+
+def json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False)
+
+
+def chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def reader_id(voter: str) -> int | None:
+    """The account id in a reader's voter key ``u:<id>``; None for a guest's."""
+    return int(voter[2:]) if voter.startswith("u:") and voter[2:].isdigit() else None
