@@ -261,11 +261,20 @@ def _one_row(*, markers: bool) -> dict:
         if len(_STATEMENTS) > 8:  # only the current minute's are asked for
             _STATEMENTS.clear()
         _STATEMENTS[key] = statement
-    sql, params, names = statement
+    return _answer(*statement)
+
+
+def _answer(sql: str, params: list, names: list[str]) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
     return {name: value or 0 for name, value in zip(names, found, strict=True)}
+
+
+def capped_counts(**querysets) -> dict[str, int]:
+    """How many rows each comments queryset has, in one statement, each counting at
+    most ``COUNT_CAP + 1`` (``shown_count`` writes "1000+")."""
+    return _answer(*_compiled({name: _capped_count(qs) for name, qs in querysets.items()}))
 
 
 def queue_counts() -> dict[str, int]:

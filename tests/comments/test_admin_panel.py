@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.management.commands.load_demo import GROUP_PERMISSIONS
+from comments import queues
 from comments.models import Ban, Comment, CommentFlag, ModerationLog
 from tests.factories import make_article, make_comment, make_user
 
@@ -332,6 +333,15 @@ def test_admin_index_shows_pending_and_flagged_counts(mod_client):
     assert "3 pending</a>" in html
     assert "2 flagged</a>" in html
     assert f"{QUEUE}?queue=pending" in html
+
+
+def test_admin_index_counts_stop_at_the_desks_cap(mod_client, monkeypatch):
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    queued(), queued(), queued(flags=1)
+    queued(status=Comment.Status.APPROVED, flags=2)
+    html = mod_client.get("/admin/").content.decode()
+    assert "2+ pending</a>" in html
+    assert "2 flagged</a>" in html
 
 
 def test_admin_index_hides_counts_from_editors(client):
