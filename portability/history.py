@@ -13,6 +13,7 @@ as a flag that no longer holds its network's place.
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -112,9 +113,11 @@ def history_restore(
         with transaction.atomic():
             for row in chunk:
                 comment = comments.get(str(row["comment"]))
-                when = parse_datetime(row.get("created_at") or "")
-                if comment is None or when is None:
+                when = _when(row.get("created_at"))
+                if comment is None:
                     report.skip(f"{row['type']} of an unknown comment")
+                elif when is None:
+                    report.skip(f"{row['type']} without a readable time")
                 elif row["type"] == "flag":
                     flagged[comment.pk] += _flag_restore(row, comment, when, users, report)
                 elif row["type"] == "revision":
@@ -130,8 +133,12 @@ def _account(username: str | None, users: dict[str, int]) -> int | None:
     return users.get(username) if username else None
 
 
-def _when(value: str | None):
-    return parse_datetime(value) if value else None
+def _when(value) -> datetime | None:
+    """A time as the export writes it (ISO 8601); None when missing or unreadable."""
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, e.g. month 13
+        return None
 
 
 def _flag_restore(row, comment, when, users, report) -> int:

@@ -26,6 +26,14 @@ def lines(rows, kind):
     return [row for row in rows if row["type"] == kind]
 
 
+def rewrite(backup, kind: str, **fields) -> None:
+    """Change ``fields`` in every ``kind`` line of the backup file."""
+    rows = [json.loads(line) for line in backup.read_text().splitlines()]
+    for row in lines(rows, kind):
+        row.update(fields)
+    backup.write_text("\n".join(json.dumps(row) for row in rows))
+
+
 def test_history_lines_follow_the_comments():
     build_site()
     rows = export()
@@ -93,14 +101,19 @@ def test_a_flag_of_a_reader_with_no_account_here_is_a_counted_skip(backup):
 
 
 def test_a_record_of_an_unknown_kind_is_a_counted_skip(backup):
-    rows = [json.loads(line) for line in backup.read_text().splitlines()]
-    for row in lines(rows, "moderation"):
-        row["action"] = "teleport"
-    backup.write_text("\n".join(json.dumps(row) for row in rows))
+    rewrite(backup, "moderation", action="teleport")
     empty_the_database()
     report = run_import("newsite", backup)
     assert "  moderation record of an unknown kind: 2" in report
     assert not ModerationLog.objects.filter(comment__isnull=False).exists()
+
+
+def test_a_line_without_a_readable_time_is_a_counted_skip(backup):
+    rewrite(backup, "revision", created_at="2026-13-45T10:00:00+00:00")  # month 13
+    empty_the_database()
+    report = run_import("newsite", backup)
+    assert "  revision without a readable time: 1" in report
+    assert not CommentRevision.objects.exists()
 
 
 def test_a_dry_run_restores_no_history(backup):
