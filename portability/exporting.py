@@ -5,7 +5,8 @@ The first line is the header (``{"type": "header", "format": "newsite-comments",
 anything that names it; our own articles whole, see ``article_records``), every
 ``comment`` (parents before replies), ``vote`` and ``subscription``, then the ``like``
 and ``attachment`` objects of those comments, then their ``flag``, ``revision`` and
-``moderation`` objects (``portability.history``). Emails and IP addresses only with
+``moderation`` objects (``portability.history``), and last the site's ``blocked_word``,
+``ban`` and ``trust`` rules (``portability.rules``). Emails and IP addresses only with
 ``personal_data``. ``import_comments --format newsite`` reads it back
 (portability/newsite.py).
 """
@@ -22,6 +23,7 @@ from comments.models import Attachment, Comment, CommentLike, ThreadSubscription
 from portability.article_records import article_record, iso
 from portability.history import history_lines
 from portability.lines import CHUNK, chunks, json_line, reader_id
+from portability.rules import rules_lines
 from ratings.models import Vote
 
 # Version 2 added our own articles' content, like rows and attachment ids; version 3
@@ -185,3 +187,4 @@ def export_lines(
         if media is not None and not _copy(a.file.name, media) and missing:
             missing(a.file.name)
     yield from history_lines(comments, personal=personal_data)
+    yield from rules_lines(personal=personal_data, since=since)

@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from comments.models import Comment, CommentFlag, CommentRevision, ModerationLog
 from portability.article_records import iso
 from portability.importing import Report
-from portability.lines import CHUNK, chunks, json_line, reader_id
+from portability.lines import CHUNK, chunks, json_line, reader_id, username
 from portability.restoring import imported_comments
 
 KINDS = ("flag", "revision", "moderation")
@@ -44,10 +44,6 @@ def history_lines(comments, *, personal: bool) -> Iterator[str]:
         yield json_line(_moderation(record))
 
 
-def _username(user) -> str | None:
-    return user.get_username() if user is not None else None
-
-
 def _flag(flag: CommentFlag, personal: bool) -> dict:
     reader = reader_id(flag.voter) is not None
     network = flag.flagger.startswith("n:")
@@ -60,7 +56,7 @@ def _flag(flag: CommentFlag, personal: bool) -> dict:
         "cleared_at": iso(flag.cleared_at),
         "notified_at": iso(flag.notified_at),
         "counts": flag.counts,
-        "user": _username(flag.user),
+        "user": username(flag.user),
         # A reader's keys hold their account's id here: made anew from ``user``.
         "voter": None if reader else flag.voter,
         "flagger": flag.flagger if network and personal else None,
@@ -75,7 +71,7 @@ def _revision(revision: CommentRevision) -> dict:
         "type": "revision",
         "comment": revision.comment_id,
         "created_at": iso(revision.created_at),
-        "editor": _username(revision.editor),
+        "editor": username(revision.editor),
         "editor_name": revision.editor_name,
         "by_moderator": revision.by_moderator,
         "old_body": revision.old_body,
@@ -90,7 +86,7 @@ def _moderation(record: ModerationLog) -> dict:
         "type": "moderation",
         "comment": record.comment_id,
         "created_at": iso(record.created_at),
-        "actor": _username(record.actor),
+        "actor": username(record.actor),
         "actor_name": record.actor_name,
         "screen": record.screen,
         "action": record.action,
@@ -113,7 +109,7 @@ def history_restore(
         with transaction.atomic():
             for row in chunk:
                 comment = comments.get(str(row["comment"]))
-                when = _when(row.get("created_at"))
+                when = parse_time(row.get("created_at"))
                 if comment is None:
                     report.skip(f"{row['type']} of an unknown comment")
                 elif when is None:
@@ -133,7 +129,7 @@ def _account(username: str | None, users: dict[str, int]) -> int | None:
     return users.get(username) if username else None
 
 
-def _when(value) -> datetime | None:
+def parse_time(value) -> datetime | None:
     """A time as the export writes it (ISO 8601); None when missing or unreadable."""
     try:
         return parse_datetime(value) if isinstance(value, str) else None
@@ -155,7 +151,7 @@ def _flag_restore(row, comment, when, users, report) -> int:
     taken = Q(voter=voter) | Q(flagger=flagger) if flagger else Q(voter=voter)
     if CommentFlag.objects.filter(taken, comment=comment).exists():
         return 0  # restored before (or that reader's flag is there already)
-    cleared = _when(row.get("cleared_at"))
+    cleared = parse_time(row.get("cleared_at"))
     CommentFlag.objects.create(
         comment=comment,
         voter=voter,
@@ -166,7 +162,7 @@ def _flag_restore(row, comment, when, users, report) -> int:
         ip_address=row.get("ip_address") or None,
         counts=bool(row.get("counts")),
         cleared_at=cleared,
-        notified_at=_when(row.get("notified_at")),
+        notified_at=parse_time(row.get("notified_at")),
     )
     # ``created_at`` is set on insert (auto_now_add): the flag's own time, afterwards.
     CommentFlag.objects.filter(comment=comment, voter=voter).update(created_at=when)

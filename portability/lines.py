@@ -21,3 +21,8 @@ def chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
 def reader_id(voter: str) -> int | None:
     """The account id in a reader's voter key ``u:<id>``; None for a guest's."""
     return int(voter[2:]) if voter.startswith("u:") and voter[2:].isdigit() else None
+
+
+def username(user) -> str | None:
+    """How a line names an account (its id means nothing on another database)."""
+    return user.get_username() if user is not None else None

@@ -5,8 +5,8 @@ everything that is not a comment): comments are grouped by article there (the ex
 lists them by depth, not by article) and written a thread at a time by the importer;
 each thread's article is found, or made again when ours is missing
 (``article_records``). After the comments come votes, follows, likes, attachments
-(``restoring``), then flags, edits and the moderation record (``history``), each
-idempotently.
+(``restoring``), then flags, edits and the moderation record (``history``), then the
+site's blocked words, bans and trust in authors (``rules``), each idempotently.
 
 Likes: a comment's ``like_count`` in the file counts every like, of which the
 ``like`` lines are the ones with a voter (a comment imported from Disqus has likes
@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article
-from portability import history
+from portability import history, rules
 from portability.article_records import article_find
 from portability.disqus import Spool
 from portability.exporting import FORMAT, VERSION
@@ -172,6 +172,8 @@ class Restore:
                     spool.park(kind, row["comment"], row)
                 elif kind in ("vote", "subscription"):
                     spool.park(kind, row["article"], row)
+                elif kind in rules.KINDS:
+                    spool.park(kind, "", row)
         spool.db.commit()
         report.skip("orphan post", spool.orphans())  # a comment of an article not in the file
 
@@ -200,6 +202,8 @@ class Restore:
             history.history_restore(
                 rows=spool.extras(*history.KINDS), source=source, users=self.users, report=report
             )
+            # Last: a ban restored first would refuse its author's old comments.
+            rules.rules_restore(rows=spool.extras(*rules.KINDS), users=self.users, report=report)
         attachments_restore(
             rows=spool.extras("attachment"),
             source=source,

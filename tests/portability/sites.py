@@ -3,9 +3,11 @@ does not depend on database ids (a restore makes new ones)."""
 
 import json
 import shutil
+from datetime import timedelta
 from io import StringIO
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db.models import F
@@ -16,6 +18,9 @@ from articles.services import article_outside_get_or_create
 from comments.attachments import attachment_add, prepare
 from comments.models import (
     Attachment,
+    AuthorTrust,
+    Ban,
+    BlockedWord,
     Comment,
     CommentFlag,
     CommentLike,
@@ -77,6 +82,7 @@ def build_site() -> Article:
     rating_set(article=article, voter=f"u:{reader.pk}", user=reader, stars=2, enforce_limits=False)
     ThreadSubscription.objects.create(user=reader, article=article)
     _moderate(top, reply, flagger=author)
+    _rules(reader, author)
     article.close_comments()
     Article.objects.filter(pk=article.pk).update(ratings_enabled=False)
     page, _ = article_outside_get_or_create(url="https://blog.example.net/p/1", title="A post")
@@ -96,8 +102,29 @@ def _moderate(top, reply, *, flagger) -> None:
     comment_edit(comment=top, body="Moderated words.", by=moderator, screen="desk")
 
 
+def _rules(reader, author) -> None:
+    """A blocked word, a ban of each kind (the author's own, after their comments) and
+    a moderator's word on a reader and on a guest."""
+    moderator = get_user_model().objects.get(username="desk")
+    BlockedWord.objects.create(phrase="Casino Bonus", action="rejected", note="Spam wave")
+    soon = timezone.now() + timedelta(days=7)
+    for kind, target in [
+        ("user", {"user": author}),
+        ("email", {"email": "Spam.Mer+x@Example.org"}),
+        ("domain", {"domain": "@spam.example"}),
+        ("network", {"network": "198.51.100.9/24"}),
+    ]:
+        ban = Ban(kind=kind, reason=f"{kind} ban", expires_at=soon, created_by=moderator, **target)
+        ban.full_clean()
+        ban.save()
+    AuthorTrust.objects.create(user=reader, level="trusted", set_by=moderator, note="Regular")
+    AuthorTrust.objects.create(email="troll@example.net", level="review", set_by=moderator)
+
+
 def empty_the_database() -> None:
     """Everything an export carries goes (accounts stay: they are not in it), files too."""
+    for model in (Ban, BlockedWord, AuthorTrust):
+        model.objects.all().delete()
     Article.objects.all().delete()
     Section.objects.all().delete()
     shutil.rmtree(settings.MEDIA_ROOT / "attachments", ignore_errors=True)
@@ -162,6 +189,15 @@ def snapshot() -> dict:
             (m.comment.body, m.created_at, m.action, m.actor_id, m.actor_name, m.screen,
              m.from_status, m.to_status, m.reason)
             for m in ModerationLog.objects.filter(comment__isnull=False).select_related("comment")
+        ),
+        "rules": (
+            sorted(BlockedWord.objects.values_list("phrase", "action", "is_active", "note",
+                                                   "created_at")),
+            sorted(Ban.objects.values_list("kind", "user_id", "email", "domain", "network",
+                                           "reason", "expires_at", "created_by_id", "created_at"),
+                   key=str),
+            sorted(AuthorTrust.objects.values_list("user_id", "email", "level", "set_by_id",
+                                                   "set_at", "note"), key=str),
         ),
         "attachments": [
             (a.comment.body, a.slot, a.kind, a.name, a.content_type, a.size, a.width, a.height,
