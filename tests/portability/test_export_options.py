@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.models import Attachment, Comment
-from comments.services import comment_like
+from comments.models import Attachment, BlockedWord, Comment
+from comments.services import comment_flag, comment_like
 from tests.comments import files
 from tests.factories import make_article, make_comment, make_user
 from tests.portability.sites import attach, build_site, export
@@ -44,6 +44,22 @@ def test_since_exports_only_newer_comments_and_what_they_need():
     assert [a["id"] for a in of_type(rows, "article")] == [new_article.pk]
     assert [a["comment"] for a in of_type(rows, "attachment")] == [new.pk]
     assert [like["comment"] for like in of_type(rows, "like")] == [new.pk]
+
+
+def test_since_exports_the_history_of_those_comments_and_newer_rules():
+    article = make_article()
+    old, new = make_comment(article, body="Old news."), make_comment(article, body="Fresh.")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    for comment in (old, new):
+        comment_flag(comment=comment, voter=f"g:{comment.pk}", reason="spam")
+    BlockedWord.objects.create(phrase="old phrase")
+    BlockedWord.objects.filter(phrase="old phrase").update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    BlockedWord.objects.create(phrase="new phrase")
+    rows = export("--since", (timezone.now() - timedelta(days=1)).isoformat())
+    assert [flag["comment"] for flag in of_type(rows, "flag")] == [new.pk]
+    assert [word["phrase"] for word in of_type(rows, "blocked_word")] == ["new phrase"]
 
 
 def test_since_refuses_a_time_it_cannot_read():
