@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from comments.models import AuthorTrust, Ban, BlockedWord
 from portability.article_records import iso
@@ -167,7 +168,7 @@ def _trust_restore(row, users, report) -> None:
         **author,
         level=level,
         set_by_id=users.get(row.get("set_by") or ""),
-        set_at=parse_time(row.get("set_at")) or AuthorTrust._meta.get_field("set_at").default(),
+        set_at=parse_time(row.get("set_at")) or timezone.now(),
         note=(row.get("note") or "")[:300],
     )
     report.restored["trust levels"] += 1
