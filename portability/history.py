@@ -13,16 +13,14 @@ as a flag that no longer holds its network's place.
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils.dateparse import parse_datetime
 
 from comments.models import Comment, CommentFlag, CommentRevision, ModerationLog
 from portability.article_records import iso
 from portability.importing import Report
-from portability.lines import CHUNK, chunks, json_line, reader_id, username
+from portability.lines import CHUNK, chunks, json_line, keep_time, parse_time, reader_id, username
 from portability.restoring import imported_comments
 
 KINDS = ("flag", "revision", "moderation")
@@ -129,14 +127,6 @@ def _account(username: str | None, users: dict[str, int]) -> int | None:
     return users.get(username) if username else None
 
 
-def parse_time(value) -> datetime | None:
-    """A time as the export writes it (ISO 8601); None when missing or unreadable."""
-    try:
-        return parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:  # well formed but impossible, e.g. month 13
-        return None
-
-
 def _flag_restore(row, comment, when, users, report) -> int:
     """Returns 1 when the restored flag holds its comment's ``flag_count``."""
     user_id = _account(row.get("user"), users)
@@ -152,7 +142,7 @@ def _flag_restore(row, comment, when, users, report) -> int:
     if CommentFlag.objects.filter(taken, comment=comment).exists():
         return 0  # restored before (or that reader's flag is there already)
     cleared = parse_time(row.get("cleared_at"))
-    CommentFlag.objects.create(
+    flag = CommentFlag.objects.create(
         comment=comment,
         voter=voter,
         flagger=flagger,
@@ -164,8 +154,7 @@ def _flag_restore(row, comment, when, users, report) -> int:
         cleared_at=cleared,
         notified_at=parse_time(row.get("notified_at")),
     )
-    # ``created_at`` is set on insert (auto_now_add): the flag's own time, afterwards.
-    CommentFlag.objects.filter(comment=comment, voter=voter).update(created_at=when)
+    keep_time(CommentFlag, flag.pk, "created_at", row.get("created_at"))
     report.restored["flags"] += 1
     return int(bool(row.get("counts")) and cleared is None)
 

@@ -3,7 +3,10 @@ and written in chunks."""
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from itertools import islice
+
+from django.utils.dateparse import parse_datetime
 
 CHUNK = 1000
 
@@ -26,3 +29,18 @@ def reader_id(voter: str) -> int | None:
 def username(user) -> str | None:
     """How a line names an account (its id means nothing on another database)."""
     return user.get_username() if user is not None else None
+
+
+def parse_time(value) -> datetime | None:
+    """A time as the export writes it (ISO 8601); None when missing or unreadable."""
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, e.g. month 13
+        return None
+
+
+def keep_time(model, pk: int, field: str, value) -> None:
+    """A row's own time, for a field the database sets on insert (``auto_now_add``)."""
+    when = parse_time(value)
+    if when is not None:
+        model.objects.filter(pk=pk).update(**{field: when})

@@ -84,6 +84,17 @@ def comment_fields(state: dict, users: dict[str, int]) -> dict:
     return fields
 
 
+def _row(line: str, number: int) -> dict:
+    """One line of the file as an object; a ``ValueError`` naming the line if it is not."""
+    try:
+        row = json.loads(line)
+    except ValueError as exc:
+        raise ValueError(f"line {number} is not JSON ({exc.args[0].split(':')[0]})") from None
+    if not isinstance(row, dict):
+        raise ValueError(f"line {number} is not a JSON object")
+    return row
+
+
 class RestoreSpool(Spool):
     """The Disqus spool, plus every other line of the file (articles, votes, follows,
     likes, attachments) under the id that finds it (the article's, the comment's)."""
@@ -155,27 +166,34 @@ class Restore:
                 raise ValueError("not a newsite export (no header line)")
             if not 1 <= header.get("version", 0) <= VERSION:
                 raise ValueError(f"a newsite export of version {header.get('version')!r}")
-            for line in lines:
-                row = json.loads(line)
-                kind = row.get("type")
-                if kind == "article":
-                    spool.thread(str(row["id"]), row["url"], row.get("title", ""))
-                    spool.park(kind, row["id"], row)
-                elif kind == "comment":
-                    spool.post(str(row["article"]), _post(row))
-                    if progress:
-                        progress()
-                elif kind == "like" and row.get("user") and row["user"] not in self.users:
-                    # Nobody here to carry it: it stays in the comment's count only.
-                    report.skip("like of an unknown reader (kept in the count)")
-                elif kind in ("like", "attachment", *history.KINDS):
-                    spool.park(kind, row["comment"], row)
-                elif kind in ("vote", "subscription"):
-                    spool.park(kind, row["article"], row)
-                elif kind in rules.KINDS:
-                    spool.park(kind, "", row)
+            for number, line in enumerate(lines, start=2):
+                row = _row(line, number)
+                try:
+                    self._take(row, report, progress)
+                except KeyError as exc:  # a line without the field that places it
+                    report.skip(f"{row.get('type')} line without {exc.args[0]!r}")
         spool.db.commit()
         report.skip("orphan post", spool.orphans())  # a comment of an article not in the file
+
+    def _take(self, row: dict, report: Report, progress) -> None:
+        """Spool one line under the id that finds it (the article's, the comment's)."""
+        spool, kind = self.spool, row.get("type")
+        if kind == "article":
+            spool.thread(str(row["id"]), row["url"], row.get("title", ""))
+            spool.park(kind, row["id"], row)
+        elif kind == "comment":
+            spool.post(str(row["article"]), _post(row))
+            if progress:
+                progress()
+        elif kind == "like" and row.get("user") and row["user"] not in self.users:
+            # Nobody here to carry it: it stays in the comment's count only.
+            report.skip("like of an unknown reader (kept in the count)")
+        elif kind in ("like", "attachment", *history.KINDS):
+            spool.park(kind, row["comment"], row)
+        elif kind in ("vote", "subscription"):
+            spool.park(kind, row["article"], row)
+        elif kind in rules.KINDS:
+            spool.park(kind, "", row)
 
     def article(self, key) -> tuple[Article | None, str]:
         """The article of the file's article ``key``: found, or made (not in a dry run)."""

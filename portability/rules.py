@@ -19,9 +19,8 @@ from django.utils import timezone
 
 from comments.models import AuthorTrust, Ban, BlockedWord
 from portability.article_records import iso
-from portability.history import parse_time
 from portability.importing import Report
-from portability.lines import CHUNK, chunks, json_line, username
+from portability.lines import CHUNK, json_line, keep_time, parse_time, username
 
 KINDS = ("blocked_word", "ban", "trust")
 
@@ -29,7 +28,8 @@ KINDS = ("blocked_word", "ban", "trust")
 # --- Export --------------------------------------------------------------------------------
 def rules_lines(*, personal: bool, since=None) -> Iterator[str]:
     """The rules' lines; with ``since``, those made (or set) since then."""
-    words, bans = BlockedWord.objects.order_by("pk"), Ban.objects.select_related("user")
+    words = BlockedWord.objects.order_by("pk")
+    bans = Ban.objects.select_related("user", "created_by")
     trusts = AuthorTrust.objects.select_related("user", "set_by")
     if since is not None:
         words, bans = words.filter(created_at__gte=since), bans.filter(created_at__gte=since)
@@ -39,7 +39,7 @@ def rules_lines(*, personal: bool, since=None) -> Iterator[str]:
     if not personal:
         bans = bans.filter(kind__in=[Ban.Kind.USER, Ban.Kind.DOMAIN])
         trusts = trusts.filter(user__isnull=False)
-    for ban in bans.select_related("created_by").order_by("pk").iterator(chunk_size=CHUNK):
+    for ban in bans.order_by("pk").iterator(chunk_size=CHUNK):
         row = _ban(ban, personal)
         if row is not None:
             yield json_line(row)
@@ -93,10 +93,9 @@ def _trust(trust: AuthorTrust) -> dict:
 def rules_restore(*, rows: Iterable[dict], users: dict[str, int], report: Report) -> None:
     """Write the rules' lines that are not here yet."""
     restore = {"blocked_word": _blocked_word_restore, "ban": _ban_restore, "trust": _trust_restore}
-    for chunk in chunks(rows):
-        for row in chunk:
-            with transaction.atomic():
-                restore[row["type"]](row, users, report)
+    for row in rows:  # few, and each its own transaction: one bad rule spoils no other
+        with transaction.atomic():
+            restore[row["type"]](row, users, report)
 
 
 def _blocked_word_restore(row, users, report) -> None:
@@ -113,7 +112,7 @@ def _blocked_word_restore(row, users, report) -> None:
         is_active=bool(row.get("is_active", True)),
         note=(row.get("note") or "")[:200],
     )
-    _keep_time(BlockedWord, word.pk, "created_at", row.get("created_at"))
+    keep_time(BlockedWord, word.pk, "created_at", row.get("created_at"))
     report.restored["blocked words"] += 1
 
 
@@ -147,7 +146,7 @@ def _ban_restore(row, users, report) -> None:
     if Ban.objects.filter(kind=ban.kind, expires_at=ban.expires_at, **target).exists():
         return
     ban.save()
-    _keep_time(Ban, ban.pk, "created_at", row.get("created_at"))
+    keep_time(Ban, ban.pk, "created_at", row.get("created_at"))
     report.restored["bans"] += 1
 
 
@@ -172,10 +171,3 @@ def _trust_restore(row, users, report) -> None:
         note=(row.get("note") or "")[:300],
     )
     report.restored["trust levels"] += 1
-
-
-def _keep_time(model, pk: int, field: str, value) -> None:
-    """A row's own time, for a field the database sets on insert (``auto_now_add``)."""
-    when = parse_time(value)
-    if when is not None:
-        model.objects.filter(pk=pk).update(**{field: when})

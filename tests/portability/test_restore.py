@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 
 from articles.models import Article
 from comments.models import Attachment, Comment, CommentLike
@@ -156,3 +157,26 @@ def test_a_comment_of_an_article_not_in_the_file_is_an_orphan(backup):
     path.write_text("\n".join(json.dumps(row) for row in rows))
     empty_the_database()
     assert "  orphan post: 1" in restore(backup)
+
+
+def test_a_line_that_is_not_json_is_refused_by_its_number(backup, tmp_path):
+    path, _ = backup
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines[:2], "{not json", *lines[2:]]))
+    with pytest.raises(CommandError, match="line 3 is not JSON"):
+        restore(backup)
+    path.write_text("\n".join([*lines[:2], "[1, 2]", *lines[2:]]))
+    with pytest.raises(CommandError, match="line 3 is not a JSON object"):
+        restore(backup)
+
+
+def test_a_line_without_the_field_that_places_it_is_a_counted_skip(backup):
+    path, _ = backup
+    lines = path.read_text().splitlines()
+    extra = [{"type": "flag", "reason": "spam"}, {"type": "vote", "stars": 3}]
+    path.write_text("\n".join([*lines, *(json.dumps(row) for row in extra)]))
+    empty_the_database()
+    report = restore(backup)
+    assert "  flag line without 'comment': 1" in report
+    assert "  vote line without 'article': 1" in report
+    assert Comment.objects.count() == 4
