@@ -104,9 +104,12 @@ def test_a_comment_with_a_rating_posted_with_the_keyboard_alone(
     # The arrow keys go round the stars (1 → 5 → "No rating" → 1): on to four.
     checked = "() => document.querySelector('[data-rating-control] input:checked')?.value"
     for _ in range(6):
-        if page.evaluate(checked) == "4":
+        before = page.evaluate(checked)
+        if before == "4":
             break
         page.keyboard.press("ArrowRight")
+        # Read on only once the choice has moved: a stale read once pressed on past four.
+        page.wait_for_function(f"(before) => ({checked})() !== before", arg=before)
     page.keyboard.press("Enter")
     expect(page.locator("[data-rating-summary]")).to_contain_text("Rated 4 out of 5")
     tab_to(page, ".comment-form__submit")
