@@ -172,6 +172,9 @@
     }
 
     form.addEventListener("keydown", function (event) {
+      // Any radio of the control, "No rating" too: arrowing from it onto the first star
+      // is a move like any other, not a choice to save at once.
+      arrowing = /^(Arrow(Up|Down|Left|Right)|Home|End)$/.test(event.key);
       if (!isStar(event.target)) return;
       if (event.key === "Enter") {
         // Not the form's submit: that would send the same choice a second time.
@@ -181,7 +184,6 @@
         // Space on the chosen star confirms it; on another one it chooses (a change).
         if (event.target.checked) commit();
       }
-      arrowing = /^(Arrow(Up|Down|Left|Right)|Home|End)$/.test(event.key);
     });
     form.addEventListener("pointerdown", function () {
       arrowing = false;
