@@ -21,11 +21,11 @@ import secrets
 from dataclasses import dataclass
 from time import monotonic
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from articles.held import is_shared
 from comments.models import Ban, BlockedWord
 
 GENERATION_KEY = "comments:rules:generation"
@@ -53,8 +53,7 @@ _kept: dict[str, Rules] = {}
 
 def shared_cache() -> bool:
     """Whether every process of the site reads the same cache (Redis, Memcached)."""
-    backend = settings.CACHES["default"]["BACKEND"].lower()
-    return "redis" in backend or "memcached" in backend  # not "locmem...LocMemCache"
+    return is_shared()
 
 
 def _generation() -> str | None:

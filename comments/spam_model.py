@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 
+from articles.held import HeldBriefly
 from comments.models import Comment, ModerationLog, SpamModel
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ _FEATURES = 2**18
 # that version keeps it in memory (``_loaded``) and reads the table only after a retrain.
 _CACHE_KEY = "comments:spam_model:version"
 _loaded: dict = {}
+# Each process asks the shared cache for that number at most every few seconds: a
+# retrain elsewhere is used from then on.
+_version = HeldBriefly(5.0)
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ def spam_model_train() -> SpamModel | None:
         f1=evaluation.f1,
         classifier=buffer.getvalue(),
     )
-    transaction.on_commit(lambda: cache.set(_CACHE_KEY, row.version, None))
+    transaction.on_commit(lambda: _version_set(row.version))
     logger.info("spam model v%s trained on %s decisions", row.version, row.examples)
     return row
 
@@ -192,20 +196,31 @@ def _current():
     miss), and the unpickling once per version per process."""
     import joblib
 
-    version = cache.get(_CACHE_KEY)
-    if version is None:
-        version = SpamModel.objects.aggregate(v=Max("version"))["v"] or 0
-        cache.set(_CACHE_KEY, version, None)
+    version = _version.get(_read_version)
     if not version:
         return None
     if _loaded.get("version") != version:
         row = SpamModel.objects.filter(version=version).only("classifier").first()
         if row is None:
             cache.delete(_CACHE_KEY)
+            _version.forget()
             return None
         _loaded.clear()
         _loaded.update(version=version, model=joblib.load(io.BytesIO(bytes(row.classifier))))
     return _loaded["model"]
+
+
+def _read_version() -> int:
+    version = cache.get(_CACHE_KEY)
+    if version is None:
+        version = SpamModel.objects.aggregate(v=Max("version"))["v"] or 0
+        cache.set(_CACHE_KEY, version, None)
+    return version
+
+
+def _version_set(version: int) -> None:
+    cache.set(_CACHE_KEY, version, None)
+    _version.forget()
 
 
 def spam_score(*, body: str, words: int = 3) -> Score | None:

@@ -11,6 +11,8 @@ failure the cache answers as empty without touching the network for ``down_secon
 (``OPTIONS``; default ``DOWN_SECONDS``), then lets one call through to try Redis again
 while the others still answer as empty. The breaker is shared by every thread of the
 process (Django gives each thread a cache object of its own).
+
+Clearing it also forgets the copies processes hold of it (``articles.held``).
 """
 
 import logging
@@ -138,6 +140,9 @@ class FailSoftRedisCache(RedisCache):
         return self._call("delete_many", None, keys, version)
 
     def clear(self):
+        from articles.held import forget_held
+
+        forget_held()  # what this process kept of the cache goes with it
         return self._call("clear", None)
 
     def count_hits(self, keys, timeout: int) -> list[int] | None:

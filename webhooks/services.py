@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook as Signer
 
+from articles.held import HeldBriefly
 from social import safe_fetch
 from webhooks.models import Webhook, WebhookDelivery
 
@@ -22,12 +23,20 @@ SLACK_EVENTS = {"comment.created", "comment.flagged"}
 
 
 ACTIVE_KEY = "webhooks:active"
+# Another process's new or changed endpoint is told of events within this many seconds.
+ACTIVE_HELD_SECONDS = 5.0
+_active = HeldBriefly(ACTIVE_HELD_SECONDS)
 
 
 def active_endpoints() -> list[dict]:
-    """The active endpoints as ``{id, events, format}``, from the cache (every comment
-    and vote asks: without endpoints, webhooks must cost no query). Saving or deleting
-    an endpoint forgets the list (webhooks/receivers.py)."""
+    """The active endpoints as ``{id, events, format}``: held by the process a few
+    seconds, else from the cache (every comment and vote asks: without endpoints,
+    webhooks must cost no query). Saving or deleting an endpoint forgets the list
+    (webhooks/receivers.py)."""
+    return _active.get(_read_active)
+
+
+def _read_active() -> list[dict]:
     found = cache.get(ACTIVE_KEY)
     if found is None:
         found = list(Webhook.objects.filter(active=True).values("id", "events", "format"))
@@ -35,9 +44,14 @@ def active_endpoints() -> list[dict]:
     return found
 
 
-def endpoints_forget() -> None:
-    transaction.on_commit(lambda: cache.delete(ACTIVE_KEY))
+def _forget_active() -> None:
     cache.delete(ACTIVE_KEY)
+    _active.forget()
+
+
+def endpoints_forget() -> None:
+    transaction.on_commit(_forget_active)
+    _forget_active()
 
 
 def wanted(event: str) -> bool:

@@ -28,6 +28,7 @@ from articles.pagination import Pagination
 from articles.validators import DeliverableEmailSerializerField
 from comments import attachments, conversation, fragments, idempotency, posting, tokens
 from comments.api.attachments import prepare_uploads, uploads_rate_limit
+from comments.api.common import FieldsBuiltOnce
 from comments.api.errors import Conflict, ErrorDetailSerializer, as_api_error, service_errors
 from comments.api.serializers import (
     CommentBodyField,
@@ -54,7 +55,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 # --- Input ------------------------------------------------------------------------------------
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(FieldsBuiltOnce, serializers.Serializer):
     body = CommentBodyField()
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Comment.objects.all(),

@@ -84,3 +84,30 @@ def test_a_rated_post_answers_its_stars_without_asking_again(
     response = api_post(api_client, article, {**GUEST, "rating": 4})
     assert response.status_code == 201
     assert response.json()["rating"] == 4
+
+
+def test_the_input_serializer_builds_its_fields_once_per_class(api_client, article, monkeypatch):
+    """DRF builds every declared field anew for each serializer (a deep copy: a tenth of
+    a guest post's instructions); the posting serializer copies them once per class and
+    gives each serializer shallow copies bound to itself alone."""
+    import copy
+
+    from comments.api.threads import CommentCreateSerializer
+
+    first = CommentCreateSerializer(data={})
+    first.fields  # noqa: B018 - built here, once for the class
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a field was deep-copied again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(copy, "deepcopy", refused)
+        second = CommentCreateSerializer(data={})
+        second.fields  # noqa: B018
+    assert second.fields["name"] is not first.fields["name"]
+    assert second.fields["name"].parent is second
+    assert first.fields["name"].parent is first
+    # Each still validates on its own: an error in one is not the other's.
+    assert api_post(api_client, article, {**GUEST, "email": "not an address"}).status_code == 400
+    response = api_post(api_client, article)
+    assert response.status_code == 201, response.content

@@ -168,3 +168,25 @@ def test_a_process_loads_a_new_version_after_a_retrain(
         spam_model.spam_model_train()
     assert spam_model.spam_score(body=SPAM) is not None
     assert spam_model._loaded["version"] == 2
+
+
+def test_a_process_holds_the_version_and_sees_its_own_retrain_at_once(
+    seeded, django_capture_on_commit_callbacks, monkeypatch
+):
+    """With a shared cache the process asks for the newest version at most every few
+    seconds (one Redis read fewer per post); its own retrain is used at once."""
+    from articles import held
+
+    monkeypatch.setattr(held, "is_shared", lambda: True)
+    with django_capture_on_commit_callbacks(execute=True):
+        spam_model.spam_model_train()
+    reads = []
+    original = spam_model._read_version
+    monkeypatch.setattr(spam_model, "_read_version", lambda: reads.append(1) or original())
+    spam_model.spam_score(body=HAM)
+    spam_model.spam_score(body=HAM)
+    assert len(reads) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        spam_model.spam_model_train()
+    spam_model.spam_score(body=HAM)
+    assert spam_model._loaded["version"] == 2

@@ -177,3 +177,25 @@ def test_slack_endpoint_gets_a_moderator_alert_for_held_comments(receiver, commi
         make_comment(status=Comment.Status.PENDING, body="Please look")
     [(_, body)] = receiver.requests
     assert "Please look" in json.loads(body)["text"]
+
+
+def test_endpoints_are_held_by_the_process_and_a_new_one_is_seen_at_once(
+    receiver, committed, monkeypatch
+):
+    """Every post asks which endpoints are active: with a shared cache the process
+    holds the list a few seconds (one Redis read fewer per post); an endpoint saved
+    here is told of the very next comment."""
+    from articles import held
+    from webhooks import services
+
+    monkeypatch.setattr(held, "is_shared", lambda: True)
+    reads = []
+    original = services._read_active
+    monkeypatch.setattr(services, "_read_active", lambda: reads.append(1) or original())
+    assert services.active_endpoints() == []
+    assert services.active_endpoints() == []
+    assert len(reads) == 1
+    Webhook.objects.create(url=receiver.url, events=list(Event.values))
+    with committed():
+        make_comment()
+    assert receiver.events() == ["comment.created"]
