@@ -261,6 +261,10 @@ class Article(models.Model):
         }
     )
 
+    # The article's own text: what the comments' paths (posting, the comments API)
+    # never show, and leave unread (``defer``).
+    TEXT_FIELDS = ("standfirst", "dateline", "body", "body_html", "credits", "source")
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
