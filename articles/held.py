@@ -32,6 +32,9 @@ class HeldBriefly:
         self.seconds = seconds
         self._value: Any = _MISSING
         self._until = 0.0
+        # Moves on every ``forget``: a value read while another thread forgot is not
+        # kept (it may be from before the change).
+        self._forgotten = 0
         _held.add(self)
 
     def get(self, read: Callable[[], Any]) -> Any:
@@ -41,11 +44,14 @@ class HeldBriefly:
         value = self._value
         if value is not _MISSING and now < self._until:
             return value
+        forgotten = self._forgotten
         value = read()
-        self._value, self._until = value, now + self.seconds
+        if forgotten == self._forgotten:
+            self._value, self._until = value, now + self.seconds
         return value
 
     def forget(self) -> None:
+        self._forgotten += 1
         self._value, self._until = _MISSING, 0.0
 
 

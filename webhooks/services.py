@@ -67,7 +67,9 @@ def deliveries_queue(*, event: str, data: dict, slack: dict | None = None) -> in
     try:
         with transaction.atomic():
             rows = []
-            for hook in active_endpoints():
+            # The shared list, not this process's held copy: an endpoint deleted in
+            # another process in the last seconds must get no row (its id is gone).
+            for hook in _read_active():
                 if event not in hook["events"]:
                     continue
                 if hook["format"] == Webhook.Format.SLACK:

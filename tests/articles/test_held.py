@@ -60,3 +60,18 @@ def test_clearing_the_cache_forgets_every_held_copy(monkeypatch, clock, caplog):
     FailSoftRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"down_seconds": 0}}).clear()
     assert first.get(reads) == "value 3"
     assert second.get(reads) == "value 4"
+
+
+def test_a_value_read_while_it_was_forgotten_is_not_kept(monkeypatch, clock):
+    """Another thread's change lands while this one reads: what it read may be from
+    before the change, so it serves this call and is read again next time."""
+    monkeypatch.setattr(held, "is_shared", lambda: True)
+    value, reads = held.HeldBriefly(5.0), Reads()
+
+    def read_during_a_change():
+        found = reads()
+        value.forget()
+        return found
+
+    assert value.get(read_during_a_change) == "value 1"
+    assert value.get(reads) == "value 2"

@@ -199,3 +199,22 @@ def test_endpoints_are_held_by_the_process_and_a_new_one_is_seen_at_once(
     with committed():
         make_comment()
     assert receiver.events() == ["comment.created"]
+
+
+def test_an_endpoint_deleted_elsewhere_gets_no_delivery_while_still_held_here(
+    endpoint, receiver, committed, monkeypatch
+):
+    """Another process deleted the endpoint; this one still holds it for a few seconds.
+    The deliveries are written from the shared list, so no row points at the gone id."""
+    from articles import held
+    from webhooks import services
+
+    monkeypatch.setattr(held, "is_shared", lambda: True)
+    stale = services.active_endpoints()
+    Webhook.objects.filter(pk=endpoint.pk).delete()
+    services._active.get(lambda: stale)  # what the other processes still hold
+    assert services.wanted("comment.created")
+    with committed():
+        make_comment()
+    assert not WebhookDelivery.objects.exists()
+    assert receiver.requests == []
