@@ -44,9 +44,11 @@ class Section(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Articles the public may see: published and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, now=None):
+        """Articles the public may see: published and not scheduled for later (than
+        ``now``, by default the present)."""
+        now = timezone.now() if now is None else now
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled articles; everyone else sees published ones."""

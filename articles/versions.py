@@ -68,11 +68,12 @@ def article_changed(*article_ids: int | None) -> None:
             transaction.on_commit(_Bump(article_id))
 
 
-def version_moves() -> dict:
-    """The fields that move an article's version, for an ``update()``."""
+def version_moves(*, now=None) -> dict:
+    """The fields that move an article's version, for an ``update()`` (at ``now``, by
+    default the present)."""
     return {
         "engagement_version": F("engagement_version") + 1,
-        "engagement_changed_at": timezone.now(),
+        "engagement_changed_at": timezone.now() if now is None else now,
     }
 
 

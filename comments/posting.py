@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from articles.compiled import CompiledUpdate
 from articles.models import Article
 from articles.ratelimit import client_ip
 from articles.voters import user_voter_key, voter_key
@@ -304,6 +305,19 @@ def _author_fields(poster: Poster, guest_name: str, guest_email: str, notify_rep
     }
 
 
+# Every new comment runs it: compiled once (``articles.compiled``).
+_PLACED = CompiledUpdate(
+    Comment,
+    lambda *, pk, path, voter: (
+        Comment.objects.filter(pk=pk),
+        {"path": path, "rating_voter": voter},
+    ),
+    pk="id",
+    path="path",
+    voter="rating_voter",
+)
+
+
 def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_limits) -> None:
     """Save the comment and what comes with it: the thread path, the follow, the vote and
     the files (last: storage is outside the transaction, so nothing may fail after)."""
@@ -314,9 +328,7 @@ def _store(comment: Comment, *, poster: Poster, subscribe, attachments, enforce_
     if comment.rating is not None:
         # Whose vote the stars are: the comment shows that vote as it is now.
         comment.rating_voter = poster.voter or user_voter_key(poster.user) or f"c:{comment.pk}"
-    Comment.objects.filter(pk=comment.pk).update(
-        path=comment.path, rating_voter=comment.rating_voter
-    )
+    _PLACED.update(pk=comment.pk, path=comment.path, voter=comment.rating_voter)
     if poster.user is not None and subscribe:
         ThreadSubscription.objects.get_or_create(user=poster.user, article=comment.article)
     if comment.rating is not None:

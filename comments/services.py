@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import ratelimit
+from articles.compiled import CompiledUpdate
 from articles.models import Article
 from articles.versions import article_moved, version_moves
 from articles.voters import user_voter_key
@@ -72,13 +73,24 @@ def can_moderate(user) -> bool:
 MODERATE_PERMISSION = "comments.moderate_comment"
 
 
+# Every published comment runs it: compiled once (``articles.compiled``).
+_COUNT_MOVES = CompiledUpdate(
+    Article,
+    lambda *, pk, delta, now: (
+        Article.objects.filter(pk=pk),
+        {"comment_count": F("comment_count") + delta, **version_moves(now=now)},
+    ),
+    pk="id",
+    delta="comment_count",
+    now="engagement_changed_at",
+)
+
+
 def bump_comment_count(article_id: int, delta: int) -> None:
     """Keep the article's count of published comments in the caller's transaction; the
     same UPDATE moves the article's version (``articles.versions.article_moved``)."""
     if delta:
-        Article.objects.filter(pk=article_id).update(
-            comment_count=F("comment_count") + delta, **version_moves()
-        )
+        _COUNT_MOVES.update(pk=article_id, delta=delta, now=timezone.now())
         article_moved(article_id)
 
 
