@@ -6,8 +6,8 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
