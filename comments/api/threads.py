@@ -490,17 +490,14 @@ class CommentList(generics.ListCreateAPIView):
         comment.article = article
         if created.edit_token:
             comment.edit_token = created.edit_token
-        trust = tokens.trust_token(comment)
-        if trust:
-            comment.trust_token = trust
         location = reverse("api:comment-detail", kwargs={"pk": comment.pk})
-        response = Response(
-            created_comment_data(comment, request=request),  # CommentCreatedSerializer's
-            status=status.HTTP_201_CREATED,
-            headers={"Location": location},
-        )
+        response = Response(status=status.HTTP_201_CREATED, headers={"Location": location})
         if replayed:
             response[REPLAYED_HEADER] = "true"
         tokens.remember_edit_token(request, response, comment, created.edit_token)
-        tokens.remember_trust(request, response, comment)
+        # The cookie's claim, and the same claim as the answer's token.
+        trust = tokens.remember_trust(request, response, comment)
+        if trust:
+            comment.trust_token = trust
+        response.data = created_comment_data(comment, request=request)  # CommentCreatedSerializer's
         return response
