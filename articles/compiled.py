@@ -1,10 +1,10 @@
 """Statements compiled once: Django builds and compiles a queryset's SQL anew on every
 call, which for the article a guest post or a comment poll reads is two thirds of the
 read (~1 ms of ~1.5), and for a counter's UPDATE three quarters. ``CompiledLookup`` and
-``CompiledUpdate`` compile such a statement once per process and database and run it
-with each call's values; the queryset that says *what* is read or written
-(``Article.objects.published()``…) stays the one written in the models, so a rule is
-still written once.
+``CompiledUpdate`` compile such a statement once per database connection (each thread
+has its own) and run it with each call's values; the queryset that says *what* is read
+or written (``Article.objects.published()``…) stays the one written in the models, so a
+rule is still written once.
 
 How: the queryset is built once with a marker value for each argument, compiled, and
 the markers are found among the statement's parameters. A call puts its own values (made
@@ -14,6 +14,7 @@ columns (``select_related``, annotations), is refused when first used, not misre
 
 import datetime
 import threading
+import weakref
 from collections.abc import Callable
 
 from django.db import connections, models, router, transaction
@@ -46,18 +47,20 @@ class _Statement:
 
 
 class _Compiled:
-    """What both kinds share: the markers, and the statement compiled once per database."""
+    """What both kinds share: the markers, and the statement compiled once per connection."""
 
     def __init__(self, model, build: Callable, fields: dict[str, str]):
         self.model = model
         self.build = build
         self.fields = {name: model._meta.get_field(field) for name, field in fields.items()}
-        self._compiled: dict[str, _Statement] = {}
+        # Per connection (each thread has its own): the row converters a statement keeps
+        # are the compiling connection's.
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def _run(self, alias: str, arguments: dict, cursor):
-        statement = self._statement(alias)
         connection = connections[alias]
+        statement = self._statement(alias, connection)
         params = list(statement.params)
         for name, place in statement.places.items():
             params[place] = self.fields[name].get_db_prep_value(
@@ -66,12 +69,12 @@ class _Compiled:
         cursor.execute(statement.sql, params)
         return statement
 
-    def _statement(self, alias: str) -> _Statement:
-        statement = self._compiled.get(alias)
+    def _statement(self, alias: str, connection) -> _Statement:
+        statement = self._compiled.get(connection)
         if statement is None:
             with self._lock:
-                statement = self._compiled.get(alias) or self._compile(alias)
-                self._compiled[alias] = statement
+                statement = self._compiled.get(connection) or self._compile(alias)
+                self._compiled[connection] = statement
         return statement
 
     def _compile(self, alias: str) -> _Statement:
@@ -96,7 +99,7 @@ class _Compiled:
 
 
 class CompiledLookup(_Compiled):
-    """``build(**arguments)`` (a queryset of ``model``) compiled once per database;
+    """``build(**arguments)`` (a queryset of ``model``) compiled once per connection;
     ``get(**arguments)`` reads its one row as ``QuerySet.get`` would.
 
     ``fields`` names, for each argument, the model field its value is compared with:
@@ -140,7 +143,7 @@ class CompiledLookup(_Compiled):
 
 
 class CompiledUpdate(_Compiled):
-    """``QuerySet.update`` compiled once per database: ``build(**arguments)`` gives the
+    """``QuerySet.update`` compiled once per connection: ``build(**arguments)`` gives the
     queryset and the values to set (a dict, as ``update()`` takes them);
     ``update(**arguments)`` runs it and returns the number of rows, as ``update()``.
     ``fields``: as for ``CompiledLookup``."""

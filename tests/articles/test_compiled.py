@@ -122,3 +122,29 @@ def test_an_update_sets_a_text_and_a_time_as_the_field_stores_them():
     retitle.update(pk=article.pk, title="Ça va — «ok»", at=when)
     article.refresh_from_db()
     assert (article.title, article.updated_at) == ("Ça va — «ok»", when)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_runs_the_lookup_on_its_own_connection():
+    """Each thread has its own connection; what a statement keeps (its row converters)
+    is the connection's that compiled it, so each connection compiles its own."""
+    import threading
+
+    from django.db import connection, connections
+
+    article = make_article()
+    lookup = published_by_slug()
+    found = {}
+
+    def read():
+        try:
+            found["pk"] = lookup.get(slug=article.slug, now=timezone.now()).pk
+        finally:
+            connection.close()
+
+    assert lookup.get(slug=article.slug, now=timezone.now()).pk == article.pk
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == {"pk": article.pk}
+    assert connections["default"] in lookup._compiled
