@@ -12,6 +12,7 @@ ready for the database as the field would make them) in the markers' places. A q
 whose markers cannot each be found exactly once, or which reads more than one model's
 columns (``select_related``, annotations), is refused when first used, not misread."""
 
+import abc
 import datetime
 import threading
 import weakref
@@ -46,10 +47,10 @@ class _Statement:
         self.converters = converters
 
 
-class _Compiled:
+class _Compiled(abc.ABC):
     """What both kinds share: the markers, and the statement compiled once per connection."""
 
-    def __init__(self, model, build: Callable, fields: dict[str, str]):
+    def __init__(self, model, build: Callable, **fields: str):
         self.model = model
         self.build = build
         self.fields = {name: model._meta.get_field(field) for name, field in fields.items()}
@@ -91,8 +92,9 @@ class _Compiled:
             places[name] = found[0]
         return self._statement_of(compiler, sql, tuple(params), places)
 
+    @abc.abstractmethod
     def _compiler(self, alias: str, markers: dict):
-        raise NotImplementedError  # each kind builds its own query
+        """The compiler of the statement built with ``markers`` (each kind its own)."""
 
     def _statement_of(self, compiler, sql, params, places) -> _Statement:
         return _Statement(sql, params, places, attnames=(), converters={})
@@ -104,9 +106,6 @@ class CompiledLookup(_Compiled):
 
     ``fields`` names, for each argument, the model field its value is compared with:
     the value is made ready for the database as that field makes it."""
-
-    def __init__(self, model, build: Callable[..., models.QuerySet], **fields: str):
-        super().__init__(model, build, fields)
 
     def get(self, **arguments):
         """The one row the statement finds for these values; ``DoesNotExist`` for none,
@@ -147,9 +146,6 @@ class CompiledUpdate(_Compiled):
     queryset and the values to set (a dict, as ``update()`` takes them);
     ``update(**arguments)`` runs it and returns the number of rows, as ``update()``.
     ``fields``: as for ``CompiledLookup``."""
-
-    def __init__(self, model, build: Callable[..., tuple[models.QuerySet, dict]], **fields: str):
-        super().__init__(model, build, fields)
 
     def update(self, **arguments) -> int:
         alias = router.db_for_write(self.model)
