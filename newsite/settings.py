@@ -143,6 +143,10 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, whose health check polls the kept connection's socket instead of
+    # a SELECT 1 per request (newsite/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "newsite.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers. A deferred transaction (SQLite's default) that reads
     # first and then writes fails at once ("database is locked") when another writer

@@ -54,7 +54,7 @@ def test_database_connections_are_kept_and_checked():
         DATABASE_URL="postgres://u:p@db.internal:5432/news",
         CONN_MAX_AGE="300",
     )
-    assert out == "django.db.backends.postgresql 300 True"
+    assert out == "newsite.postgresql 300 True"
 
 
 def test_email_url_can_write_files_for_another_process_to_read():
