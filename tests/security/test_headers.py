@@ -163,3 +163,64 @@ def test_production_redirects_plain_http_except_the_health_probe(client, article
     assert response.status_code == 301
     assert response["Location"] == f"https://testserver{article.get_absolute_url()}"
     assert client.get("/healthz").status_code == 200
+
+
+def _stock_policy(path: str) -> str:
+    """What django-csp's own process_response writes for ``path`` (with our parts)."""
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from newsite.security import PolicyMiddleware
+
+    middleware = PolicyMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get(path)
+    middleware.process_request(request)
+    return CSPMiddleware.process_response(middleware, request, HttpResponse())[
+        "Content-Security-Policy"
+    ]
+
+
+@pytest.mark.parametrize("path", ["/livez", "/api/v1/articles/"])
+def test_the_policy_built_once_is_the_one_django_csp_builds(client, db, path):
+    client.get(path)  # the first builds it, the second reuses it
+    assert client.get(path)["Content-Security-Policy"] == _stock_policy(path)
+
+
+def test_a_changed_policy_setting_shows_in_the_next_response(client, settings):
+    client.get("/livez")
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/livez")["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_response_that_used_a_nonce_names_it_in_its_policy(rf, settings):
+    from csp.constants import NONCE
+    from django.http import HttpResponse
+
+    from newsite.security import PolicyMiddleware
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": ["'self'", NONCE]}}
+    used = {}
+
+    def view(request):
+        used["nonce"] = str(request.csp_nonce)
+        return HttpResponse()
+
+    request = rf.get("/")
+    response = PolicyMiddleware(view)(request)
+    assert f"script-src 'self' 'nonce-{used['nonce']}'" in response["Content-Security-Policy"]
+    unused = PolicyMiddleware(lambda request: HttpResponse())(rf.get("/"))
+    assert "script-src 'self'" in unused["Content-Security-Policy"]
+    assert "nonce" not in unused["Content-Security-Policy"]
+
+
+def test_the_shared_policy_is_built_once_not_per_response(client, monkeypatch):
+    from newsite import security
+
+    built = []
+    build = security.build_policy
+    monkeypatch.setattr(security, "build_policy", lambda **kw: built.append(kw) or build(**kw))
+    monkeypatch.setattr(security, "_shared_headers", {})
+    for _ in range(3):
+        assert "default-src 'self'" in client.get("/livez")["Content-Security-Policy"]
+    assert [kw["report_only"] for kw in built] == [False, True]  # the header, report-only
