@@ -149,9 +149,13 @@ def _insert_comments(*, count, offset, total, articles, templates, start, span) 
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(start)])
 
 
+# A decision is taken 0–239 minutes after the comment was posted.
+DECIDED_WITHIN = timedelta(minutes=240)
+
+
 def _insert_decisions(*, articles, moderators, templates) -> None:
-    """One decision per decided comment, by either moderator, 0–239 minutes after it
-    was posted."""
+    """One decision per decided comment, by either moderator, within ``DECIDED_WITHIN``
+    of its posting."""
     ids = ", ".join(str(a.pk) for a in articles)
     first, second = moderators
     decided_at = _plus_seconds("c.created_at", "(c.id %% 240) * 60")
@@ -200,7 +204,8 @@ def year_load(*, comments: int, days: int = 365, now=None, progress=print) -> di
     with transaction.atomic():
         _clear(articles)
         templates = _templates(articles[0])
-        start, span = now - timedelta(days=days), timedelta(days=days)
+        # The last comments are posted early enough for their decisions to be past too.
+        start, span = now - timedelta(days=days), timedelta(days=days) - DECIDED_WITHIN
         for offset in range(0, comments, CHUNK):
             count = min(CHUNK, comments - offset)
             _insert_comments(
