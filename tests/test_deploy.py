@@ -182,3 +182,11 @@ def test_nginx_never_serves_uploads_and_overwrites_the_forwarded_proto():
     assert "return 404" in media
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
     assert "immutable" in conf
+
+
+def test_the_wsgi_application_loads_every_view_and_sets_them_aside_from_the_gc():
+    out = settings_in_subprocess(
+        "import gc, sys; before = gc.get_freeze_count(); import newsite.wsgi; "
+        "print(before, gc.get_freeze_count() > 50_000, 'comments.api.threads' in sys.modules)"
+    )
+    assert out == "0 True True"
