@@ -148,6 +148,24 @@ def client_ip(request) -> str | None:
     return canonical_ip(request.META.get("REMOTE_ADDR"))
 
 
+@dataclass(frozen=True)
+class Hits:
+    """One action counted (``count``): whether it is over the limit is asked separately
+    (``check``), so a caller may refuse it for another reason first."""
+
+    counts: tuple[int, ...]
+    limit: int
+    retry_after: float
+    # The values of the keys asked to be read with the count (None: not there); empty
+    # when the cache could not read them in that round trip (then read them yourself).
+    read: dict
+
+    def check(self) -> None:
+        """Raise ``RateLimited`` when any identity is over the limit."""
+        if any(count > self.limit for count in self.counts):
+            raise RateLimited(self.retry_after)
+
+
 def hit(
     scope: str,
     rate: str,
@@ -158,6 +176,20 @@ def hit(
     """Count one action of ``scope`` for the client's IP (its /64 for IPv6) and each
     identity (a voter key, ``u:<id>``, ``e:<canonical email>``…); raise ``RateLimited``
     when any of them has used up ``rate`` in the current window."""
+    count(scope, rate, *identities, ip_address=ip_address, now=now).check()
+
+
+def count(
+    scope: str,
+    rate: str,
+    *identities: str | None,
+    ip_address: str | None = None,
+    now: float | None = None,
+    read: tuple[str, ...] = (),
+) -> Hits:
+    """``hit`` without the refusal (``Hits.check``), reading the cache keys ``read`` in
+    the same round trip: a post counts itself and reads the rules' generation
+    (``comments.rules_cache``) in one."""
     ip = ip_identity(ip_address)
     if ip:
         identities = (f"ip:{ip}", *identities)
@@ -167,15 +199,31 @@ def hit(
     retry_after = (window + 1) * parsed.period - now
     keys = [f"rl:{scope}:{identity}:{window}" for identity in filter(None, identities)]
     timeout = parsed.period + 1
+    values = {}
     try:
-        counts = cache.count_hits(keys, timeout) if hasattr(cache, "count_hits") else None
+        answer = None
+        if hasattr(cache, "count_hits"):
+            answer = cache.count_hits(keys, timeout, read=read)
     except Exception:  # noqa: BLE001 - any cache outage: fail open, loudly
         logger.exception("rate limit cache unavailable; allowing %s", scope)
-        return
-    if counts is None:
+        answer = ()
+    if answer is None:
         counts = _count_one_by_one(keys, timeout, scope)
-    if any(count > parsed.limit for count in counts):
-        raise RateLimited(retry_after)
+        if read:
+            values = _read(read)
+    elif read and answer:
+        counts, values = answer
+    else:
+        counts = answer
+    return Hits(counts=tuple(counts), limit=parsed.limit, retry_after=retry_after, read=values)
+
+
+def _read(keys: tuple[str, ...]) -> dict:
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - the caller reads them itself
+        return {}
+    return {key: found.get(key) for key in keys}
 
 
 def _count_one_by_one(keys: list[str], timeout: int, scope: str) -> list[int]:

@@ -23,6 +23,8 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
+from articles import after_commit
+
 # Sent with ``article_id`` once an article's version has moved (after the commit): for
 # caches the apps above keep of what articles show (embedding's comment counts).
 engagement_changed = Signal()
@@ -123,19 +125,25 @@ def version_tag(article) -> str:
 # --- The version, cached -------------------------------------------------------------------
 # A poll of an article's comments that nothing changed (``?after=`` every 15 s from every
 # open page) is answered 304 from the cache alone: what its ETag and Last-Modified are
-# made of, and that the article is public, are kept by slug (``VersionRecord``). The
-# bump drops the record (through the pk -> slug entry written beside it), so one shared
-# cache (Redis) never serves an old version. Entries live ARTICLES_VERSION_CACHE_TIMEOUT
-# seconds: the longest a per-process cache (locmem, several workers) can miss another
-# process's bump, or keep a fill that raced with a bump, or keep an article that was
-# deleted or unpublished (a 304 then; a 200 always reads the article row).
-_VERSION_PREFIX = "articles:version:v1"
+# made of, and that the article is public, are kept by the article's id
+# (``VersionRecord``), found from the slug through a pointer kept beside it (an id
+# stays the article's for ever, so each process keeps what it read of the pointers).
+# The bump drops the record, without a read, so one shared cache (Redis) never serves an
+# old version. Entries live ARTICLES_VERSION_CACHE_TIMEOUT seconds: the longest a
+# per-process cache (locmem, several workers) can miss another process's bump, or keep
+# a fill that raced with a bump, or keep an article that was deleted or unpublished (a
+# 304 then; a 200 always reads the article row).
+_VERSION_PREFIX = "articles:version:v2"
 # Each process also keeps the records it read for a second: a popular article's polls
 # then cost no round trip to a shared cache either (about 1 ms per Redis call, most of
 # a 304's time), and another process's bump reaches this one within that second.
 _LOCAL_SECONDS = 1.0
 _LOCAL_MAX = 1000
 _local: dict[str, tuple[float, "VersionRecord"]] = {}
+# slug -> article id, as read from the pointers: a pointer left by an article renamed
+# or deleted since only finds a record with another slug (or none), which is then not
+# trusted, so these need no expiry.
+_ids: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -158,13 +166,13 @@ class VersionRecord:
         return max(self.changed_at, self.updated_at)
 
 
-def _version_key(slug: str) -> str:
+def _version_key(article_id: int) -> str:
+    return f"{_VERSION_PREFIX}:pk:{article_id}"
+
+
+def _slug_key(slug: str) -> str:
     # Hashed: a long or non-ASCII slug is still a valid key for every backend.
     return f"{_VERSION_PREFIX}:slug:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
-
-
-def _version_slug_key(article_id: int) -> str:
-    return f"{_VERSION_PREFIX}:pk:{article_id}"
 
 
 def cached_version(slug: str) -> VersionRecord | None:
@@ -179,7 +187,13 @@ def cached_version(slug: str) -> VersionRecord | None:
         record = held[1]
     else:
         try:
-            value = cache.get(_version_key(slug))
+            article_id = _ids.get(slug)
+            if article_id is None:
+                article_id = cache.get(_slug_key(slug))
+                if not isinstance(article_id, int):
+                    return None
+                _keep_id(slug, article_id)
+            value = cache.get(_version_key(article_id))
         except Exception:  # noqa: BLE001 - a cache outage costs a query, not the answer
             return None
         if not isinstance(value, tuple):
@@ -197,6 +211,12 @@ def _hold(record: VersionRecord, now: float, timeout: int) -> None:
     _local[record.slug] = (now + min(_LOCAL_SECONDS, timeout), record)
 
 
+def _keep_id(slug: str, article_id: int) -> None:
+    if len(_ids) >= _LOCAL_MAX:
+        _ids.clear()
+    _ids[slug] = article_id
+
+
 def remember_version(article) -> None:
     """Cache the record of ``article``, just read from the database, if it is public."""
     timeout = settings.ARTICLES_VERSION_CACHE_TIMEOUT
@@ -211,25 +231,23 @@ def remember_version(article) -> None:
         article.published_at,
     )
     _hold(VersionRecord(*value), monotonic(), timeout)
+    _keep_id(article.slug, article.pk)
     try:
-        # The pointer first, and kept longer: a record is never left without it.
-        cache.set(_version_slug_key(article.pk), article.slug, timeout + 60)
-        cache.set(_version_key(article.slug), value, timeout)
+        cache.set_many(
+            {_slug_key(article.slug): article.pk, _version_key(article.pk): value}, timeout
+        )
     except Exception:  # noqa: BLE001, S110 - answered already; caching is a bonus
         pass
 
 
 def forget_version(article_id: int) -> None:
-    """Drop the article's cached record (its version moved, or the article changed)."""
+    """Drop the article's cached record (its version moved, or the article changed):
+    this process's copy at once, the shared one with the commit's other cache writes
+    (``articles.after_commit``)."""
     for slug, (_, record) in list(_local.items()):
         if record.pk == article_id:
             _local.pop(slug, None)
-    try:
-        slug = cache.get(_version_slug_key(article_id))
-        if slug is not None:
-            cache.delete_many([_version_key(slug), _version_slug_key(article_id)])
-    except Exception:  # noqa: BLE001, S110 - the record expires by itself soon
-        pass
+    after_commit.cache_delete_many([_version_key(article_id)])
 
 
 # --- Signals (connected in ArticlesConfig.ready) ---------------------------------------------

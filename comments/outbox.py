@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles import after_commit
 from comments.emails import UndeliverableAddresses
 from comments.models import Comment, OutboxMessage
 
@@ -39,13 +40,17 @@ def request_delivery(message_id: int) -> None:
     """Once a row has committed: queue a delivery task, unless one is queued and not
     yet started (it sends every due row, this one too). A busy site then publishes a
     task per delivery run rather than one per comment (a broker round trip and ~1 ms
-    of a post's CPU). With the cache away the periodic drain sends it."""
+    of a post's CPU). With the cache away the periodic drain sends it.
+
+    The mark is set with the commit's other cache writes (``articles.after_commit``),
+    and the task queued once it is."""
     from comments import tasks
 
-    if not cache.add(DELIVERY_QUEUED_KEY, message_id, timeout=DELIVERY_QUEUED_SECONDS):
-        return
-    if not tasks.deliver_outbox_message.enqueue(message_id):
-        cache.delete(DELIVERY_QUEUED_KEY)  # nothing is queued after all
+    def queue(marked: bool) -> None:
+        if marked and not tasks.deliver_outbox_message.enqueue(message_id):
+            cache.delete(DELIVERY_QUEUED_KEY)  # nothing is queued after all
+
+    after_commit.cache_add(DELIVERY_QUEUED_KEY, message_id, DELIVERY_QUEUED_SECONDS, then=queue)
 
 
 def delivery_started() -> None:

@@ -153,8 +153,7 @@ def comment_create(
     elif poster_fields:
         raise TypeError("Give either poster or its fields, not both.")
     attachments = list(attachments or [])
-    rules = rules_cache.current_rules()  # bans and blocked words, once for both checks
-    _check_can_post(
+    rules = _check_can_post(
         article=article,
         body=body,
         poster=poster,
@@ -163,7 +162,6 @@ def comment_create(
         parent=parent,
         attachment_count=len(attachments),
         enforce_limits=enforce_limits,
-        rules=rules,
     )
     place = clean_location(location)
     if rating is not None:
@@ -208,31 +206,39 @@ def _check_can_post(
     parent,
     attachment_count,
     enforce_limits,
-    rules,
-) -> None:
-    """Everything that refuses a comment before it is built, cheapest first."""
+) -> rules_cache.Rules:
+    """Everything that refuses a comment before it is built, cheapest first; returns
+    the bans and blocked words read for it (``_decide`` checks the words)."""
     if not article.accepting_comments:  # closed by hand, by the clock, or not published
         raise CommentsClosed(_("Comments are closed for this article."))
     if not (body or "").strip():
         raise ValidationError({"body": [_("Write something before posting.")]})
     if poster.user is None and not (guest_name.strip() and guest_email.strip()):
         raise ValidationError({"name": [_("Guests must give a name and an email.")]})
-    moderation.check_not_banned(
-        user=poster.user, email=guest_email, ip_address=poster.ip_address, rules=rules
-    )
+    hits = None
     if enforce_limits:
-        services.rate_limit(
+        # Counted before the ban check, which then refuses first: the count's round
+        # trip to the cache also reads the rules' generation.
+        hits = services.rate_count(
             "comment",
             settings.COMMENTS_RATE_LIMIT,
             ip_address=poster.ip_address,
             user=poster.user,
             email=guest_email,
+            read=rules_cache.keys_to_read(),
         )
+    rules = rules_cache.current_rules(hits.read if hits else None)
+    moderation.check_not_banned(
+        user=poster.user, email=guest_email, ip_address=poster.ip_address, rules=rules
+    )
+    if hits is not None:
+        hits.check()
     if parent is not None and (
         parent.article_id != article.pk or parent.status != Comment.Status.APPROVED
     ):
         raise ValidationError({"parent": [_("You can only reply to a published comment here.")]})
     files.check_count(attachment_count)
+    return rules
 
 
 def _validate_rating(article: Article, rating) -> int:

@@ -4,8 +4,9 @@ A guest post used to read both tables (two queries, a tenth of its time) althoug
 change a few times a day. Each process now keeps what it read, tagged with the
 *generation* it read them under: a token in the shared cache that every change to a
 ban or a blocked word replaces once it commits (the models' signals, and the admin's
-"lift" which updates rows without them). A post then costs one cache read; when the
-token moved, the rules are read again.
+"lift" which updates rows without them). A post then costs one cache read (read in
+the round trip that counts its rate limit); when the token moved, the rules are read
+again.
 
 The database stays the source:
 - the generation is read *before* the rules, so rules read under an old token are
@@ -18,6 +19,7 @@ The database stays the source:
 """
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from time import monotonic
 
@@ -64,12 +66,21 @@ def _generation() -> str | None:
     return generation
 
 
-def current_rules() -> Rules:
+def keys_to_read() -> tuple[str, ...]:
+    """What ``current_rules`` reads from the shared cache, for a caller that asks it
+    something anyway to read in the same round trip (a post's rate limit)."""
+    return (GENERATION_KEY,) if shared_cache() else ()
+
+
+def current_rules(read: Mapping | None = None) -> Rules:
     """The rules as of now: this process's copy while the shared generation stands,
     else read afresh and kept under it. Without a shared cache, or with it away,
     nothing is read here: ``moderation`` reads the tables where it checks them, as if
-    nothing were kept."""
-    generation = _generation() if shared_cache() else None
+    nothing were kept. ``read``: what the caller read of ``keys_to_read()`` (just now,
+    before any query of this check)."""
+    generation = None
+    if shared_cache():
+        generation = (read or {}).get(GENERATION_KEY) or _generation()
     if generation is None:
         return Rules(generation=None, read_at=monotonic(), bans=None, words=None)
     kept = _kept.get("rules")

@@ -157,8 +157,20 @@ def rate_limit(
 ) -> None:
     """Count one ``scope`` action against the client's IP and the poster; raise
     ``RateLimited`` (HTTP 429) when either is over ``rate``."""
-    ratelimit.hit(
-        scope, rate, poster_identity(user=user, email=email) or voter, ip_address=ip_address
+    rate_count(scope, rate, ip_address=ip_address, user=user, email=email, voter=voter).check()
+
+
+def rate_count(
+    scope: str, rate: str, *, ip_address=None, user=None, email: str = "", voter=None, read=()
+) -> ratelimit.Hits:
+    """``rate_limit`` without the refusal (``.check()`` it), reading the cache keys
+    ``read`` in the same round trip (``articles.ratelimit.count``)."""
+    return ratelimit.count(
+        scope,
+        rate,
+        poster_identity(user=user, email=email) or voter,
+        ip_address=ip_address,
+        read=read,
     )
 
 

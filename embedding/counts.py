@@ -26,6 +26,8 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import transaction
 
+from articles import after_commit
+
 GENERATION_KEY = "embedding:counts:generation"
 ENTRY_PREFIX = "embedding:counts:v1"
 # What changes with the clock alone (an article scheduled for later becoming public)
@@ -52,11 +54,10 @@ def generation() -> str | None:
 
 
 def engagement_moved(**kwargs) -> None:
-    """Something counts show has changed (after its commit): every kept answer is old."""
-    try:
-        cache.set(GENERATION_KEY, _new_token(), GENERATION_SECONDS)
-    except Exception:  # noqa: BLE001, S110 - answers expire by themselves
-        pass
+    """Something counts show has changed (after its commit): every kept answer is old.
+    Sent with the commit's other cache writes (``articles.after_commit``; an outage
+    is logged there: answers expire by themselves)."""
+    after_commit.cache_set(GENERATION_KEY, _new_token(), GENERATION_SECONDS)
 
 
 def article_deleted(**kwargs) -> None:

@@ -16,6 +16,7 @@ Clearing it also forgets the copies processes hold of it (``articles.held``).
 """
 
 import logging
+import operator
 import threading
 from time import monotonic
 
@@ -26,6 +27,10 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 DOWN_SECONDS = 5.0
+
+
+def _nothing(answer) -> None:
+    return None
 
 
 class Breaker:
@@ -145,11 +150,14 @@ class FailSoftRedisCache(RedisCache):
         forget_held()  # what this process kept of the cache goes with it
         return self._call("clear", None)
 
-    def count_hits(self, keys, timeout: int) -> list[int] | None:
+    def count_hits(self, keys, timeout: int, *, read=()) -> list[int] | None:
         """Add one to each counter in ``keys`` (made at 0 with ``timeout`` seconds to live
         when new) and return the new counts, in one round trip: what ``add`` then
         ``incr`` do for each key, three commands apiece. None while Redis is away, so a
-        rate limit fails open as with ``incr``."""
+        rate limit fails open as with ``incr``.
+
+        ``read``: keys whose values to read in the same round trip; then the answer is
+        ``(counts, {key: value})`` (None values for keys not there)."""
         if not self._breaker.allows():
             return None
         pipe = self._cache.get_client(write=True).pipeline(transaction=False)
@@ -157,13 +165,66 @@ class FailSoftRedisCache(RedisCache):
             made = self.make_and_validate_key(key)
             pipe.set(made, 0, ex=timeout, nx=True)
             pipe.incr(made)
+        for key in read:
+            pipe.get(self.make_and_validate_key(key))
         try:
             answers = pipe.execute()
         except RedisError as exc:
             self._mark_down("count_hits", exc)
             return None
         self._breaker.succeeded()
-        return answers[1::2]
+        counts = answers[1 : 2 * len(keys) : 2]
+        if not read:
+            return counts
+        loads = self._cache._serializer.loads
+        values = answers[2 * len(keys) :]
+        return counts, {
+            key: None if value is None else loads(value)
+            for key, value in zip(read, values, strict=True)
+        }
+
+    def write_many(self, ops: list[tuple]) -> list:
+        """Send ``set``, ``add`` and ``delete_many`` writes in one round trip (a pipeline):
+        ``("set", key, value, timeout)``, ``("add", key, value, timeout)``,
+        ``("delete_many", keys)``. Returns what each would have returned on its own;
+        while Redis is away, what they return then (nothing written)."""
+        results = [False if op[0] == "add" else None for op in ops]  # as when Redis is away
+        if not self._breaker.allows():
+            return results
+        dumps = self._cache._serializer.dumps
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        sent = []  # (the op's index, how its answer reads) for each command sent
+        for index, (name, *args) in enumerate(ops):
+            if name == "delete_many":
+                if args[0]:
+                    pipe.delete(*(self.make_and_validate_key(key) for key in args[0]))
+                    sent.append((index, _nothing))
+                continue
+            if name not in ("set", "add"):
+                raise ValueError(f"write_many cannot {name!r}")
+            key, value, timeout = args
+            key, timeout = self.make_and_validate_key(key), self.get_backend_timeout(timeout)
+            if timeout == 0:  # Django's meaning: gone at once (an add only says if it was free)
+                if name == "set":
+                    pipe.delete(key)
+                    sent.append((index, _nothing))
+                else:
+                    pipe.exists(key)
+                    sent.append((index, operator.not_))
+                continue
+            pipe.set(key, dumps(value), ex=timeout, nx=name == "add")
+            sent.append((index, bool if name == "add" else _nothing))
+        if not sent:
+            return results
+        try:
+            answers = pipe.execute()
+        except RedisError as exc:
+            self._mark_down("write_many", exc)
+            return results
+        self._breaker.succeeded()
+        for (index, reads), answer in zip(sent, answers, strict=True):
+            results[index] = reads(answer)
+        return results
 
     def incr(self, key, delta=1, version=None):
         """A counter cannot be faked: while Redis is away this raises ``ValueError``

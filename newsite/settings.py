@@ -143,11 +143,17 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, whose health check polls the kept connection's socket instead of
-    # a SELECT 1 per request (newsite/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "newsite.postgresql"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Django's backends, whose commits send the cache writes they cause in one round trip
+# (newsite/db_hooks.py); PostgreSQL's health check polls the kept connection's socket
+# instead of a SELECT 1 per request (newsite/postgresql/base.py).
+_ENGINES = {
+    "django.db.backends.postgresql": "newsite.postgresql",
+    "django.db.backends.sqlite3": "newsite.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
+if DATABASES["default"]["ENGINE"] == "newsite.sqlite3":
     # SQLite serialises writers. A deferred transaction (SQLite's default) that reads
     # first and then writes fails at once ("database is locked") when another writer
     # holds the lock, whatever the timeout; IMMEDIATE takes the write lock at BEGIN, so
@@ -158,6 +164,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         transaction_mode="IMMEDIATE",
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
+    # Django's default test database for SQLite, said out loud: tools that recognise
+    # SQLite by Django's own engine name (pytest-django's per-worker names) leave it so.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ connection) for race tests on PostgreSQL."""
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 
 needs_postgresql = [
@@ -12,6 +13,13 @@ needs_postgresql = [
         connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"
     ),
 ]
+
+
+# The shared cache for real (the PostgreSQL + Redis run sets REDIS_URL): what is counted
+# there is round trips to Redis.
+needs_redis = pytest.mark.skipif(
+    "redis" not in settings.CACHES["default"]["BACKEND"].lower(), reason="needs Redis (REDIS_URL)"
+)
 
 
 def race(n: int, target) -> None:

@@ -169,3 +169,18 @@ def committed(django_capture_on_commit_callbacks):
             yield callbacks
 
     return run
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """How many times the Redis client sent something (a command, or a whole pipeline)."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    real = AbstractConnection.send_packed_command
+    monkeypatch.setattr(
+        AbstractConnection,
+        "send_packed_command",
+        lambda self, *args, **kwargs: sent.append(1) or real(self, *args, **kwargs),
+    )
+    return sent

@@ -15,6 +15,8 @@ as before.
 
 A network that silently drops the connection is not seen by the poll; it was not seen
 by the ping either (which would wait for the TCP timeout).
+
+A commit's cache writes are sent together, as with SQLite (``newsite.db_hooks``).
 """
 
 import select
@@ -22,8 +24,10 @@ import select
 from django.db.backends.postgresql import base
 from psycopg import pq
 
+from newsite.db_hooks import BatchedCommitHooks
 
-class DatabaseWrapper(base.DatabaseWrapper):
+
+class DatabaseWrapper(BatchedCommitHooks, base.DatabaseWrapper):
     def is_usable(self):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:

@@ -238,9 +238,23 @@ def test_record_of_another_process_is_bounded_by_the_timeout(client, article):
     type(article).objects.filter(pk=article.pk).update(status="draft")  # no bump here
     assert client.get(url(article, newest.pk), headers=headers).status_code == 304
     # The timeout passes: the cache's entry and this process's copy of it are gone.
-    page_cache.cache.delete(versions._version_key(article.slug))
+    page_cache.cache.delete(versions._version_key(article.pk))
     versions._local.clear()
     assert client.get(url(article, newest.pk), headers=headers).status_code == 404
+
+
+def test_a_renamed_articles_old_address_is_not_answered_from_the_record(client, article, committed):
+    """Records are kept by the article's id: the old slug's pointer still leads to it,
+    but a record of another slug is not trusted."""
+    newest = article.comments.get()
+    old_url, old_slug = url(article, newest.pk), article.slug
+    headers = {"if-none-match": client.get(old_url)["ETag"]}
+    with committed():
+        article.slug = "renamed-story"
+        article.save()
+    assert client.get(url(article, newest.pk)).status_code == 200  # the new record
+    assert versions.cached_version(old_slug) is None
+    assert client.get(old_url, headers=headers).status_code == 404
 
 
 def test_a_bump_in_another_process_reaches_this_one_within_a_second(
@@ -251,7 +265,7 @@ def test_a_bump_in_another_process_reaches_this_one_within_a_second(
     headers = {"if-none-match": client.get(url(article, newest.pk))["ETag"]}
     # Another process's bump: the row and the shared entry move, not this process's copy.
     type(article).objects.filter(pk=article.pk).update(engagement_version=99)
-    page_cache.cache.delete(versions._version_key(article.slug))
+    page_cache.cache.delete(versions._version_key(article.pk))
     assert client.get(url(article, newest.pk), headers=headers).status_code == 304
     later = versions.monotonic() + 1.01
     monkeypatch.setattr(versions, "monotonic", lambda: later)

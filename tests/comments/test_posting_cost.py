@@ -5,8 +5,11 @@ from unittest import mock
 
 import pytest
 
-from comments import rules_cache, tasks
+from articles import after_commit, versions
+from comments import outbox, rules_cache, tasks
 from comments.models import Comment, OutboxMessage
+from embedding import counts
+from tests.concurrency import needs_redis
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +66,39 @@ def test_a_guest_api_post_costs_five_queries_with_a_shared_cache(
     assert '"articles_article"."comment_moderation"' in read
     assert response.json()["attachments"] == []
     assert OutboxMessage.objects.filter(comment_id=response.json()["id"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posts_cache_writes_after_its_commit_go_out_together(api_client, article, monkeypatch):
+    """The article's cached version dropped, the comment counts' generation replaced and
+    the delivery task's mark: one flush (``articles.after_commit``), one round trip."""
+    flushed = []
+    real = after_commit._flush
+    monkeypatch.setattr(
+        after_commit, "_flush", lambda writes: flushed.append(writes) or real(writes)
+    )
+    with mock.patch.object(tasks.deliver_outbox_message, "delay"):
+        assert api_post(api_client, article).status_code == 201
+    assert [[op[:2] for op, _then in writes] for writes in flushed] == [
+        [
+            ("delete_many", [versions._version_key(article.pk)]),
+            ("set", counts.GENERATION_KEY),
+            ("add", outbox.DELIVERY_QUEUED_KEY),
+        ]
+    ]
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_guest_post_costs_two_round_trips_to_redis(api_client, article, round_trips):
+    """Before the transaction, the rate limit counted with the rules' generation read;
+    after the commit, its cache writes. (Five before: each its own.)"""
+    api_post(api_client, article)
+    round_trips.clear()
+    with mock.patch.object(tasks.deliver_outbox_message, "delay"):
+        response = api_post(api_client, article, {**GUEST, "body": "Another one."})
+    assert response.status_code == 201
+    assert len(round_trips) == 2
 
 
 def test_a_guest_form_post_with_its_key_costs_seventeen_queries(

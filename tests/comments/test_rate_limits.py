@@ -37,6 +37,18 @@ def test_third_post_in_a_minute_gets_429_with_retry_after(api_client, settings):
     assert Comment.objects.count() == 2
 
 
+def test_a_banned_poster_over_the_limit_is_told_of_the_ban(api_client, settings):
+    """The post is counted before the ban is checked (one round trip for both), but the
+    ban still answers first."""
+    from comments.models import Ban
+
+    settings.COMMENTS_RATE_LIMIT = "1/m"
+    article = make_article()
+    assert api_post(api_client, article).status_code == 201
+    Ban.objects.create(kind=Ban.Kind.EMAIL, email=GUEST["email"])
+    assert api_post(api_client, article).status_code == 403
+
+
 def test_limit_per_email_holds_across_addresses(api_client, settings):
     settings.COMMENTS_RATE_LIMIT = "2/h"
     article = make_article()

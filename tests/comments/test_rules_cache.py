@@ -132,3 +132,27 @@ def test_a_post_asks_the_cache_for_the_generation_once(article, monkeypatch):
     monkeypatch.setattr(rules_cache, "_generation", lambda: asked.append(1) or real())
     post(article, body="Checked for bans and for words alike.")
     assert len(asked) == 1
+
+
+def test_the_generation_comes_with_the_rate_limits_count(article, monkeypatch):
+    """Once it exists, the rate limit's round trip reads it: no read of its own."""
+    post(article)
+    asked = []
+    real = rules_cache._generation
+    monkeypatch.setattr(rules_cache, "_generation", lambda: asked.append(1) or real())
+    post(article, body="Counted and checked in one go.")
+    assert asked == []
+
+
+def test_a_post_not_rate_limited_reads_the_generation_itself(article, monkeypatch):
+    asked = []
+    real = rules_cache._generation
+    monkeypatch.setattr(rules_cache, "_generation", lambda: asked.append(1) or real())
+    posting.comment_create(
+        article=article,
+        body="Imported.",
+        guest_name="Old",
+        guest_email="old@example.com",
+        enforce_limits=False,
+    )
+    assert asked == [1]

@@ -28,7 +28,7 @@ def django_db_modify_db_settings(tmp_path_factory):
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"].endswith("sqlite3"):  # Django's, or newsite.sqlite3
         name = tmp_path_factory.mktemp("import-memory") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(name)
 
