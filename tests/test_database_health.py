@@ -87,3 +87,20 @@ def test_the_next_request_reconnects_after_the_server_dropped_the_connection(cli
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_a_statement_the_connection_repeats_is_prepared(api_client, settings):
+    """DB_PREPARED_STATEMENTS (on by default): PostgreSQL parses and plans a guest
+    post's insert once per connection, not once per post."""
+    from tests.factories import make_article
+
+    settings.COMMENTS_MODERATION = "none"
+    article = make_article()
+    for n in range(6):
+        guest = {"body": f"Post {n}.", "name": "Ann", "email": "ann@example.com"}
+        url = f"/api/v1/articles/{article.slug}/comments/"
+        assert api_client.post(url, guest, format="json").status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith('INSERT INTO "comments_comment"') for s in prepared), prepared

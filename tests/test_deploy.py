@@ -57,6 +57,14 @@ def test_database_connections_are_kept_and_checked():
     assert out == "newsite.postgresql 300 True"
 
 
+def test_postgresql_prepares_what_a_connection_repeats_unless_told_not_to():
+    code = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    url = "postgres://u:p@db.internal:5432/news"
+    on = settings_in_subprocess(code, DATABASE_URL=url)
+    assert on == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert settings_in_subprocess(code, DATABASE_URL=url, DB_PREPARED_STATEMENTS="0") == "{}"
+
+
 def test_email_url_can_write_files_for_another_process_to_read():
     config = parse_email_url("file:///srv/newsite/mail")
     assert config["EMAIL_BACKEND"].endswith("filebased.EmailBackend")
