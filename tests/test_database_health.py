@@ -104,3 +104,12 @@ def test_a_statement_the_connection_repeats_is_prepared(api_client, settings):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any(s.startswith('INSERT INTO "comments_comment"') for s in prepared), prepared
+
+
+def test_a_statement_with_more_parameters_than_the_protocol_carries_still_runs():
+    """A big ``IN`` list (as a large delete's batch of ids is): bound on the client past
+    65,535 parameters."""
+    from comments.models import Comment
+
+    assert Comment.objects.filter(pk__in=range(1, 70_001)).count() == 0
+    assert Comment.objects.filter(pk__in=range(1, 70_001)).delete() == (0, {})

@@ -17,17 +17,40 @@ A network that silently drops the connection is not seen by the poll; it was not
 by the ping either (which would wait for the TCP timeout).
 
 A commit's cache writes are sent together, as with SQLite (``newsite.db_hooks``).
+
+With server-side binding (``DB_PREPARED_STATEMENTS``, newsite/settings.py) a statement
+carries at most 65,535 parameters, the protocol's limit, where Django's own client-side
+binding has none: a large delete's batch of ids, a big ``IN`` list or ``bulk_create``
+would fail. ``ServerBindingCursor`` binds such a statement on the client, as Django does
+by default; every other statement keeps server-side binding.
 """
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
 from newsite.db_hooks import BatchedCommitHooks
 
+# The most parameters the PostgreSQL protocol carries with one statement.
+MAX_PARAMS = 65_535
+
+
+class ServerBindingCursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, *args, **kwargs):
+        if params is not None and len(params) > MAX_PARAMS:
+            query, params = psycopg.ClientCursor(self.connection).mogrify(query, params), None
+        return super().execute(query, params, *args, **kwargs)
+
 
 class DatabaseWrapper(BatchedCommitHooks, base.DatabaseWrapper):
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        if params.get("cursor_factory") is base.ServerBindingCursor:
+            params["cursor_factory"] = ServerBindingCursor
+        return params
+
     def is_usable(self):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
