@@ -150,7 +150,9 @@ class FailSoftRedisCache(RedisCache):
         forget_held()  # what this process kept of the cache goes with it
         return self._call("clear", None)
 
-    def count_hits(self, keys, timeout: int, *, read=()) -> list[int] | None:
+    def count_hits(
+        self, keys, timeout: int, *, read=()
+    ) -> list[int] | tuple[list[int], dict] | None:
         """Add one to each counter in ``keys`` (made at 0 with ``timeout`` seconds to live
         when new) and return the new counts, in one round trip: what ``add`` then
         ``incr`` do for each key, three commands apiece. None while Redis is away, so a

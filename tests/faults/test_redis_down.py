@@ -51,6 +51,12 @@ def test_counting_hits_answers_none_so_the_rate_limit_fails_open(redis_down):
     assert cache.count_hits(["rl:a", "rl:b"], 60) is None
 
 
+def test_a_commits_writes_are_dropped_and_an_add_answers_no(redis_down):
+    """So the delivery mark is not taken as set: the periodic drain sends the email."""
+    assert cache.write_many([("set", "k", 1, 60), ("add", "m", 1, 30)]) == [None, False]
+    assert cache.count_hits(["rl:a"], 60, read=("k",)) is None
+
+
 def test_a_dead_redis_is_not_asked_again_for_every_call(redis_down):
     cache.get("k")
     started = time.monotonic()
