@@ -158,8 +158,10 @@ def _scenario(procs: Processes, redis_server: str, database_url: str) -> None:
     assert not failed, f"{len(failed)} posts not answered 201: {failed[:10]}"
     slowest = max(p.seconds for p in down)
     assert slowest < SLOWEST_POST_WHILE_DOWN, f"a post took {slowest:.2f}s while Redis was down"
-    # Throughput holds (it fell from ~65 to 1 post a second before the fix).
-    assert len(down) / DOWN > 0.5 * len(up) / UP
+    # Throughput holds (it fell from ~65 to 1 post a second before the fix). A quarter,
+    # not a half: under `make test` the other test worker's load moves between the
+    # phases (once 161 posts a second up and 74 down, with Redis away but no slower).
+    assert len(down) / DOWN > 0.25 * len(up) / UP
     # Tasks really went to the broker before the outage, and go there again after it.
     assert queued_before > 0
     assert queued_after > 0
