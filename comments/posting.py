@@ -20,7 +20,7 @@ from articles.models import Article
 from articles.ratelimit import client_ip
 from articles.voters import user_voter_key, voter_key
 from comments import attachments as files
-from comments import idempotency, moderation, rules_cache, services, signals, tokens
+from comments import idempotency, moderation, rate_limits, rules_cache, services, signals, tokens
 from comments.forms import form_age
 from comments.location import clean_location
 from comments.models import PATH_SEP, Comment, IdempotencyKey, ModerationLog, ThreadSubscription
@@ -219,7 +219,7 @@ def _check_can_post(
     if enforce_limits:
         # Counted before the ban check, which then refuses first: the count's round
         # trip to the cache also reads the rules' generation.
-        hits = services.rate_count(
+        hits = rate_limits.rate_count(
             "comment",
             settings.COMMENTS_RATE_LIMIT,
             ip_address=poster.ip_address,

@@ -3,7 +3,8 @@ and the article's count), edits, likes, flags and following a thread. Pages, the
 the admin and commands all call these, so each rule is written once.
 
 Posting lives in ``comments.posting``, files in ``comments.attachments``, bans in
-``comments.bans`` and the email outbox in ``comments.outbox``."""
+``comments.bans``, rate limits in ``comments.rate_limits`` and the email outbox in
+``comments.outbox``."""
 
 from collections import Counter
 
@@ -34,6 +35,7 @@ from comments.models import (
     ThreadSubscription,
 )
 from comments.outbox import enqueue, outbox_add
+from comments.rate_limits import rate_limit
 
 
 def normalize_email(email: str) -> str:
@@ -141,42 +143,6 @@ def log_action(*, comment, action, actor=None, from_status="", to_status="", rea
         reason=reason[:300],
         screen=screen,
     )
-
-
-def poster_identity(*, user=None, email: str = "") -> str | None:
-    """Whom a rate limit counts: the account, else the guest's mailbox (its canonical
-    address: ``a+1@`` and ``A@`` count as ``a@``, as for bans)."""
-    if user is not None and user.is_authenticated:
-        return user_voter_key(user)
-    email = ratelimit.canonical_email(email)
-    return f"e:{email}" if email else None
-
-
-def rate_limit(
-    scope: str, rate: str, *, ip_address=None, user=None, email: str = "", voter=None
-) -> None:
-    """Count one ``scope`` action against the client's IP and the poster; raise
-    ``RateLimited`` (HTTP 429) when either is over ``rate``."""
-    rate_count(scope, rate, ip_address=ip_address, user=user, email=email, voter=voter).check()
-
-
-def rate_count(
-    scope: str, rate: str, *, ip_address=None, user=None, email: str = "", voter=None, read=()
-) -> ratelimit.Hits:
-    """``rate_limit`` without the refusal (``.check()`` it), reading the cache keys
-    ``read`` in the same round trip (``articles.ratelimit.count``)."""
-    return ratelimit.count(
-        scope,
-        rate,
-        poster_identity(user=user, email=email) or voter,
-        ip_address=ip_address,
-        read=read,
-    )
-
-
-def upload_rate_limit(*, ip_address, user, voter) -> None:
-    """Count one file upload (the API's attachment endpoint, the page's edit form)."""
-    rate_limit("upload", settings.UPLOADS_RATE_LIMIT, ip_address=ip_address, user=user, voter=voter)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from comments import (
     idempotency,
     moderation,
     posting,
+    rate_limits,
     services,
     threads,
     tokens,
@@ -218,7 +219,7 @@ def _upload_counter(request):
 
     def count(files: int) -> None:
         for _slot in range(files):
-            services.upload_rate_limit(
+            rate_limits.upload_rate_limit(
                 ip_address=ratelimit.client_ip(request),
                 user=_user_or_none(request),
                 voter=voter_key(request),

@@ -169,12 +169,9 @@ class FailSoftRedisCache(RedisCache):
             pipe.incr(made)
         for key in read:
             pipe.get(self.make_and_validate_key(key))
-        try:
-            answers = pipe.execute()
-        except RedisError as exc:
-            self._mark_down("count_hits", exc)
+        answers = self._execute(pipe, "count_hits")
+        if answers is None:
             return None
-        self._breaker.succeeded()
         counts = answers[1 : 2 * len(keys) : 2]
         if not read:
             return counts
@@ -218,15 +215,22 @@ class FailSoftRedisCache(RedisCache):
             sent.append((index, bool if name == "add" else _nothing))
         if not sent:
             return results
-        try:
-            answers = pipe.execute()
-        except RedisError as exc:
-            self._mark_down("write_many", exc)
+        answers = self._execute(pipe, "write_many")
+        if answers is None:
             return results
-        self._breaker.succeeded()
         for (index, reads), answer in zip(sent, answers, strict=True):
             results[index] = reads(answer)
         return results
+
+    def _execute(self, pipe, method: str) -> list | None:
+        """Send a pipeline: its answers, or None when Redis did not answer."""
+        try:
+            answers = pipe.execute()
+        except RedisError as exc:
+            self._mark_down(method, exc)
+            return None
+        self._breaker.succeeded()
+        return answers
 
     def incr(self, key, delta=1, version=None):
         """A counter cannot be faked: while Redis is away this raises ``ValueError``

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from articles import ratelimit
 from articles.voters import voter_key
 from comments import attachments as attachment_service
-from comments import services, tokens
+from comments import rate_limits, services, tokens
 from comments.api.common import EDIT_TOKEN_HEADER, acting_user
 from comments.api.errors import PayloadTooLarge, service_errors
 from comments.api.serializers import AttachmentSerializer, attachment_data
@@ -38,7 +38,7 @@ def uploads_rate_limit(request, *, count: int) -> None:
     ``Retry-After`` when over). Call it before the files are read or decoded."""
     with service_errors(too_often=_("Too many uploads.")):
         for _slot in range(count):
-            services.upload_rate_limit(
+            rate_limits.upload_rate_limit(
                 ip_address=ratelimit.client_ip(request),
                 user=acting_user(request),
                 voter=voter_key(request),

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from articles import ratelimit
 from articles.voters import voter_key
-from comments import geocoding, services
+from comments import geocoding, rate_limits
 from comments.api.errors import service_errors
 
 
@@ -43,7 +43,7 @@ class ReverseGeocodeView(generics.GenericAPIView):
         point = CoordinatesSerializer(data=request.query_params)
         point.is_valid(raise_exception=True)
         with service_errors(too_often=_("Too many location look-ups.")):
-            services.rate_limit(
+            rate_limits.rate_limit(
                 "geocode",
                 settings.GEOCODE_RATE_LIMIT,
                 ip_address=ratelimit.client_ip(request),
