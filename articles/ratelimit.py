@@ -199,22 +199,18 @@ def count(
     retry_after = (window + 1) * parsed.period - now
     keys = [f"rl:{scope}:{identity}:{window}" for identity in filter(None, identities)]
     timeout = parsed.period + 1
-    values = {}
+    counts, values = None, {}
     try:
-        answer = None
         if hasattr(cache, "count_hits"):
             answer = cache.count_hits(keys, timeout, read=read)
+            if answer is not None:
+                counts, values = answer if read else (answer, {})
     except Exception:  # noqa: BLE001 - any cache outage: fail open, loudly
         logger.exception("rate limit cache unavailable; allowing %s", scope)
-        answer = ()
-    if answer is None:
+        counts = ()
+    if counts is None:  # no count_hits (local memory), or Redis away
         counts = _count_one_by_one(keys, timeout, scope)
-        if read:
-            values = _read(read)
-    elif read and answer:
-        counts, values = answer
-    else:
-        counts = answer
+        values = _read(read) if read else {}
     return Hits(counts=tuple(counts), limit=parsed.limit, retry_after=retry_after, read=values)
 
 
